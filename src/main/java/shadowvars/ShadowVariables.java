@@ -188,6 +188,11 @@ public final class ShadowVariables {
         this.readVisit = hooks.readVisit;
     }
 
+    /** Tests: whether any thread holds the writer lock now (to show failures release it). */
+    boolean writerLockIsLocked() {
+        return lock.isLocked();
+    }
+
     /** This table's RCU domain (for example to call {@link Rcu#barrier()} before dropping the table). */
     public Rcu rcu() {
         return rcu;
