@@ -56,7 +56,9 @@ import java.util.function.Supplier;
  * happen under the lock, so writers see one consistent table; at most one entry per <obj, id>
  * exists because the insertion re-checks (4) under the same lock that free and freeAll hold.
  * The allocate Supplier and AllocationFaults run outside the lock; ctor and dtor run under it,
- * as in C; RCU callbacks (reclamation) run outside it. Lock order: table lock, then the RCU
+ * as in C; RCU callbacks (reclamation) run after it is released (if free is called from a ctor
+ * or dtor of another table, that other table's lock is still held; reclaim takes no lock, so
+ * this is harmless for the table's own callbacks). Lock order: table lock, then the RCU
  * domain's internal queue lock (callRcu under the table lock); nothing takes them the other way.
  *
  * Memory ordering. Bucket heads (AtomicReferenceArray get/set) and Entry.next are volatile.
@@ -213,15 +215,15 @@ public final class ShadowVariables {
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
         Object data = null;
-        rcu.readLock(); // rcu_read_lock
+        rcu.readLock();                                                         // (1) rcu_read_lock
         try {
-            Entry e = find(obj, id, true); // walk the bucket
+            Entry e = find(obj, id, true);                                      // (2) walk the bucket
             if (e != null) {
-                data = e.data;
+                data = e.data;                                                  // (3) match: remember its data
                 checkPoison(e, data);
             }
         } finally {
-            rcu.readUnlock(); // rcu_read_unlock
+            rcu.readUnlock();                                                   // (3)/(4) rcu_read_unlock
         }
         return (T) data;
     }
@@ -230,9 +232,20 @@ public final class ShadowVariables {
      * Creates {@code <obj, id>} ({@code klp_shadow_alloc}). If it exists already: logs a WARNING
      * "Duplicate shadow variable" and returns null, without calling the ctor.
      *
-     * @param allocate creates the fresh data object (C: size + kzalloc); returning null = allocation failure
-     * @param ctor     initialises the data under the lock before publication; may be null
+     * <p>C parameters: {@code size} and the zeroing kzalloc become {@code allocate}; {@code gfp_flags}
+     * has no counterpart (a Java allocation cannot be told not to sleep, and it runs outside the
+     * lock anyway; failures are injected through {@link AllocationFaults}); {@code ctor_data} has
+     * none either (the ctor lambda captures it). The result is an unchecked cast, C's
+     * {@code void *}: the id decides the data's type.
+     *
+     * @param obj      the parent object, compared by identity
+     * @param id       the variable's id (any long)
+     * @param allocate creates the fresh data object; returning null = allocation failure (kzalloc returning NULL)
+     * @param ctor     initialises the data under the lock before publication; may be null. A non-zero
+     *                 result: nothing published, an ERROR is logged, null returned. If it throws:
+     *                 nothing published, the lock released, and the exception reaches the caller.
      * @return the new data, or null (exists, allocation failure, ctor error code)
+     * @throws IllegalStateException if called from a ctor or dtor of this table (table unchanged)
      */
     @SuppressWarnings("unchecked")
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
@@ -241,7 +254,8 @@ public final class ShadowVariables {
 
     /**
      * The data of {@code <obj, id>}, creating it if absent ({@code klp_shadow_get_or_alloc}).
-     * The ctor runs only if this call created the variable.
+     * The ctor runs only if this call created the variable. Parameters as in
+     * {@link #alloc(Object, long, Supplier, Constructor)}.
      *
      * @return the existing or new data, or null (allocation failure, ctor error code)
      */
@@ -330,11 +344,11 @@ public final class ShadowVariables {
         Objects.requireNonNull(obj, "obj");
         requireNotInsideOwnCallback("free");                                    // (0) reentrancy check
         Throwable failure = null;
-        lock.lock();                                                            // lock
+        lock.lock();                                                            // (1) lock
         try {
             int b = bucketOf(obj);
             Entry prev = null;
-            for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // walk the bucket
+            for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // (2) walk the bucket
                 checkPoison(e, null);
                 if (e.obj == obj && e.id == id) {
                     failure = unlinkDestroyDefer(b, prev, e, dtor);             // first match: (a)-(c)
@@ -342,7 +356,7 @@ public final class ShadowVariables {
                 }
             }
         } finally {
-            lock.unlock();                                                      // unlock
+            lock.unlock();                                                      // (3) unlock
         }
         finishWriter(failure);
     }
@@ -355,9 +369,9 @@ public final class ShadowVariables {
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotInsideOwnCallback("freeAll");                                 // (0) reentrancy check
         Throwable failure = null;
-        lock.lock();                                                            // lock
+        lock.lock();                                                            // (1) lock
         try {
-            for (int b = 0; b < buckets.length(); b++) {                        // every bucket
+            for (int b = 0; b < buckets.length(); b++) {                        // (2) walk every bucket
                 Entry prev = null;
                 Entry e = buckets.get(b);
                 while (e != null) {
@@ -372,7 +386,7 @@ public final class ShadowVariables {
                 }
             }
         } finally {
-            lock.unlock();                                                      // unlock
+            lock.unlock();                                                      // (3) unlock
         }
         finishWriter(failure);
     }
