@@ -1,0 +1,16 @@
+package shadowvars;
+
+/**
+ * Injects allocation failures, the Java stand-in for {@code kzalloc(..., gfp_flags)} returning
+ * NULL. Asked once per allocation step (step 2 of alloc/getOrAlloc), outside the table lock.
+ */
+@FunctionalInterface
+public interface AllocationFaults {
+    /** Never fails. */
+    AllocationFaults NEVER = (obj, id) -> false;
+
+    /**
+     * @return true to make this allocation fail (the operation then returns null and publishes nothing)
+     */
+    boolean failNext(Object obj, long id);
+}

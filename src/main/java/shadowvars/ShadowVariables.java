@@ -1,0 +1,472 @@
+package shadowvars;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * Shadow variables: data attached to objects whose class cannot change, keyed by
+ * {@code <obj, id>}; the Java reference implementation of the Linux kernel's livepatch shadow
+ * variables ({@code kernel/livepatch/shadow.c}).
+ *
+ * <pre>
+ * Implementation notes.
+ *
+ * Overview. A hash table of buckets (2^12 by default, as in the kernel); each bucket is a singly
+ * linked list of entries, newest first. Readers (get) walk a bucket inside a read-side section of
+ * the table's RCU domain and take no lock. Writers (alloc, getOrAlloc, free, freeAll) serialise on
+ * one writer lock per table. An entry unlinked by a writer is reclaimed (poisoned) only by an RCU
+ * callback, after a grace period, so a reader standing on it can finish its walk.
+ *
+ * C mapping, function by function ((n) = the numbered comment at that line below, the same
+ * numbering as the project's c-semantics.md and the spec's labels):
+ *   klp_shadow_get            get:     read lock; walk the bucket comparing obj (identity) and id;
+ *                                      read unlock; return data or null.
+ *   __klp_shadow_get_or_alloc getOrAllocCore: (0) reentrancy check (Java only); (1) lockless
+ *                                      pre-check; (2) allocate outside the lock; (3) lock;
+ *                                      (4) re-check under the lock, drop the speculative entry if
+ *                                      found; (5) set obj and id; (6) ctor under the lock;
+ *                                      (7) publish at the bucket head; (8) unlock, return data.
+ *   klp_shadow_alloc          alloc = getOrAllocCore with warnOnExist.
+ *   klp_shadow_get_or_alloc   getOrAlloc = getOrAllocCore without warnOnExist.
+ *   klp_shadow_free           free:    (0) reentrancy check; lock; walk; first match:
+ *                                      (a) unlink, (b) dtor, (c) callRcu(reclaim); unlock.
+ *   klp_shadow_free_all       freeAll: (0); lock; every bucket, every entry with id: (a)-(c); unlock.
+ *   kfree_rcu                 rcu.callRcu(() -> reclaim(entry)).
+ *   kfree (speculative entry) dropSpeculative: the entry was never published, it is left to the GC.
+ *   pointer hash              System.identityHashCode(obj): the kernel hashes the pointer value;
+ *                             the identity hash is the Java stand-in. obj is compared with ==,
+ *                             never equals(), as C compares pointers.
+ *
+ * C parameters: size + kzalloc -> the allocate Supplier (a fresh "zeroed" data object; null means
+ * allocation failure, like kzalloc returning NULL); gfp_flags -> none (a Java allocation cannot be
+ * told not to sleep; it runs outside the lock anyway) and failures are injectable through
+ * AllocationFaults; ctor -> Constructor (0 or an error code); ctor_data -> none (a lambda captures
+ * it); dtor -> Destructor. ctor and dtor may be null, as in C. Results are unchecked casts: the C
+ * "void *" convention, the id decides the data's type.
+ *
+ * Locking. One ReentrantLock per table, used non-reentrantly like the kernel's spinlock: every
+ * writer entry point first checks isHeldByCurrentThread() and throws IllegalStateException (the
+ * kernel would deadlock) before changing anything, so a ctor or dtor cannot call a writer method
+ * of the same table; calls into another table are allowed. All changes to buckets and entries
+ * happen under the lock, so writers see one consistent table; at most one entry per <obj, id>
+ * exists because the insertion re-checks (4) under the same lock that free and freeAll hold.
+ * The allocate Supplier and AllocationFaults run outside the lock; ctor and dtor run under it,
+ * as in C; RCU callbacks (reclamation) run after it is released (if free is called from a ctor
+ * or dtor of another table, that other table's lock is still held; reclaim takes no lock, so
+ * this is harmless for the table's own callbacks). Lock order: table lock, then the RCU
+ * domain's internal queue lock (callRcu under the table lock); nothing takes them the other way.
+ *
+ * Memory ordering. Bucket heads (AtomicReferenceArray get/set) and Entry.next are volatile.
+ * Publication (7): the entry's plain fields (obj, id, data) and everything the ctor wrote are
+ * written before the volatile store of the bucket head; a reader's volatile load that returns
+ * the entry (a head or a next link) synchronizes-with that store, so it sees them (release /
+ * acquire; stronger than the kernel's rcu_dereference consume load). Unlinking (a) is one
+ * volatile store to the predecessor's next (or the head); the entry's own next is kept, so a
+ * reader standing on it continues to the rest of the bucket. Reclamation: callRcu starts the grace
+ * period after the unlink (a volatile read-modify-write later in program order); see Rcu for why
+ * no reader that can still reach the entry is missed. A reader racing with an insertion may miss
+ * the new entry (it then linearizes before it), as in C.
+ *
+ * Poison. reclaim() marks the entry RECLAIMED (volatile) and overwrites obj and data with
+ * null / POISON. Every entry visit in a walk checks the state (and the data it returns), counts
+ * and throws UseAfterReclaimError: the stand-in for a KASAN use-after-free report.
+ *
+ * Contract kept from C: get's result is used after the read-side section ended; callers must not
+ * use data after they (or someone) freed its <obj, id>. The table does not copy data.
+ * </pre>
+ */
+public final class ShadowVariables {
+
+    /** The kernel's table size: 2^12 buckets. */
+    public static final int DEFAULT_BUCKET_BITS = 12;
+
+    /** The value a reclaimed entry's data is overwritten with (an immutable marker, no state). */
+    private static final Object POISON = new Object() {
+        @Override
+        public String toString() {
+            return "POISON";
+        }
+    };
+
+    /** An entry's life: built privately, published in a bucket, unlinked by free, reclaimed after a grace period. */
+    private enum State { PRIVATE, PUBLISHED, UNLINKED, RECLAIMED }
+
+    /** One shadow variable ({@code struct klp_shadow}). */
+    private static final class Entry {
+        /** Parent object; written before publication, compared with ==; null once reclaimed. */
+        Object obj;
+        /** The variable's id; written before publication. */
+        long id;
+        /** The caller's data object; POISON once reclaimed. */
+        Object data;
+        /** Next entry in the bucket; kept intact when this entry is unlinked. */
+        volatile Entry next;
+        /** Lifecycle; volatile so that the poison check sees reclamation. */
+        volatile State state = State.PRIVATE;
+        /** The ctor returned 0 / the dtor was called (guarded by the table lock; for checks and traces). */
+        boolean ctorDone;
+        boolean dtorDone;
+
+        Entry(Object data) {
+            this.data = data;
+        }
+    }
+
+    /** Immutable snapshot of the table's counters. */
+    public record Stats(long allocated, long published, long dropped, long unlinked, long reclaimed,
+                        long poisonedReads) {
+        /** Variables in the table now: published and not yet unlinked. */
+        public long live() {
+            return published - unlinked;
+        }
+
+        @Override
+        public String toString() {
+            return "allocated=" + allocated + " published=" + published + " dropped=" + dropped
+                    + " unlinked=" + unlinked + " reclaimed=" + reclaimed + " poisonedReads=" + poisonedReads
+                    + " live=" + live();
+        }
+    }
+
+    /** Test hook: called for every entry a get() walk visits, with the obj and id it read there. */
+    @FunctionalInterface
+    interface ReadVisitHook {
+        void visited(Object obj, long id);
+    }
+
+    /**
+     * Package-private knobs for tests (later also seeded bugs and a step recorder). The table
+     * copies them at construction.
+     */
+    static final class Hooks {
+        Logger logger = System.getLogger(ShadowVariables.class.getName());
+        ReadVisitHook readVisit;
+    }
+
+    private final AtomicReferenceArray<Entry> buckets;
+    private final int mask;
+    private final Rcu rcu;
+    private final AllocationFaults faults;
+    /** The writer lock (klp_shadow_lock), used non-reentrantly. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Logger logger;
+    private final ReadVisitHook readVisit;
+    private final LongAdder allocated = new LongAdder();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder unlinked = new LongAdder();
+    private final LongAdder reclaimed = new LongAdder();
+    private final LongAdder poisonedReads = new LongAdder();
+
+    /** A table of 2^12 buckets with its own new RCU domain and no fault injection. */
+    public ShadowVariables() {
+        this(DEFAULT_BUCKET_BITS, new Rcu(), AllocationFaults.NEVER);
+    }
+
+    /**
+     * @param bucketBits log2 of the bucket count, 0..30
+     * @param rcu        the RCU domain that protects readers and defers reclamation
+     * @param faults     allocation-failure injection ({@link AllocationFaults#NEVER} for none)
+     * @throws IllegalArgumentException if bucketBits is outside 0..30
+     */
+    public ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults) {
+        this(bucketBits, rcu, faults, new Hooks());
+    }
+
+    ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Hooks hooks) {
+        if (bucketBits < 0 || bucketBits > 30) {
+            throw new IllegalArgumentException("bucketBits must be in 0..30 (2^bucketBits buckets), got " + bucketBits);
+        }
+        this.buckets = new AtomicReferenceArray<>(1 << bucketBits);
+        this.mask = (1 << bucketBits) - 1;
+        this.rcu = Objects.requireNonNull(rcu, "rcu");
+        this.faults = Objects.requireNonNull(faults, "faults");
+        this.logger = Objects.requireNonNull(hooks.logger, "logger");
+        this.readVisit = hooks.readVisit;
+    }
+
+    /** Tests: whether any thread holds the writer lock now (to show failures release it). */
+    boolean writerLockIsLocked() {
+        return lock.isLocked();
+    }
+
+    /** This table's RCU domain (for example to call {@link Rcu#barrier()} before dropping the table). */
+    public Rcu rcu() {
+        return rcu;
+    }
+
+    /** A snapshot of the counters. */
+    public Stats stats() {
+        return new Stats(allocated.sum(), published.sum(), dropped.sum(), unlinked.sum(), reclaimed.sum(),
+                poisonedReads.sum());
+    }
+
+    /**
+     * The data of {@code <obj, id>}, or null ({@code klp_shadow_get}). Lock-free.
+     *
+     * @throws UseAfterReclaimError if the walk touches a reclaimed entry (only with a broken RCU domain)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Object obj, long id) {
+        Objects.requireNonNull(obj, "obj");
+        Object data = null;
+        rcu.readLock();                                                         // (1) rcu_read_lock
+        try {
+            Entry e = find(obj, id, true);                                      // (2) walk the bucket
+            if (e != null) {
+                data = e.data;                                                  // (3) match: remember its data
+                checkPoison(e, data);
+            }
+        } finally {
+            rcu.readUnlock();                                                   // (3)/(4) rcu_read_unlock
+        }
+        return (T) data;
+    }
+
+    /**
+     * Creates {@code <obj, id>} ({@code klp_shadow_alloc}). If it exists already: logs a WARNING
+     * "Duplicate shadow variable" and returns null, without calling the ctor.
+     *
+     * <p>C parameters: {@code size} and the zeroing kzalloc become {@code allocate}; {@code gfp_flags}
+     * has no counterpart (a Java allocation cannot be told not to sleep, and it runs outside the
+     * lock anyway; failures are injected through {@link AllocationFaults}); {@code ctor_data} has
+     * none either (the ctor lambda captures it). The result is an unchecked cast, C's
+     * {@code void *}: the id decides the data's type.
+     *
+     * @param obj      the parent object, compared by identity
+     * @param id       the variable's id (any long)
+     * @param allocate creates the fresh data object; returning null = allocation failure (kzalloc returning NULL)
+     * @param ctor     initialises the data under the lock before publication; may be null. A non-zero
+     *                 result: nothing published, an ERROR is logged, null returned. If it throws:
+     *                 nothing published, the lock released, and the exception reaches the caller.
+     * @return the new data, or null (exists, allocation failure, ctor error code)
+     * @throws IllegalStateException if called from a ctor or dtor of this table (table unchanged)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
+        return (T) getOrAllocCore(obj, id, allocate, ctor, true, "alloc");
+    }
+
+    /**
+     * The data of {@code <obj, id>}, creating it if absent ({@code klp_shadow_get_or_alloc}).
+     * The ctor runs only if this call created the variable. Parameters as in
+     * {@link #alloc(Object, long, Supplier, Constructor)}.
+     *
+     * @return the existing or new data, or null (allocation failure, ctor error code)
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
+        return (T) getOrAllocCore(obj, id, allocate, ctor, false, "getOrAlloc");
+    }
+
+    /** {@code __klp_shadow_get_or_alloc}. */
+    private <T> Object getOrAllocCore(Object obj, long id, Supplier<? extends T> allocate,
+                                      Constructor<? super T> ctor, boolean warnOnExist, String op) {
+        Objects.requireNonNull(obj, "obj");
+        Objects.requireNonNull(allocate, "allocate");
+        requireNotInsideOwnCallback(op);                                        // (0) reentrancy check: table unchanged
+        Object existing = get(obj, id);                                         // (1) lockless pre-check
+        if (existing != null) {
+            return exists(obj, id, existing, warnOnExist);
+        }
+        T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock
+        if (data == null) {
+            return null;                                                        // (2) allocation failure
+        }
+        Entry entry = new Entry(data);
+        allocated.increment();
+        int errorCode = 0;
+        lock.lock();                                                            // (3) lock
+        try {
+            Entry found = find(obj, id, false);                                 // (4) re-check under the lock
+            if (found != null) {
+                existing = found.data;                                          // (4) found: drop the speculative entry
+                dropped.increment();
+            } else {
+                entry.obj = obj;                                                // (5) set obj and id
+                entry.id = id;
+                if (ctor != null) {
+                    try {
+                        errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock
+                    } catch (Throwable t) {
+                        dropped.increment();                                    // (6) ctor threw: nothing published
+                        throw t;                                                // lock released in finally
+                    }
+                }
+                if (errorCode != 0) {
+                    dropped.increment();                                        // (6) ctor error: nothing published
+                } else {
+                    entry.ctorDone = ctor != null;
+                    int b = bucketOf(obj);
+                    entry.next = buckets.get(b);                                // (7) link to the old head, before publication
+                    entry.state = State.PUBLISHED;
+                    buckets.set(b, entry);                                      // (7) publish: volatile store = release
+                    published.increment();
+                }
+            }
+        } finally {
+            lock.unlock();                                                      // (8) unlock
+        }
+        if (existing != null) {
+            return exists(obj, id, existing, warnOnExist);
+        }
+        if (errorCode != 0) {
+            logger.log(Level.ERROR, "Failed to construct shadow variable <" + obj + ", " + id + "> (" + errorCode + ")");
+            return null;
+        }
+        return data;                                                            // (8) return the new data
+    }
+
+    /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
+    private Object exists(Object obj, long id, Object existing, boolean warnOnExist) {
+        if (warnOnExist) {
+            logger.log(Level.WARNING, "Duplicate shadow variable <" + obj + ", " + id + ">");
+            return null;
+        }
+        return existing;
+    }
+
+    /**
+     * Removes {@code <obj, id>} if present ({@code klp_shadow_free}): unlinks it, calls the dtor
+     * under the lock, and hands the entry to RCU. Reclamation happens after a grace period, at a
+     * later writer call on a table of this domain, {@link Rcu#processCallbacks()} or
+     * {@link Rcu#barrier()}. Absent: no-op. A throwing dtor: the variable is still removed, then
+     * the exception reaches the caller.
+     *
+     * @param dtor called with (obj, data) under the lock; may be null
+     */
+    public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
+        Objects.requireNonNull(obj, "obj");
+        requireNotInsideOwnCallback("free");                                    // (0) reentrancy check
+        Throwable failure = null;
+        lock.lock();                                                            // (1) lock
+        try {
+            int b = bucketOf(obj);
+            Entry prev = null;
+            for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // (2) walk the bucket
+                checkPoison(e, null);
+                if (e.obj == obj && e.id == id) {
+                    failure = unlinkDestroyDefer(b, prev, e, dtor);             // first match: (a)-(c)
+                    break;                                                      // (d) stop
+                }
+            }
+        } finally {
+            lock.unlock();                                                      // (3) unlock
+        }
+        finishWriter(failure);
+    }
+
+    /**
+     * Removes every variable with this id, whatever its obj ({@code klp_shadow_free_all}).
+     * Throwing dtors: every match is still removed; the first exception is thrown after the lock
+     * is released, later ones added to it as suppressed.
+     */
+    public <T> void freeAll(long id, Destructor<? super T> dtor) {
+        requireNotInsideOwnCallback("freeAll");                                 // (0) reentrancy check
+        Throwable failure = null;
+        lock.lock();                                                            // (1) lock
+        try {
+            for (int b = 0; b < buckets.length(); b++) {                        // (2) walk every bucket
+                Entry prev = null;
+                Entry e = buckets.get(b);
+                while (e != null) {
+                    checkPoison(e, null);
+                    Entry next = e.next;
+                    if (e.id == id) {                                           // every entry with that id
+                        failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, dtor)); // (a)-(c)
+                    } else {
+                        prev = e;
+                    }
+                    e = next;                                                   // continue from the kept next link
+                }
+            }
+        } finally {
+            lock.unlock();                                                      // (3) unlock
+        }
+        finishWriter(failure);
+    }
+
+    /** Steps (a)-(c) of free for one entry (caller holds the lock); returns what the dtor threw, or null. */
+    @SuppressWarnings("unchecked")
+    private <T> Throwable unlinkDestroyDefer(int bucket, Entry prev, Entry e, Destructor<? super T> dtor) {
+        if (prev == null) {                                                     // (a) hash_del_rcu: unlink,
+            buckets.set(bucket, e.next);                                        //     e.next stays intact for
+        } else {                                                                //     readers standing on e
+            prev.next = e.next;
+        }
+        e.state = State.UNLINKED;
+        unlinked.increment();
+        Throwable thrown = null;
+        if (dtor != null) {
+            e.dtorDone = true;
+            try {
+                dtor.destroy(e.obj, (T) e.data);                                // (b) dtor under the lock
+            } catch (Throwable t) {
+                thrown = t;
+            }
+        }
+        rcu.callRcu(() -> reclaim(e));                                          // (c) kfree_rcu
+        return thrown;
+    }
+
+    /** The RCU callback: poisons the entry (the stand-in for freeing its memory). */
+    private void reclaim(Entry e) {
+        e.state = State.RECLAIMED;
+        e.obj = null;
+        e.data = POISON;
+        reclaimed.increment();
+    }
+
+    /** After a writer released the lock: opportunistic reclamation, then the dtor's exception if any. */
+    private void finishWriter(Throwable failure) {
+        try {
+            rcu.processCallbacks();
+        } catch (Throwable t) {
+            failure = Failures.combine(failure, t);
+        }
+        if (failure != null) {
+            throw Failures.rethrow(failure);
+        }
+    }
+
+    /** Walks obj's bucket for {@code <obj, id>}; readers call it inside a read-side section, writers under the lock. */
+    private Entry find(Object obj, long id, boolean reader) {
+        for (Entry e = buckets.get(bucketOf(obj)); e != null; e = e.next) {      // volatile loads = acquire
+            if (reader && readVisit != null) {
+                readVisit.visited(e.obj, e.id);
+            }
+            checkPoison(e, null);
+            if (e.obj == obj && e.id == id) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The KASAN stand-in: touching a reclaimed entry (or returning its poisoned data) is an error. */
+    private void checkPoison(Entry e, Object dataRead) {
+        if (e.state == State.RECLAIMED || dataRead == POISON) {
+            poisonedReads.increment();
+            throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
+                    + "): a reader was not protected by a grace period");
+        }
+    }
+
+    private void requireNotInsideOwnCallback(String op) {
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
+                    + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
+        }
+    }
+
+    /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked. */
+    private int bucketOf(Object obj) {
+        int h = System.identityHashCode(obj);
+        return (h ^ (h >>> 16)) & mask;
+    }
+}
