@@ -25,7 +25,9 @@ import shadowvars.ShadowVariablesTest.Box;
  * domain lives on. Threads hand over with latches; "is blocked" is observed as "parked on the
  * table's lock" ({@link LockSupport#getBlocker}), never by waiting for some time.
  */
-@Timeout(60) // hang guard only (a reader that blocked on the writer lock would hang here); no test depends on timing
+// Hang guard only, no test depends on timing. A separate thread, because a get that wrongly blocked
+// on the writer lock would ignore the interrupt that a same-thread timeout sends (lock() is uninterruptible).
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CallbackFaultTest {
 
     /** Whether {@code thread} is parked waiting for a ReentrantLock (the only lock a writer can wait for here). */

@@ -56,7 +56,6 @@ class SoakTest {
         final LongAdder ctorSuccesses = new LongAdder();
         final LongAdder dtorCalls = new LongAdder();
         final LongAdder injectedExceptionsCaught = new LongAdder();
-        final LongAdder nullResults = new LongAdder();
         final AtomicLong live = new AtomicLong();
         final AtomicLong peakLive = new AtomicLong();
         final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -237,8 +236,7 @@ class SoakTest {
     /** A returned variable belongs to the key asked for and was constructed before it became visible. */
     static void check(Data d, Object obj, long id, Books books) {
         if (d == null) {
-            books.nullResults.increment();
-            return;
+            return; // absent, duplicate alloc, allocation failure or ctor error code
         }
         assertSame(obj, d.obj, "data of another obj");
         assertEquals(id, d.id, "data of another id");
