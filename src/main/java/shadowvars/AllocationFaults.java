@@ -2,7 +2,9 @@ package shadowvars;
 
 /**
  * Injects allocation failures, the Java stand-in for {@code kzalloc(..., gfp_flags)} returning
- * NULL. Asked once per allocation step (step 2 of alloc/getOrAlloc), outside the table lock.
+ * NULL. Asked once per allocation step (step 2 of alloc/getOrAlloc), outside the table lock, and
+ * only when the lock-free pre-check did not find the key. {@link FaultInjection} is an
+ * implementation failing at a given rate, with a seeded random and counters.
  */
 @FunctionalInterface
 public interface AllocationFaults {

@@ -79,6 +79,40 @@ import java.util.function.Supplier;
  * Contract kept from C: get's result is used after the read-side section ended; callers must not
  * use data after they (or someone) freed its <obj, id>. The table does not copy data.
  * </pre>
+ *
+ * <h2>Life cycle: there is no close()</h2>
+ * A table owns no thread, file or native resource, so it has no {@code close()}. To drop one:
+ * stop calling it, call {@code rcu().barrier()} so that every reclamation callback its frees
+ * queued has run (with a domain shared by several tables they would otherwise wait for a later
+ * writer call, {@link Rcu#processCallbacks()} or barrier), then drop the reference like any other
+ * object. A shared {@link Rcu} domain outlives the tables that use it and holds nothing of a table
+ * after the barrier. Variables still in a dropped table get no dtor call: if their data holds
+ * something to release, call {@link #freeAll(long, Destructor)} for each id first.
+ *
+ * <h2>Bad input and faults</h2>
+ * <ul>
+ *   <li>{@code obj} null: {@link NullPointerException} with message "obj" from get, alloc,
+ *       getOrAlloc and free, table unchanged. {@code allocate} null: NullPointerException
+ *       "allocate". {@code ctor} or {@code dtor} null: allowed, nothing is called, as in C.</li>
+ *   <li>Ids: any long, 0, -1, {@link Long#MIN_VALUE} and {@link Long#MAX_VALUE} included; each is
+ *       its own key.</li>
+ *   <li>Allocation failure ({@code allocate} returns null, or {@link AllocationFaults} says so):
+ *       null, nothing published, no counter changes.</li>
+ *   <li>Constructor returns an error code, or throws: nothing published, the lock released, the
+ *       speculative entry counted as allocated and dropped; the caller gets null (and an ERROR is
+ *       logged) or the exception. The table is otherwise exactly as before.</li>
+ *   <li>Slow constructor or destructor: it runs under the writer lock, so it delays every writer of
+ *       the table (alloc and getOrAlloc of an absent key, free, freeAll), never a get, nor an
+ *       alloc or getOrAlloc of a key that exists (answered by the lock-free pre-check).</li>
+ *   <li>Destructor throws: the variable is still unlinked and reclaimed; freeAll still removes
+ *       every match and throws the first exception with the later ones suppressed.</li>
+ *   <li>A ctor or dtor calling alloc, getOrAlloc, free or freeAll of the same table:
+ *       {@link IllegalStateException}, table unchanged; calls into another table are allowed.</li>
+ *   <li>Interrupts: no method of the table is interruptible. A writer waits for the lock without
+ *       giving up, and keeps its interrupt status; {@link Rcu#synchronize()} and
+ *       {@link Rcu#barrier()} ignore interrupts, run every callback and keep the status.</li>
+ * </ul>
+ * {@link FaultInjection} injects allocation failures and failing constructors at given rates.
  */
 public final class ShadowVariables {
 
@@ -209,6 +243,7 @@ public final class ShadowVariables {
     /**
      * The data of {@code <obj, id>}, or null ({@code klp_shadow_get}). Lock-free.
      *
+     * @throws NullPointerException if obj is null
      * @throws UseAfterReclaimError if the walk touches a reclaimed entry (only with a broken RCU domain)
      */
     @SuppressWarnings("unchecked")
@@ -245,6 +280,7 @@ public final class ShadowVariables {
      *                 result: nothing published, an ERROR is logged, null returned. If it throws:
      *                 nothing published, the lock released, and the exception reaches the caller.
      * @return the new data, or null (exists, allocation failure, ctor error code)
+     * @throws NullPointerException if obj or allocate is null (table unchanged)
      * @throws IllegalStateException if called from a ctor or dtor of this table (table unchanged)
      */
     @SuppressWarnings("unchecked")
@@ -339,6 +375,8 @@ public final class ShadowVariables {
      * the exception reaches the caller.
      *
      * @param dtor called with (obj, data) under the lock; may be null
+     * @throws NullPointerException if obj is null (table unchanged)
+     * @throws IllegalStateException if called from a ctor or dtor of this table (table unchanged)
      */
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
@@ -364,7 +402,11 @@ public final class ShadowVariables {
     /**
      * Removes every variable with this id, whatever its obj ({@code klp_shadow_free_all}).
      * Throwing dtors: every match is still removed; the first exception is thrown after the lock
-     * is released, later ones added to it as suppressed.
+     * is released, later ones added to it as suppressed. Walks every bucket (a cost proportional to
+     * the table size).
+     *
+     * @param dtor called with (obj, data) for each match, under the lock; may be null
+     * @throws IllegalStateException if called from a ctor or dtor of this table (table unchanged)
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotInsideOwnCallback("freeAll");                                 // (0) reentrancy check
