@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Turns the JMH CSV results ({@code -rf csv}) of {@link ShadowVariablesBench} and the output of
+ * Turns the JMH CSV results ({@code -rf csv}) of {@link ShadowVariablesBench} and {@link RcuBench} and the output of
  * {@link MemoryFootprint} into markdown tables with the ratios shadow / ConcurrentHashMap, and
  * writes them into BENCHMARKS.md between the two marker lines (the prose around them is kept).
  *
@@ -102,6 +102,10 @@ public final class BenchReport {
             List<String> f = splitCsv(line);
             String name = f.get(bench);
             name = name.substring(name.lastIndexOf('.') + 1);
+            if (impl < 0) { // a benchmark without parameters (RcuBench)
+                rows.add(new Row(name, "", 0, parse(f.get(score)), parse(f.get(error))));
+                continue;
+            }
             String structure = f.get(impl).equals("shadow") ? "shadow-b" + f.get(bits) : f.get(impl);
             rows.add(new Row(name, structure, Integer.parseInt(f.get(size)), parse(f.get(score)), parse(f.get(error))));
         }
@@ -146,7 +150,9 @@ public final class BenchReport {
         TreeSet<Integer> sizes = new TreeSet<>();
         for (Row r : rows) {
             byKey.put(r.benchmark + "|" + r.structure + "|" + r.size, r);
-            sizes.add(r.size);
+            if (!r.structure.isEmpty()) {
+                sizes.add(r.size);
+            }
         }
         StringBuilder md = new StringBuilder();
         md.append("\n");
@@ -211,6 +217,17 @@ public final class BenchReport {
                         .append(" | ").append(score(alone)).append(" | ").append(fmtRatio(r)).append(" | ")
                         .append(c.startsWith("shadow") ? met(r, 0.8) : "").append(" |\n");
             }
+        }
+
+        Row section = byKey.get("readSection||0");
+        Row get1 = byKey.get("getHit|shadow-b12|1");
+        Row chm1 = byKey.get("getHit|chm|1");
+        if (section != null) {
+            md.append("\n### The RCU read-side section alone\n\n");
+            md.append("RcuBench.readSection: readLock then readUnlock, nothing inside (the fixed cost of every shadow get).\n\n");
+            md.append("| empty read section | shadow get, hit, 1 live | chm get, hit, 1 live |\n|---:|---:|---:|\n");
+            md.append("| ").append(score(section)).append(" | ").append(score(get1)).append(" | ").append(score(chm1))
+                    .append(" |\n");
         }
 
         if (!memoryLines.isEmpty()) {
