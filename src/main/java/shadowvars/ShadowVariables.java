@@ -226,11 +226,14 @@ public final class ShadowVariables {
 
     /**
      * Tests only (the jcstress harnesses, in another package, reach it through a private lookup):
-     * a table with the given logger and the named seeded bug, {@code "NONE"} for the real algorithm.
+     * a table with the given logger, read-visit hook (may be null) and named seeded bug,
+     * {@code "NONE"} for the real algorithm.
      */
-    static ShadowVariables withSeededBug(int bucketBits, Rcu rcu, Logger logger, String seededBug) {
+    static ShadowVariables withSeededBug(int bucketBits, Rcu rcu, Logger logger,
+                                         java.util.function.ObjLongConsumer<Object> readVisit, String seededBug) {
         Hooks hooks = new Hooks();
         hooks.logger = logger;
+        hooks.readVisit = readVisit == null ? null : readVisit::accept;
         hooks.seededBug = SeededBug.valueOf(seededBug);
         return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, hooks);
     }

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ObjLongConsumer;
 import shadowvars.Constructor;
 import shadowvars.Destructor;
 import shadowvars.Rcu;
@@ -36,7 +37,7 @@ final class Fixtures {
     /** A second id, for entries that freeAll(ID) must leave alone. */
     static final long OTHER_ID = 8;
 
-    /** {@code ShadowVariables.withSeededBug(int, Rcu, System.Logger, String)}. */
+    /** {@code ShadowVariables.withSeededBug(int, Rcu, System.Logger, ObjLongConsumer, String)}. */
     private static final MethodHandle TABLE_WITH_SEEDED_BUG;
     /** {@code Rcu.seededBugWithoutGracePeriods()}. */
     private static final MethodHandle RCU_WITHOUT_GRACE;
@@ -45,7 +46,8 @@ final class Fixtures {
         try {
             MethodHandles.Lookup tables = MethodHandles.privateLookupIn(ShadowVariables.class, MethodHandles.lookup());
             TABLE_WITH_SEEDED_BUG = tables.findStatic(ShadowVariables.class, "withSeededBug",
-                    MethodType.methodType(ShadowVariables.class, int.class, Rcu.class, System.Logger.class, String.class));
+                    MethodType.methodType(ShadowVariables.class, int.class, Rcu.class, System.Logger.class,
+                            ObjLongConsumer.class, String.class));
             MethodHandles.Lookup rcus = MethodHandles.privateLookupIn(Rcu.class, MethodHandles.lookup());
             RCU_WITHOUT_GRACE = rcus.findStatic(Rcu.class, "seededBugWithoutGracePeriods", MethodType.methodType(Rcu.class));
         } catch (ReflectiveOperationException e) {
@@ -78,13 +80,35 @@ final class Fixtures {
      * an expected outcome here, not news), with the given seeded bug.
      */
     static ShadowVariables table(int bucketBits, String bug) {
+        return table(bucketBits, bug, null);
+    }
+
+    /**
+     * As {@link #table(int, String)}, with {@code readVisit} called for every entry a get walk
+     * visits (with the obj and id it read there), inside the read-side section: a harness uses it
+     * to pause a reader on an entry and so widen the race window it tests.
+     */
+    static ShadowVariables table(int bucketBits, String bug, ObjLongConsumer<Object> readVisit) {
         String tableBug = RCU_WITHOUT_GRACE_PERIODS.equals(bug) ? "NONE" : bug;
         try {
-            return (ShadowVariables) TABLE_WITH_SEEDED_BUG.invokeExact(bucketBits, rcu(bug), SILENT, tableBug);
+            return (ShadowVariables) TABLE_WITH_SEEDED_BUG.invokeExact(bucketBits, rcu(bug), SILENT, readVisit, tableBug);
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
     }
+
+    /**
+     * Busy-waits a little (a few hundred nanoseconds): called by a reader standing on an entry, it
+     * makes a concurrent writer's unlink and reclamation likely to fall inside the reader's visit.
+     */
+    static void pause() {
+        for (int i = 0; i < PAUSE_SPINS; i++) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** How many spin-wait hints {@link #pause()} issues. */
+    private static final int PAUSE_SPINS = 20;
 
     /** The data of a shadow variable: a tag saying who allocated it, and three fields the ctor writes. */
     static final class Data {

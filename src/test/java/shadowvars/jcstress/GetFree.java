@@ -16,7 +16,8 @@ import shadowvars.UseAfterReclaimError;
 /**
  * Race 4: get ‖ free of a key that exists when both start, with the real RCU domain. The freeing
  * actor then calls {@code rcu().barrier()} (it is outside any read-side section), so reclamation
- * (poisoning) happens inside the race, as early as the grace period allows. The reader sees the
+ * (poisoning) happens inside the race, as early as the grace period allows; the reader pauses on
+ * the entry it visits (read-visit hook), so that this often falls inside its visit. The reader sees the
  * data or null, never a poisoned entry: the grace period waits for its read-side section.
  *
  * <p>Spec scenario: initial table {&lt;o1, i1&gt;}; Script = p1: &lt;&lt;Get(o1, i1)&gt;&gt;,
@@ -32,7 +33,8 @@ import shadowvars.UseAfterReclaimError;
 @Outcome(expect = FORBIDDEN, desc = "use after reclaim, other data, dtor not once, or key still present")
 @State
 public class GetFree {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    /** The reader pauses on the entry it visits, so that the free and barrier fall inside the visit. */
+    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug(), (o, id) -> Fixtures.pause());
     final Object obj = new Object();
     final Object data = new Object();
     final AtomicInteger dtorCalls = new AtomicInteger();

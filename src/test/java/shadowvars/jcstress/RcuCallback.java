@@ -38,6 +38,18 @@ public class RcuCallback {
     }
 
     final Rcu rcu = Fixtures.rcu(Fixtures.seededBug());
+
+    /** Reads n's flag several times (the reader stays on n a while): 1 if any read saw it reclaimed. */
+    static int reclaimedWhileReading(Node n) {
+        for (int i = 0; i < 20; i++) {
+            if (n.reclaimed != 0) {
+                return 1;
+            }
+            Thread.onSpinWait();
+        }
+        return 0;
+    }
+
     final Node node = new Node();
     volatile Node ref = node;
 
@@ -47,7 +59,7 @@ public class RcuCallback {
         try {
             Node n = ref;
             r.r1 = n != null ? 1 : 0;
-            r.r2 = n != null ? n.reclaimed : 0;
+            r.r2 = n != null ? reclaimedWhileReading(n) : 0;
         } finally {
             rcu.readUnlock();
         }

@@ -12,7 +12,8 @@ import shadowvars.Rcu;
 
 /**
  * Race 9a: the RCU domain alone, synchronize. A reader, inside one read-side section, loads a
- * shared reference and, if it got the node, reads the node's "reclaimed" flag; as its last act
+ * shared reference and, if it got the node, reads the node's "reclaimed" flag a few times (staying
+ * on the node a while, which widens the race window); as its last act
  * inside the section it sets {@code done}. The writer unlinks the node (stores null), calls
  * {@code synchronize()}, marks the node reclaimed and reads {@code done}.
  * <ul>
@@ -42,6 +43,18 @@ public class RcuGracePeriod {
     }
 
     final Rcu rcu = Fixtures.rcu(Fixtures.seededBug());
+
+    /** Reads n's flag several times (the reader stays on n a while): 1 if any read saw it reclaimed. */
+    static int reclaimedWhileReading(Node n) {
+        for (int i = 0; i < 20; i++) {
+            if (n.reclaimed != 0) {
+                return 1;
+            }
+            Thread.onSpinWait();
+        }
+        return 0;
+    }
+
     final Node node = new Node();
     volatile Node ref = node;
     volatile int done;
@@ -52,7 +65,7 @@ public class RcuGracePeriod {
         try {
             Node n = ref;
             r.r1 = n != null ? 1 : 0;
-            r.r2 = n != null ? n.reclaimed : 0;
+            r.r2 = n != null ? reclaimedWhileReading(n) : 0;
             done = 1;
         } finally {
             rcu.readUnlock();

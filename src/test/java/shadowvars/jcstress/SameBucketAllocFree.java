@@ -15,7 +15,8 @@ import shadowvars.ShadowVariables;
 /**
  * Race 8: different keys in one bucket (bucketBits 0). The bucket starts as B -&gt; A (B newer).
  * Actor 1 reads A (its walk passes B) and then allocates C; actor 2 frees B and then reads A
- * (its walk may pass the new C). A is live throughout, so both reads find it; at the end the
+ * (its walk may pass the new C). Readers pause on B (read-visit hook), so that free(B) often
+ * happens while a reader stands on it. A is live throughout, so both reads find it; at the end the
  * bucket holds exactly A and C, and B's dtor ran once.
  *
  * <p>Spec scenario: initial table {&lt;o1, i1&gt;, &lt;o2, i1&gt;} in one bucket (HashOneBucket);
@@ -33,10 +34,15 @@ import shadowvars.ShadowVariables;
 @Outcome(expect = FORBIDDEN, desc = "a live entry missed, or the bucket lost C / kept B")
 @State
 public class SameBucketAllocFree {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
     final Object a = new Object();
     final Object b = new Object();
     final Object c = new Object();
+    /** A reader pauses when it stands on B, so that free(B) often happens right then. */
+    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug(), (o, id) -> {
+        if (o == b) {
+            Fixtures.pause();
+        }
+    });
     final AtomicInteger dtorCalls = new AtomicInteger();
 
     public SameBucketAllocFree() {
