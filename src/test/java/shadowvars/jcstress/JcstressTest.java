@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>System property {@code shadowvars.mode}: {@code test} (default; the README's test command:
  * one fork per harness and JVM configuration, no stress forks, 300 ms per fork) or {@code main}
- * (the main job: the jcstress default fork counts including the C2-randomizing stress forks,
- * three 1 s iterations per fork; prints the HTML report's location).
+ * (the main job: the jcstress default fork counts including the five C2-randomizing stress forks,
+ * one 1 s iteration per fork; prints the HTML report's location).
  */
 class JcstressTest {
 
@@ -34,7 +34,7 @@ class JcstressTest {
     /** jcstress options for the current mode (everything but -t, -jvmArgs, -r). */
     static List<String> modeOptions() {
         return mainMode()
-                ? List.of("-c", "2", "-f", "1", "-iters", "3", "-time", "1000")
+                ? List.of("-c", "2", "-f", "1", "-iters", "1", "-time", "1000")
                 : List.of("-c", "2", "-f", "1", "-fsm", "0", "-sc", "false", "-iters", "1", "-time", "300");
     }
 
