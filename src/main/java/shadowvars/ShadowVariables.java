@@ -174,12 +174,43 @@ public final class ShadowVariables {
     }
 
     /**
-     * Package-private knobs for tests (later also seeded bugs and a step recorder). The table
-     * copies them at construction.
+     * SEEDED BUGS, tests only: deliberately broken variants of the algorithm, each of which some
+     * jcstress harness (src/test/java/shadowvars/jcstress) must catch. NONE is the real algorithm;
+     * every other value changes exactly the one step its comment names. Where the spec seeds the
+     * same mutant, its Bug name is given in brackets.
+     */
+    enum SeededBug {
+        /** The real algorithm. */
+        NONE,
+        /** getOrAllocCore (4): no re-check under the lock, the speculative entry is always published [NoRecheck]. */
+        NO_RECHECK,
+        /** getOrAllocCore (6)/(7): the entry is published before the ctor runs [PublishBeforeCtor]. */
+        PUBLISH_BEFORE_CTOR,
+        /** getOrAllocCore (7): the bucket head is written with a plain store (no release; not in the spec, which has no weak memory). */
+        PLAIN_HEAD_WRITE,
+        /** free/freeAll (c): the entry is reclaimed at once (kfree instead of kfree_rcu) [PlainFree]. */
+        RECLAIM_WITHOUT_GRACE_PERIOD,
+        /** get (1)/(3): no read-side section, so no grace period waits for the reader [NoReadLock]. */
+        READER_NOT_REGISTERED,
+        /** free/freeAll (a): the unlinked entry's next link is cleared (readers standing on it lose the rest) [DelClearsNext]. */
+        UNLINK_CLEARS_NEXT,
+        /** free (1)/(3): the walk and unlink run without the writer lock [FreeWithoutLock]. */
+        FREE_OUTSIDE_LOCK,
+        /** freeAll (b): the dtor is not called. */
+        FREEALL_SKIPS_DTOR,
+        /** getOrAllocCore (4): the ctor is also called (on the speculative data) when the re-check finds the key. */
+        CTOR_ON_EXISTS
+    }
+
+    /**
+     * Package-private knobs for tests (later also a step recorder). The table copies them at
+     * construction.
      */
     static final class Hooks {
         Logger logger = System.getLogger(ShadowVariables.class.getName());
         ReadVisitHook readVisit;
+        /** Tests only: the deliberately broken variant to run; NONE in every real table. */
+        SeededBug seededBug = SeededBug.NONE;
     }
 
     private final AtomicReferenceArray<Entry> buckets;
@@ -190,6 +221,8 @@ public final class ShadowVariables {
     private final ReentrantLock lock = new ReentrantLock();
     private final Logger logger;
     private final ReadVisitHook readVisit;
+    /** SEEDED BUG switch (tests only); NONE costs one predictable branch at each seeded step. */
+    private final SeededBug bug;
     private final LongAdder allocated = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -222,6 +255,21 @@ public final class ShadowVariables {
         this.faults = Objects.requireNonNull(faults, "faults");
         this.logger = Objects.requireNonNull(hooks.logger, "logger");
         this.readVisit = hooks.readVisit;
+        this.bug = Objects.requireNonNull(hooks.seededBug, "seededBug");
+    }
+
+    /**
+     * Tests only (the jcstress harnesses, in another package, reach it through a private lookup):
+     * a table with the given logger, read-visit hook (may be null) and named seeded bug,
+     * {@code "NONE"} for the real algorithm.
+     */
+    static ShadowVariables withSeededBug(int bucketBits, Rcu rcu, Logger logger,
+                                         java.util.function.ObjLongConsumer<Object> readVisit, String seededBug) {
+        Hooks hooks = new Hooks();
+        hooks.logger = logger;
+        hooks.readVisit = readVisit == null ? null : readVisit::accept;
+        hooks.seededBug = SeededBug.valueOf(seededBug);
+        return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, hooks);
     }
 
     /** Tests: whether any thread holds the writer lock now (to show failures release it). */
@@ -250,7 +298,10 @@ public final class ShadowVariables {
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
         Object data = null;
-        rcu.readLock();                                                         // (1) rcu_read_lock
+        boolean section = bug != SeededBug.READER_NOT_REGISTERED;              // (SEEDED BUG: no section)
+        if (section) {
+            rcu.readLock();                                                     // (1) rcu_read_lock
+        }
         try {
             Entry e = find(obj, id, true);                                      // (2) walk the bucket
             if (e != null) {
@@ -258,7 +309,9 @@ public final class ShadowVariables {
                 checkPoison(e, data);
             }
         } finally {
-            rcu.readUnlock();                                                   // (3)/(4) rcu_read_unlock
+            if (section) {
+                rcu.readUnlock();                                               // (3)/(4) rcu_read_unlock
+            }
         }
         return (T) data;
     }
@@ -319,13 +372,20 @@ public final class ShadowVariables {
         int errorCode = 0;
         lock.lock();                                                            // (3) lock
         try {
-            Entry found = find(obj, id, false);                                 // (4) re-check under the lock
+            Entry found = bug == SeededBug.NO_RECHECK ? null                    // (SEEDED BUG: no re-check)
+                    : find(obj, id, false);                                     // (4) re-check under the lock
             if (found != null) {
                 existing = found.data;                                          // (4) found: drop the speculative entry
                 dropped.increment();
+                if (bug == SeededBug.CTOR_ON_EXISTS && ctor != null) {
+                    ctor.construct(obj, data);                                  // (SEEDED BUG: ctor on EXISTS)
+                }
             } else {
                 entry.obj = obj;                                                // (5) set obj and id
                 entry.id = id;
+                if (bug == SeededBug.PUBLISH_BEFORE_CTOR) {
+                    publish(entry);                                             // (SEEDED BUG: (7) before (6))
+                }
                 if (ctor != null) {
                     try {
                         errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock
@@ -338,11 +398,9 @@ public final class ShadowVariables {
                     dropped.increment();                                        // (6) ctor error: nothing published
                 } else {
                     entry.ctorDone = ctor != null;
-                    int b = bucketOf(obj);
-                    entry.next = buckets.get(b);                                // (7) link to the old head, before publication
-                    entry.state = State.PUBLISHED;
-                    buckets.set(b, entry);                                      // (7) publish: volatile store = release
-                    published.increment();
+                    if (bug != SeededBug.PUBLISH_BEFORE_CTOR) {
+                        publish(entry);                                         // (7) publish at the bucket head
+                    }
                 }
             }
         } finally {
@@ -356,6 +414,19 @@ public final class ShadowVariables {
             return null;
         }
         return data;                                                            // (8) return the new data
+    }
+
+    /** Step (7): links entry in front of its bucket's head and publishes it (caller holds the lock). */
+    private void publish(Entry entry) {
+        int b = bucketOf(entry.obj);
+        entry.next = buckets.get(b);                                            // (7) link to the old head, before publication
+        entry.state = State.PUBLISHED;
+        if (bug == SeededBug.PLAIN_HEAD_WRITE) {
+            buckets.setPlain(b, entry);                                         // (SEEDED BUG: plain store, no release)
+        } else {
+            buckets.set(b, entry);                                              // (7) publish: volatile store = release
+        }
+        published.increment();
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
@@ -382,7 +453,10 @@ public final class ShadowVariables {
         Objects.requireNonNull(obj, "obj");
         requireNotInsideOwnCallback("free");                                    // (0) reentrancy check
         Throwable failure = null;
-        lock.lock();                                                            // (1) lock
+        boolean locking = bug != SeededBug.FREE_OUTSIDE_LOCK;                   // (SEEDED BUG: no lock)
+        if (locking) {
+            lock.lock();                                                        // (1) lock
+        }
         try {
             int b = bucketOf(obj);
             Entry prev = null;
@@ -394,7 +468,9 @@ public final class ShadowVariables {
                 }
             }
         } finally {
-            lock.unlock();                                                      // (3) unlock
+            if (locking) {
+                lock.unlock();                                                  // (3) unlock
+            }
         }
         finishWriter(failure);
     }
@@ -420,7 +496,8 @@ public final class ShadowVariables {
                     checkPoison(e, null);
                     Entry next = e.next;
                     if (e.id == id) {                                           // every entry with that id
-                        failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, dtor)); // (a)-(c)
+                        Destructor<? super T> d = bug == SeededBug.FREEALL_SKIPS_DTOR ? null : dtor; // (SEEDED BUG: no dtor)
+                        failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, d)); // (a)-(c)
                     } else {
                         prev = e;
                     }
@@ -441,6 +518,9 @@ public final class ShadowVariables {
         } else {                                                                //     readers standing on e
             prev.next = e.next;
         }
+        if (bug == SeededBug.UNLINK_CLEARS_NEXT) {
+            e.next = null;                                                      // (SEEDED BUG: readers on e lose the rest)
+        }
         e.state = State.UNLINKED;
         unlinked.increment();
         Throwable thrown = null;
@@ -452,7 +532,11 @@ public final class ShadowVariables {
                 thrown = t;
             }
         }
-        rcu.callRcu(() -> reclaim(e));                                          // (c) kfree_rcu
+        if (bug == SeededBug.RECLAIM_WITHOUT_GRACE_PERIOD) {
+            reclaim(e);                                                         // (SEEDED BUG: kfree, no grace period)
+        } else {
+            rcu.callRcu(() -> reclaim(e));                                      // (c) kfree_rcu
+        }
         return thrown;
     }
 
