@@ -20,6 +20,7 @@ VARIABLES
     trace,    \* the completed operations, in order (a sequence of TraceLine records)
     before    \* the map as it was when the current operation was called
 
+(* All variables of the generator. *)
 gvars == <<avars, trace, before>>
 
 (* The data values: the k-th successful alloc/getOrAlloc of a trace       *)
@@ -66,11 +67,13 @@ GReturn ==
        /\ trace' = Append(trace, TraceLine(aop[Caller], r))
   /\ UNCHANGED before
 
+(* The abstract spec's initial state: an empty table, an empty trace. *)
 GInit ==
   /\ AInit
   /\ trace = <<>>
   /\ before = amap
 
+(* The caller's next step: start, advance or finish its operation. *)
 GNext == GCall \/ GStep \/ GReturn
 
 (* The generator: a behaviour of ShadowAtomic with one caller.  It stops  *)

@@ -1,6 +1,6 @@
 package shadowvars.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
@@ -29,7 +29,22 @@ class CorpusStalenessTest {
             return;
         }
         System.out.println("[corpus] regenerated from the spec in " + millis + " ms, comparing with " + Corpus.FILE);
-        assertEquals(Files.readString(Corpus.FILE), generated,
-                Corpus.FILE + " is stale: regenerate it (see model-check/CORPUS.md) and review the difference");
+        String checkedIn = Files.readString(Corpus.FILE);
+        if (!checkedIn.equals(generated)) {
+            fail(Corpus.FILE + " is stale: regenerate it (see model-check/CORPUS.md) and review the difference; "
+                    + firstDifference(checkedIn, generated));
+        }
+    }
+
+    /** Where two texts first differ, by line. */
+    static String firstDifference(String checkedIn, String generated) {
+        String[] a = checkedIn.split("\n", -1);
+        String[] b = generated.split("\n", -1);
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            if (!a[i].equals(b[i])) {
+                return "first difference at line " + (i + 1) + ": checked in '" + a[i] + "', generated '" + b[i] + "'";
+            }
+        }
+        return "checked in " + a.length + " lines, generated " + b.length;
     }
 }

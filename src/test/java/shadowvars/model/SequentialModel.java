@@ -74,14 +74,4 @@ final class SequentialModel {
                 throw new AssertionError(op);
         }
     }
-
-    /** The data token of {@code <obj, id>}, or null. */
-    String get(String obj, long id) {
-        return map.get(key(obj, id));
-    }
-
-    /** Variables in the map. */
-    int size() {
-        return map.size();
-    }
 }
