@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLC's distributed mode (a TLCServer JVM and two TLCWorker JVMs on 127.0.0.1) and its random
  * simulation give the results the manifest records: on the runner's toy models always (a few
  * seconds per model), and on the project's models once model-check/manifest.tsv exists (its
- * smallest successful model and its smallest expected-violation model; with
- * {@code -Dshadowvars.mode=main} only, unless both are small).
+ * smallest successful model and its smallest expected safety/deadlock violation; with
+ * {@code -Dshadowvars.mode=main} only: they take tens of seconds distributed).
  */
 class DistributedModeTest {
 
@@ -184,9 +184,9 @@ class DistributedModeTest {
         Optional<Manifest.Row> violated = manifest.rows.stream()
                 .filter(x -> x.expected().equals("safety") || x.expected().equals("deadlock")).min(bySize);
         assumeTrue(success.isPresent() && violated.isPresent(), "the manifest has no success or no safety model yet");
-        boolean small = success.get().size().equals("small") && violated.get().size().equals("small");
-        assumeTrue(small || System.getProperty("shadowvars.mode", "test").equals("main"),
-                "skipped in test mode: the models are large (run with -Dshadowvars.mode=main)");
+        // Even the smallest project model takes tens of seconds distributed: main mode only.
+        assumeTrue(System.getProperty("shadowvars.mode", "test").equals("main"),
+                "skipped in test mode (distributed checks of project models run with -Dshadowvars.mode=main)");
 
         ModelCheckRunner.Report report = run(root, manifestFile,
                 List.of(success.get().model(), violated.get().model()), distributed(true));

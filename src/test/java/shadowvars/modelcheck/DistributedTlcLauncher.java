@@ -131,6 +131,8 @@ final class DistributedTlcLauncher implements TlcLauncher {
         serverCmd.addAll(List.of(SERVER_CLASS, "-config", cfgName, job.module()));
         Process server = start(serverCmd, work, work.resolve("server.out"));
         List<Process> ws = new ArrayList<>();
+        List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(server));
+        Thread hook = Processes.killOnExit(all);
         List<String> notes = new ArrayList<>();
         notes.add("server: " + String.join(" ", serverCmd) + "   (in " + work + ")");
         int exit;
@@ -143,6 +145,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
                     notes.add("worker: " + String.join(" ", cmd));
                 }
                 ws.add(start(cmd, work, work.resolve("worker-" + i + ".out")));
+                all.add(ws.get(ws.size() - 1));
             }
             exit = await(server, ws, notes);
         } finally {
@@ -157,6 +160,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
                     }
                 }
             }
+            Processes.forget(hook);
         }
 
         StringBuilder out = new StringBuilder();

@@ -259,7 +259,9 @@ public final class ModelCheckRunner {
             seconds = (System.nanoTime() - start) / 1e9;
             tlc = launcher.read(job, exit, properties.size() == 1 ? properties.get(0) : null);
             if (tlc.result().equals("error")) {
-                problems.add("TLC stopped with exit code " + exit + " (" + tlc.message() + "); its output: " + outFile);
+                problems.add("TLC stopped with exit code " + exit + " (" + (tlc.message() != null ? tlc.message()
+                        : exit == Processes.TIMED_OUT ? "killed: no result within the time limit" : "no error message")
+                        + "); its output: " + outFile);
             }
             problems.addAll(launcher.caveats(tlc, properties));
         }

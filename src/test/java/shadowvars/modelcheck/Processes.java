@@ -58,6 +58,34 @@ final class Processes {
     }
 
     /**
+     * Registers a JVM shutdown hook that kills the process trees of {@code processes}, so that an
+     * interrupted runner (Ctrl-C, a killed test JVM) leaves no TLC behind; {@link #forget} removes it
+     * once the processes are gone.
+     */
+    static Thread killOnExit(List<Process> processes) {
+        Thread hook = new Thread(() -> {
+            for (Process p : processes) {
+                try {
+                    killTree(p.toHandle());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "kill TLC processes");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Removes a hook of {@link #killOnExit} (unless the JVM is already shutting down). */
+    static void forget(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook runs anyway
+        }
+    }
+
+    /**
      * Kills {@code root} and all its descendants (children first, so none is re-parented and
      * missed), then waits up to 10 s for them to be gone.
      */

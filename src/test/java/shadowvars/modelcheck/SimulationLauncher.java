@@ -106,7 +106,13 @@ final class SimulationLauncher implements TlcLauncher {
         Files.createDirectories(job.outputFile().getParent());
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(job.outputFile().toFile()).start();
-        int exit = Processes.waitFor(p, timeLimit);
+        Thread hook = Processes.killOnExit(List.of(p));
+        int exit;
+        try {
+            exit = Processes.waitFor(p, timeLimit);
+        } finally {
+            Processes.forget(hook);
+        }
         if (exit == Processes.TIMED_OUT) {
             Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
                     + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
