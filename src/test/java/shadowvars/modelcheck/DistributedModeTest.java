@@ -152,7 +152,8 @@ class DistributedModeTest {
         assertEquals("NoLostUpdate", r.get(1).tlc().violated());
         assertNull(r.get(1).tlc().traces(), "a simulation stopped by a violation does not know how many it ran");
         assertEquals("deadlock", r.get(2).tlc().result()); // Gate = 3 never opens
-        assertTrue(log.contains("behaviours explored, largest depth 15"), log);
+        assertTrue(log.contains("simulation: 300 behaviours explored, largest depth 15"), log);
+        assertTrue(log.contains("simulation: stopped at the first violation"), log);
     }
 
     @Test

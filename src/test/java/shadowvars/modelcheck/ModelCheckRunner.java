@@ -190,10 +190,11 @@ public final class ModelCheckRunner {
                         row.model(), r.tlc().result(), r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
                         dash(r.tlc().distinct()), dash(r.tlc().total()), dash(r.tlc().depth()), r.seconds(), r.verdict());
             } else {
-                log.printf("[%d/%d] %s: %s%s, simulation: %s behaviours explored, largest depth %s, %s states checked,"
-                        + " %.1f s: %s%n", n, selected.size(), row.model(), r.tlc().result(),
+                log.printf("[%d/%d] %s: %s%s, simulation: %s, largest depth %s, %s states checked, %.1f s: %s%n",
+                        n, selected.size(), row.model(), r.tlc().result(),
                         r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
-                        r.tlc().traces() == null ? "(stopped at the violation)" : r.tlc().traces().toString(),
+                        r.tlc().traces() == null ? "stopped at the first violation"
+                                : r.tlc().traces() + " behaviours explored",
                         dash(r.tlc().depth()), dash(r.tlc().total()), r.seconds(), r.verdict());
             }
             if (!r.trace().isEmpty() && (options.printAllTraces() || !r.ok())) {
