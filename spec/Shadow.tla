@@ -120,6 +120,7 @@ VARIABLES
     faNilAfter \* faNilAfter[q]: freeAlls during which q got Nil for a key
                \* the freeAll removed (see ShadowProperties!FreeAllAtomic)
 
+(* The variables grouped: per process, shared memory and RCU, ghosts. *)
 procVars == <<pc, op, nOps, cur, new, bkt>>
 heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
 ghostVars == <<ctorDone, dtorCount, gpOwed, seen, eff, ret, ctorCalls,
@@ -129,9 +130,13 @@ vars == <<procVars, heapVars, ghostVars>>
 -----------------------------------------------------------------------------
 (* Helpers. *)
 
+(* No operation in progress; no result yet; the key of an operation (from *)
+(* the abstract spec).                                                      *)
 NoOp == A0!NoOp
 NoRet == A0!NoRet
 KeyOf(o) == A0!KeyOf(o)
+
+(* The pool size: no chain is longer, so walks of NE links reach its end. *)
 NE == Cardinality(Entries)
 
 (* The labels inside the spinlock's critical section (the lock is held    *)
@@ -225,7 +230,7 @@ Return(p, r) ==
   /\ eff' = [eff EXCEPT ![p] = Nil]
   /\ ctorCalls' = [ctorCalls EXCEPT ![p] = 0]
 
-(* The result record. *)
+(* The result record p returns: value, reason, constructor calls. *)
 Res(p, v, why) == [op |-> op[p].op, val |-> v, why |-> why, ctors |-> ctorCalls[p]]
 
 -----------------------------------------------------------------------------
@@ -535,6 +540,7 @@ KfreeRcu(e) ==
          /\ waitFor' = [waitFor EXCEPT ![e] = GPWaitSet(e)]
          /\ gpOwed' = [gpOwed EXCEPT ![e] = Inside]
 
+(* free: kfree_rcu(entry). *)
 f_kfree_rcu(p) ==
   /\ pc[p] = "f_kfree_rcu"
   /\ KfreeRcu(cur[p])
@@ -557,6 +563,8 @@ f_unlock(p) ==
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
 (* index order, one entry per step, through the forward links.            *)
 
+(* The first bucket index, and the index after b (Nil after the last):   *)
+(* hash_for_each visits the buckets in index order.                        *)
 MinBucket == CHOOSE b \in Buckets : \A c \in Buckets : b <= c
 NextBucket(b) == IF \E c \in Buckets : c > b
                    THEN CHOOSE c \in Buckets : c > b /\ \A d \in Buckets : d > b => c <= d

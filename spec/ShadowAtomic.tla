@@ -22,7 +22,7 @@
 (* Destructor calls are observable: dtorRan is the set of data whose      *)
 (* destructor has run; it runs when the data leaves the map.              *)
 (***************************************************************************)
-EXTENDS Naturals, FiniteSets
+EXTENDS Naturals, FiniteSets, TLC
 
 CONSTANTS
     Procs,      \* the threads calling the table
@@ -72,6 +72,7 @@ NoRet == [op |-> "none", val |-> Nil, why |-> "none", ctors |-> 0]
 (* Nil).  This is the linearizability condition; the algorithm's         *)
 (* Linearizable invariant uses the same definition.                        *)
 (***************************************************************************)
+(* The result record of operation o: value v, reason why, c ctor calls. *)
 Rec(o, v, why, c) == [op |-> o, val |-> v, why |-> why, ctors |-> c]
 
 AllowedResults(o, s, e) ==
@@ -117,6 +118,7 @@ VARIABLES
     ret,      \* ret[p]: the result p's last operation returned, or NoRet
     dtorRan   \* the data whose destructor has run
 
+(* All variables of the abstract spec. *)
 avars == <<amap, aop, seen, eff, ret, dtorRan>>
 
 (* The set of values in the map. *)
@@ -205,6 +207,8 @@ Return(p, r) ==
   /\ eff' = [eff EXCEPT ![p] = Nil]
   /\ UNCHANGED <<amap, dtorRan>>
 
+(* A step: some process calls, inserts, removes, or returns a result its *)
+(* history allows.                                                          *)
 ANext ==
   \E p \in Procs :
     \/ \E o \in Ops : Call(p, o)
@@ -216,6 +220,9 @@ ANext ==
 (* The abstract specification: safety only.  (Liveness is stated and     *)
 (* checked on the algorithm, module ShadowProperties.)                     *)
 ASpec == AInit /\ [][ANext]_avars
+
+(* Symmetry for models of this spec alone: threads, data values. *)
+ASym == Permutations(Procs) \cup Permutations(Data)
 
 (* At most one data per key, and no data under two keys. *)
 AUniqueData ==
