@@ -1,0 +1,684 @@
+------------------------------- MODULE Shadow -------------------------------
+(***************************************************************************)
+(* The shadow-variable algorithm of kernel/livepatch/shadow.c, step by    *)
+(* step, under RCU and one spinlock (klp_shadow_lock).                    *)
+(*                                                                         *)
+(* Written in plain TLA+ with the step structure of a PlusCal algorithm:  *)
+(* pc[p] is the label of the next atomic step of process (thread) p, and  *)
+(* each label is one C step that matters for concurrency (see             *)
+(* model-check/labels.tsv for label <-> C step).  Operations are written  *)
+(* as one action per label; the pre-check of alloc/getOrAlloc runs the    *)
+(* same g_* steps as get (as the C code calls klp_shadow_get).            *)
+(*                                                                         *)
+(* Memory: a finite pool of Entries (struct klp_shadow).  Each entry has  *)
+(* a forward link next[e], obj and id fields, and a lifecycle state:      *)
+(*   "free"       in the pool (not allocated)                             *)
+(*   "private"    allocated by one alloc/getOrAlloc, not yet published    *)
+(*   "published"  reachable from a bucket head                            *)
+(*   "unlinked"   removed by hash_del_rcu, not yet handed to kfree_rcu    *)
+(*   "gp_wait"    handed to kfree_rcu: awaiting the end of a grace period *)
+(*   "reclaimed"  memory freed after the grace period                     *)
+(* A plain kfree (lost race, constructor failure) returns a never-        *)
+(* published entry to the pool, where it may be allocated again.         *)
+(* Reclaimed entries are NOT reused: this keeps models small and makes    *)
+(* every read of reclaimed memory visible (NoUseAfterReclaim) instead of  *)
+(* letting it alias a new entry (no ABA in these models; see README).     *)
+(*                                                                         *)
+(* RCU: inRead[p] is TRUE inside p's read-side section.  The holder of    *)
+(* klp_shadow_lock is also inside one: spin_lock_irqsave disables         *)
+(* interrupts, which is an RCU read-side critical section; freeAll relies *)
+(* on this when it reads the forward link of an entry it has already      *)
+(* handed to kfree_rcu.  kfree_rcu records waitFor[e], the processes      *)
+(* inside at that moment; a process leaving its section removes itself;   *)
+(* the RCU callback (rcu_reclaim) reclaims e once waitFor[e] is empty.    *)
+(*                                                                         *)
+(* Ghost variables (not in the C code) record what the properties need:   *)
+(* the linearizability history (seen, eff, ret, ctorCalls), constructor   *)
+(* and destructor calls, the readers a grace period really owes (gpOwed), *)
+(* and what freeAll has removed (faDone, faCallWhileLocked, faNilAfter).  *)
+(***************************************************************************)
+EXTENDS Naturals, Sequences, FiniteSets
+
+CONSTANTS
+    Procs,      \* the threads
+    Objs,       \* the parent objects
+    Ids,        \* the shadow variable ids
+    Entries,    \* the pool of entries (struct klp_shadow) that can be allocated
+    Nil,        \* NULL
+    Buckets,    \* the bucket indices in use: a finite set of naturals
+    Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
+    Script,     \* Script[p]: p's sequence of operations, or <<>> = free choice
+    Budget,     \* with free choice: how many operations p runs
+    OpKinds,    \* with free choice: the operation names p may choose from
+    CtorGiven,  \* alloc/getOrAlloc are called with a constructor
+    DtorGiven,  \* free/freeAll are called with a destructor
+    AllocFail,  \* the allocation outside the lock may fail
+    CtorFail,   \* the constructor may fail
+    Bug         \* "none" in the real models; names a seeded bug otherwise
+
+(* The abstract spec supplies the operations, results and the             *)
+(* linearizability condition Allowed.                                      *)
+A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
+        amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {}
+
+ASSUME Buckets \subseteq Nat /\ Buckets # {}
+ASSUME Hash \in [Objs -> Buckets]
+ASSUME Nil \notin Entries \cup Objs \cup Ids
+ASSUME \A p \in Procs : Script[p] \in Seq(A0!Ops)
+ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
+
+(***************************************************************************)
+(* The seeded-bug hooks.  Bug = "none" in every real model.  The mutants  *)
+(* a later issue seeds, and where each one differs from the C code:       *)
+(*   "NoRecheck"            a_recheck: never look again under the lock     *)
+(*   "PublishBeforeCtor"    a_set -> a_publish -> a_ctor -> a_unlock       *)
+(*   "PlainFree"            f/fa_kfree_rcu: reclaim at once, no grace      *)
+(*   "GPNotWaitingForReaders" kfree_rcu: waitFor = {} (ignore readers      *)
+(*                          already inside their section)                  *)
+(*   "NoReadLock"           g_lock: readers do not enter a section         *)
+(*   "DelClearsNext"        f/fa_del: the unlinked entry's next := NULL    *)
+(*   "FreeWithoutLock"      f_lock: does not take the lock                 *)
+(*   "FreeAllStopsAfterFirst" fa_kfree_rcu: go to fa_unlock               *)
+(*   "CtorFailLeak"         a_ctor_fail_kfree: entry not returned          *)
+(*   "LostRaceLeak"         a_kfree: speculative entry not returned        *)
+(*   "WrongBucket"          a_publish: add to a bucket other than Hash[o]  *)
+(*   "DtorAfterReclaim"     the destructor runs in rcu_reclaim, not f_dtor *)
+(*   "GPWaitsOnlyStanding"  kfree_rcu: waitFor = readers standing on e     *)
+(*   "NoPrecheck"           alloc/getOrAlloc skip the lockless pre-check   *)
+(***************************************************************************)
+
+VARIABLES
+    \* per process, the C code's state
+    pc,        \* pc[p]: the label of p's next step, "idle" or "done"
+    op,        \* op[p]: p's current (or last) operation, a record in A0!Ops
+    nOps,      \* nOps[p]: how many operations p has started
+    cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
+    new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
+    bkt,       \* bkt[p]: the bucket freeAll is walking
+    \* shared state
+    lock,      \* the holder of klp_shadow_lock, or Nil
+    inRead,    \* inRead[p]: p is between rcu_read_lock and rcu_read_unlock
+    head,      \* head[b]: the first entry of bucket b, or Nil
+    next,      \* next[e]: e's forward link, or Nil
+    eobj,      \* eobj[e]: e's obj field (Nil while zeroed)
+    eid,       \* eid[e]: e's id field (Nil while zeroed)
+    estate,    \* estate[e]: e's lifecycle state (see above)
+    waitFor,   \* waitFor[e]: the readers the grace period of e waits for
+    \* ghost state
+    ctorDone,  \* ctorDone[e]: the constructor has run (successfully) on e
+    dtorCount, \* dtorCount[e]: how many times the destructor ran on e
+    gpOwed,    \* gpOwed[e]: readers inside at e's kfree_rcu, still inside
+    seen,      \* seen[p]: values of p's key during p's operation (history)
+    eff,       \* eff[p]: the entry p's operation published or unlinked
+    ret,       \* ret[p]: the result of p's last operation, or A0!NoRet
+    ctorCalls, \* ctorCalls[p]: constructor calls in p's current operation
+    faDone,    \* faDone[p]: the entries p's current freeAll has unlinked
+    faCallWhileLocked, \* faCallWhileLocked[q]: freeAlls holding the lock at
+                       \* q's get call while q's key was present
+    faNilAfter \* faNilAfter[q]: freeAlls during which q got Nil for a key
+               \* the freeAll removed (see ShadowProperties!FreeAllAtomic)
+
+procVars == <<pc, op, nOps, cur, new, bkt>>
+heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
+ghostVars == <<ctorDone, dtorCount, gpOwed, seen, eff, ret, ctorCalls,
+               faDone, faCallWhileLocked, faNilAfter>>
+vars == <<procVars, heapVars, ghostVars>>
+
+-----------------------------------------------------------------------------
+(* Helpers. *)
+
+NoOp == A0!NoOp
+NoRet == A0!NoRet
+KeyOf(o) == A0!KeyOf(o)
+NE == Cardinality(Entries)
+
+(* The labels inside the spinlock's critical section (the lock is held    *)
+(* by a process at any of them, including the x_unlock labels).           *)
+LockedLabels ==
+  {"a_recheck", "a_exists_unlock", "a_set", "a_ctor", "a_ctor_fail_unlock",
+   "a_publish", "a_unlock",
+   "f_walk", "f_del", "f_dtor", "f_kfree_rcu", "f_unlock",
+   "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
+
+(* p has an operation in progress. *)
+Busy(p) == pc[p] \notin {"idle", "done"}
+
+(* How many operations p runs in all. *)
+Limit(p) == IF Script[p] = <<>> THEN Budget ELSE Len(Script[p])
+
+(* The operations p may call next. *)
+NextOps(p) == IF Script[p] = <<>>
+                THEN {o \in A0!Ops : o.op \in OpKinds}
+                ELSE {Script[p][nOps[p] + 1]}
+
+(* The entries reachable from entry e through at most n forward links. *)
+RECURSIVE Reach(_, _)
+Reach(e, n) == IF e = Nil \/ n = 0 THEN {} ELSE {e} \cup Reach(next[e], n - 1)
+
+(* The entries reachable from the bucket heads: the table's contents. *)
+Reachable == UNION {Reach(head[b], NE) : b \in Buckets}
+
+(* The first entry with key k in the chain from e: what a walk finds. *)
+RECURSIVE Find(_, _, _)
+Find(e, k, n) == IF e = Nil \/ n = 0 THEN Nil
+                 ELSE IF <<eobj[e], eid[e]>> = k THEN e
+                 ELSE Find(next[e], k, n - 1)
+
+(* klp_shadow_get's result for key k, walked atomically (used under the  *)
+(* lock, where no writer can interleave).                                  *)
+Lookup(k) == Find(head[Hash[k[1]]], k, NE)
+
+(* The table as the abstract map: each key to the entry a walk of its    *)
+(* bucket finds (with UniqueKey, the one reachable entry with that key).  *)
+AMap == [k \in A0!Keys |-> Lookup(k)]
+
+(* The processes inside an RCU read-side critical section: readers, and  *)
+(* the lock holder (interrupts disabled).                                  *)
+Inside == {q \in Procs : inRead[q]} \cup (IF lock = Nil THEN {} ELSE {lock})
+
+(* The processes a grace period starting at e's kfree_rcu waits for. *)
+GPWaitSet(e) ==
+  CASE Bug = "GPNotWaitingForReaders" -> {}
+    [] Bug = "GPWaitsOnlyStanding" ->
+         {q \in Procs : pc[q] \in {"g_walk", "fa_walk", "fa_next"} /\ cur[q] = e}
+    [] OTHER -> Inside
+
+(* p leaves its read-side section: no grace period waits for it any more. *)
+LeaveSection(p) ==
+  /\ waitFor' = [e \in Entries |-> waitFor[e] \ {p}]
+  /\ gpOwed' = [e \in Entries |-> gpOwed[e] \ {p}]
+
+(* The history update when key k starts to hold value v: every busy      *)
+(* process whose operation is on k adds v to its history.                 *)
+SeenAdd(k, v) ==
+  [q \in Procs |-> IF Busy(q) /\ op[q].op # "freeAll" /\ KeyOf(op[q]) = k
+                     THEN seen[q] \cup {v} ELSE seen[q]]
+
+(* hash_del_rcu(e): the link pointing at e (a bucket head or the forward  *)
+(* link of e's predecessor in the chain) is set to next[e]; next[e] is    *)
+(* KEPT (unless the DelClearsNext bug), so a reader standing on e can go  *)
+(* on with its walk.                                                       *)
+Unlink(e) ==
+  /\ IF \E b \in Buckets : head[b] = e
+       THEN /\ head' = [b \in Buckets |-> IF head[b] = e THEN next[e] ELSE head[b]]
+            /\ next' = IF Bug = "DelClearsNext" THEN [next EXCEPT ![e] = Nil]
+                                                ELSE next
+       ELSE /\ head' = head
+            /\ next' = [x \in Entries |->
+                          IF x = e /\ Bug = "DelClearsNext" THEN Nil
+                          ELSE IF x \in Reachable /\ next[x] = e THEN next[e]
+                          ELSE next[x]]
+
+(* p returns result r; it goes idle, or done after its last operation.   *)
+Return(p, r) ==
+  /\ ret' = [ret EXCEPT ![p] = r]
+  /\ pc' = [pc EXCEPT ![p] = IF nOps[p] < Limit(p) THEN "idle" ELSE "done"]
+  /\ cur' = [cur EXCEPT ![p] = Nil]
+
+(* The result record. *)
+Res(p, v, why) == [op |-> op[p].op, val |-> v, why |-> why, ctors |-> ctorCalls[p]]
+
+-----------------------------------------------------------------------------
+Init ==
+  /\ pc = [p \in Procs |-> IF Limit(p) > 0 THEN "idle" ELSE "done"]
+  /\ op = [p \in Procs |-> NoOp]
+  /\ nOps = [p \in Procs |-> 0]
+  /\ cur = [p \in Procs |-> Nil]
+  /\ new = [p \in Procs |-> Nil]
+  /\ bkt = [p \in Procs |-> Nil]
+  /\ lock = Nil
+  /\ inRead = [p \in Procs |-> FALSE]
+  /\ head = [b \in Buckets |-> Nil]
+  /\ next = [e \in Entries |-> Nil]
+  /\ eobj = [e \in Entries |-> Nil]
+  /\ eid = [e \in Entries |-> Nil]
+  /\ estate = [e \in Entries |-> "free"]
+  /\ waitFor = [e \in Entries |-> {}]
+  /\ ctorDone = [e \in Entries |-> FALSE]
+  /\ dtorCount = [e \in Entries |-> 0]
+  /\ gpOwed = [e \in Entries |-> {}]
+  /\ seen = [p \in Procs |-> {}]
+  /\ eff = [p \in Procs |-> Nil]
+  /\ ret = [p \in Procs |-> NoRet]
+  /\ ctorCalls = [p \in Procs |-> 0]
+  /\ faDone = [p \in Procs |-> {}]
+  /\ faCallWhileLocked = [p \in Procs |-> {}]
+  /\ faNilAfter = [p \in Procs |-> {}]
+
+-----------------------------------------------------------------------------
+(* The call: p starts its next operation o.  Its history starts with the *)
+(* value o's key holds.  A get records the freeAlls that hold the lock    *)
+(* while its key is present (for FreeAllAtomic only).                     *)
+Call(p) ==
+  /\ pc[p] = "idle"
+  /\ \E o \in NextOps(p) :
+       /\ op' = [op EXCEPT ![p] = o]
+       /\ pc' = [pc EXCEPT ![p] =
+                   CASE o.op = "get" -> "g_lock"
+                     [] o.op \in {"alloc", "getOrAlloc"} ->
+                          IF Bug = "NoPrecheck" THEN "a_alloc" ELSE "g_lock"
+                     [] o.op = "free" -> "f_lock"
+                     [] o.op = "freeAll" -> "fa_lock"]
+       /\ seen' = [seen EXCEPT ![p] = IF o.op = "freeAll" THEN {}
+                                       ELSE {AMap[KeyOf(o)]}]
+       /\ faCallWhileLocked' = [faCallWhileLocked EXCEPT ![p] =
+            IF o.op = "get" /\ lock # Nil /\ op[lock].op = "freeAll"
+               /\ op[lock].id = o.id /\ AMap[KeyOf(o)] # Nil
+              THEN {lock} ELSE {}]
+  /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
+  /\ eff' = [eff EXCEPT ![p] = Nil]
+  /\ ret' = [ret EXCEPT ![p] = NoRet]
+  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = 0]
+  /\ faDone' = [faDone EXCEPT ![p] = {}]
+  /\ UNCHANGED <<cur, new, bkt, heapVars, ctorDone, dtorCount, gpOwed,
+                 faNilAfter>>
+
+-----------------------------------------------------------------------------
+(* klp_shadow_get (also the pre-check of alloc/getOrAlloc).               *)
+
+(* rcu_read_lock, then load the bucket's head pointer. *)
+g_lock(p) ==
+  LET h == head[Hash[op[p].obj]] IN
+  /\ pc[p] = "g_lock"
+  /\ inRead' = [inRead EXCEPT ![p] = (Bug # "NoReadLock")]
+  /\ cur' = [cur EXCEPT ![p] = h]
+  /\ pc' = [pc EXCEPT ![p] = IF h = Nil THEN "g_unlock" ELSE "g_walk"]
+  /\ UNCHANGED <<op, nOps, new, bkt, lock, head, next, eobj, eid, estate,
+                 waitFor, ghostVars>>
+
+(* Read the entry p stands on: compare obj and id; on a match stop, else *)
+(* follow its forward link (the walk ends at NULL).                        *)
+g_walk(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "g_walk"
+  /\ IF eobj[e] = op[p].obj /\ eid[e] = op[p].id
+       THEN /\ pc' = [pc EXCEPT ![p] = "g_unlock"]
+            /\ UNCHANGED cur
+       ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
+            /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
+                                       ELSE "g_walk"]
+  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+
+(* rcu_read_unlock.  get returns the entry found (its data) or NULL; the *)
+(* pre-check of alloc/getOrAlloc goes to EXISTS or allocates.             *)
+g_unlock(p) ==
+  LET found == cur[p]
+      o == op[p] IN
+  /\ pc[p] = "g_unlock"
+  /\ inRead' = [inRead EXCEPT ![p] = FALSE]
+  /\ LeaveSection(p)
+  /\ IF o.op = "get"
+       THEN /\ Return(p, Res(p, found, "value"))
+            /\ faNilAfter' =
+                 [faNilAfter EXCEPT ![p] = @ \cup
+                    {f \in faCallWhileLocked[p] :
+                       found = Nil /\ lock = f
+                       /\ \E e \in faDone[f] : eobj[e] = o.obj}]
+       ELSE /\ IF found # Nil
+                 THEN Return(p, Res(p, IF o.op = "alloc" THEN Nil ELSE found,
+                                    IF o.op = "alloc" THEN "dup" ELSE "exists"))
+                 ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
+                      /\ UNCHANGED <<cur, ret>>
+            /\ UNCHANGED faNilAfter
+  /\ UNCHANGED <<op, nOps, new, bkt, lock, head, next, eobj, eid, estate,
+                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked>>
+
+-----------------------------------------------------------------------------
+(* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
+
+(* Allocate a zeroed entry outside the lock; may fail (NULL).  The       *)
+(* allocator hands out a fixed one of the free entries (CHOOSE): free     *)
+(* entries are blank and referenced by nobody, so which one it is makes   *)
+(* no difference up to renaming, and models need no symmetry for it.      *)
+(* An empty pool with AllocFail = FALSE blocks: TLC reports a deadlock,   *)
+(* which means the model's pool is too small.                              *)
+a_alloc(p) ==
+  /\ pc[p] = "a_alloc"
+  /\ \/ /\ \E e \in Entries : estate[e] = "free"
+        /\ LET e == CHOOSE e \in Entries : estate[e] = "free" IN
+             /\ estate' = [estate EXCEPT ![e] = "private"]
+             /\ new' = [new EXCEPT ![p] = e]
+        /\ pc' = [pc EXCEPT ![p] = "a_lock"]
+        /\ UNCHANGED <<cur, ret>>
+     \/ /\ AllocFail
+        /\ Return(p, Res(p, Nil, "allocFail"))
+        /\ UNCHANGED <<estate, new>>
+  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* spin_lock_irqsave(&klp_shadow_lock). *)
+a_lock(p) ==
+  /\ pc[p] = "a_lock"
+  /\ lock = Nil
+  /\ lock' = p
+  /\ pc' = [pc EXCEPT ![p] = "a_recheck"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
+                 estate, waitFor, ghostVars>>
+
+(* Look up <obj, id> again under the lock (one step: the lock excludes   *)
+(* writers and readers change nothing).                                    *)
+a_recheck(p) ==
+  LET f == Lookup(KeyOf(op[p])) IN
+  /\ pc[p] = "a_recheck"
+  /\ IF f # Nil /\ Bug # "NoRecheck"
+       THEN /\ cur' = [cur EXCEPT ![p] = f]
+            /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
+       ELSE /\ pc' = [pc EXCEPT ![p] = "a_set"]
+            /\ UNCHANGED cur
+  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+
+(* Lost the race: spin_unlock_irqrestore. *)
+a_exists_unlock(p) ==
+  /\ pc[p] = "a_exists_unlock"
+  /\ lock' = Nil
+  /\ LeaveSection(p)
+  /\ pc' = [pc EXCEPT ![p] = "a_kfree"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
+                 estate, ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* kfree the speculative entry (never published: no grace period), then  *)
+(* EXISTS: alloc warns and returns NULL, getOrAlloc returns the data.     *)
+a_kfree(p) ==
+  LET found == cur[p] IN
+  /\ pc[p] = "a_kfree"
+  /\ estate' = IF Bug = "LostRaceLeak" THEN estate
+               ELSE [estate EXCEPT ![new[p]] = "free"]
+  /\ new' = [new EXCEPT ![p] = Nil]
+  /\ Return(p, Res(p, IF op[p].op = "alloc" THEN Nil ELSE found,
+                   IF op[p].op = "alloc" THEN "dup" ELSE "exists"))
+  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* new->obj = obj; new->id = id. *)
+a_set(p) ==
+  LET e == new[p] IN
+  /\ pc[p] = "a_set"
+  /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
+  /\ eid' = [eid EXCEPT ![e] = op[p].id]
+  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven /\ Bug # "PublishBeforeCtor"
+                               THEN "a_ctor" ELSE "a_publish"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, head, next, estate,
+                 waitFor, ghostVars>>
+
+(* Call the constructor under the lock; it may fail. *)
+a_ctor(p) ==
+  LET e == new[p] IN
+  /\ pc[p] = "a_ctor"
+  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = @ + 1]
+  /\ \/ /\ ctorDone' = [ctorDone EXCEPT ![e] = TRUE]
+        /\ pc' = [pc EXCEPT ![p] = IF Bug = "PublishBeforeCtor" THEN "a_unlock"
+                                   ELSE "a_publish"]
+     \/ /\ CtorFail
+        /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
+        /\ UNCHANGED ctorDone
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, dtorCount, gpOwed, seen,
+                 eff, ret, faDone, faCallWhileLocked, faNilAfter>>
+
+(* Constructor failed: spin_unlock_irqrestore. *)
+a_ctor_fail_unlock(p) ==
+  /\ pc[p] = "a_ctor_fail_unlock"
+  /\ lock' = Nil
+  /\ LeaveSection(p)
+  /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_kfree"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
+                 estate, ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* Constructor failed: kfree the entry (back to the pool, zeroed), NULL. *)
+a_ctor_fail_kfree(p) ==
+  LET e == new[p] IN
+  /\ pc[p] = "a_ctor_fail_kfree"
+  /\ IF Bug = "CtorFailLeak"
+       THEN UNCHANGED <<estate, eobj, eid>>
+       ELSE /\ estate' = [estate EXCEPT ![e] = "free"]
+            /\ eobj' = [eobj EXCEPT ![e] = Nil]
+            /\ eid' = [eid EXCEPT ![e] = Nil]
+  /\ new' = [new EXCEPT ![p] = Nil]
+  /\ Return(p, Res(p, Nil, "ctorFail"))
+  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, waitFor, ctorDone,
+                 dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* hash_add_rcu: new->next := head[b]; head[b] := new, one release store. *)
+(* The abstract Insert: the key now holds the new entry.                  *)
+a_publish(p) ==
+  LET e == new[p]
+      b == IF Bug = "WrongBucket" /\ Buckets # {Hash[op[p].obj]}
+             THEN CHOOSE c \in Buckets : c # Hash[op[p].obj]
+             ELSE Hash[op[p].obj] IN
+  /\ pc[p] = "a_publish"
+  /\ next' = [next EXCEPT ![e] = head[b]]
+  /\ head' = [head EXCEPT ![b] = e]
+  /\ estate' = [estate EXCEPT ![e] = "published"]
+  /\ eff' = [eff EXCEPT ![p] = e]
+  /\ seen' = SeenAdd(KeyOf(op[p]), e)
+  /\ pc' = [pc EXCEPT ![p] = IF Bug = "PublishBeforeCtor" /\ CtorGiven
+                               THEN "a_ctor" ELSE "a_unlock"]
+  /\ new' = IF Bug = "PublishBeforeCtor" THEN new ELSE [new EXCEPT ![p] = Nil]
+  /\ UNCHANGED <<op, nOps, cur, bkt, lock, inRead, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* spin_unlock_irqrestore; return the new data. *)
+a_unlock(p) ==
+  /\ pc[p] = "a_unlock"
+  /\ lock' = Nil
+  /\ LeaveSection(p)
+  /\ new' = [new EXCEPT ![p] = Nil]
+  /\ Return(p, Res(p, eff[p], "new"))
+  /\ UNCHANGED <<op, nOps, bkt, inRead, head, next, eobj, eid, estate,
+                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+-----------------------------------------------------------------------------
+(* klp_shadow_free(obj, id, dtor).                                        *)
+
+(* spin_lock_irqsave. *)
+f_lock(p) ==
+  /\ pc[p] = "f_lock"
+  /\ IF Bug = "FreeWithoutLock" THEN UNCHANGED lock
+                                ELSE lock = Nil /\ lock' = p
+  /\ pc' = [pc EXCEPT ![p] = "f_walk"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
+                 estate, waitFor, ghostVars>>
+
+(* Walk the bucket under the lock (one step) to the first match. *)
+f_walk(p) ==
+  LET f == Lookup(KeyOf(op[p])) IN
+  /\ pc[p] = "f_walk"
+  /\ cur' = [cur EXCEPT ![p] = f]
+  /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
+  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+
+(* hash_del_rcu: unlink, keeping the entry's forward link.  The abstract *)
+(* Remove: the key no longer holds the entry.                              *)
+f_del(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "f_del"
+  /\ Unlink(e)
+  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
+  /\ eff' = [eff EXCEPT ![p] = e]
+  /\ seen' = SeenAdd(KeyOf(op[p]), Nil)
+  /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* dtor(obj, data), if a destructor is given (still under the lock). *)
+f_dtor(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "f_dtor"
+  /\ dtorCount' = IF DtorGiven /\ Bug # "DtorAfterReclaim"
+                    THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
+  /\ pc' = [pc EXCEPT ![p] = "f_kfree_rcu"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ctorDone, gpOwed, seen,
+                 eff, ret, ctorCalls, faDone, faCallWhileLocked, faNilAfter>>
+
+(* kfree_rcu(e): the entry awaits a grace period that waits for every   *)
+(* process now inside a read-side section.  Shared by free and freeAll.  *)
+KfreeRcu(e) ==
+  IF Bug = "PlainFree"
+    THEN /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
+         /\ UNCHANGED <<waitFor, gpOwed>>
+    ELSE /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
+         /\ waitFor' = [waitFor EXCEPT ![e] = GPWaitSet(e)]
+         /\ gpOwed' = [gpOwed EXCEPT ![e] = Inside]
+
+f_kfree_rcu(p) ==
+  /\ pc[p] = "f_kfree_rcu"
+  /\ KfreeRcu(cur[p])
+  /\ cur' = [cur EXCEPT ![p] = Nil]
+  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
+  /\ UNCHANGED <<op, nOps, new, bkt, lock, inRead, head, next, eobj, eid,
+                 ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* spin_unlock_irqrestore; free returns. *)
+f_unlock(p) ==
+  /\ pc[p] = "f_unlock"
+  /\ lock' = IF Bug = "FreeWithoutLock" THEN lock ELSE Nil
+  /\ LeaveSection(p)
+  /\ Return(p, Res(p, Nil, "done"))
+  /\ UNCHANGED <<op, nOps, new, bkt, inRead, head, next, eobj, eid, estate,
+                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+-----------------------------------------------------------------------------
+(* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
+(* index order, one entry per step, through the forward links.            *)
+
+MinBucket == CHOOSE b \in Buckets : \A c \in Buckets : b <= c
+NextBucket(b) == IF \E c \in Buckets : c > b
+                   THEN CHOOSE c \in Buckets : c > b /\ \A d \in Buckets : d > b => c <= d
+                   ELSE Nil
+
+(* spin_lock_irqsave; start at the head of the first bucket. *)
+fa_lock(p) ==
+  /\ pc[p] = "fa_lock"
+  /\ lock = Nil
+  /\ lock' = p
+  /\ bkt' = [bkt EXCEPT ![p] = MinBucket]
+  /\ cur' = [cur EXCEPT ![p] = head[MinBucket]]
+  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
+  /\ UNCHANGED <<op, nOps, new, inRead, head, next, eobj, eid, estate,
+                 waitFor, ghostVars>>
+
+(* Read the entry freeAll stands on: a match (same id, any obj) is freed; *)
+(* otherwise follow its forward link.  At the end of a bucket go to the   *)
+(* next bucket's head; after the last bucket, unlock.                      *)
+fa_walk(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "fa_walk"
+  /\ IF e = Nil
+       THEN IF NextBucket(bkt[p]) # Nil
+              THEN /\ bkt' = [bkt EXCEPT ![p] = NextBucket(bkt[p])]
+                   /\ cur' = [cur EXCEPT ![p] = head[NextBucket(bkt[p])]]
+                   /\ UNCHANGED pc
+              ELSE /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
+                   /\ UNCHANGED <<bkt, cur>>
+       ELSE /\ IF eid[e] = op[p].id
+                 THEN /\ pc' = [pc EXCEPT ![p] = "fa_del"]
+                      /\ UNCHANGED cur
+                 ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
+                      /\ UNCHANGED pc
+            /\ UNCHANGED bkt
+  /\ UNCHANGED <<op, nOps, new, heapVars, ghostVars>>
+
+(* hash_del_rcu, keeping the forward link; the abstract RemoveOne. *)
+fa_del(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "fa_del"
+  /\ Unlink(e)
+  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
+  /\ faDone' = [faDone EXCEPT ![p] = @ \cup {e}]
+  /\ seen' = SeenAdd(<<eobj[e], eid[e]>>, Nil)
+  /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, eff, ret, ctorCalls,
+                 faCallWhileLocked, faNilAfter>>
+
+(* dtor(obj, data), if given. *)
+fa_dtor(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "fa_dtor"
+  /\ dtorCount' = IF DtorGiven /\ Bug # "DtorAfterReclaim"
+                    THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
+  /\ pc' = [pc EXCEPT ![p] = "fa_kfree_rcu"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ctorDone, gpOwed, seen,
+                 eff, ret, ctorCalls, faDone, faCallWhileLocked, faNilAfter>>
+
+(* kfree_rcu; then continue the walk from this entry. *)
+fa_kfree_rcu(p) ==
+  /\ pc[p] = "fa_kfree_rcu"
+  /\ KfreeRcu(cur[p])
+  /\ pc' = [pc EXCEPT ![p] = IF Bug = "FreeAllStopsAfterFirst" THEN "fa_unlock"
+                             ELSE "fa_next"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, head, next, eobj, eid,
+                 ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
+                 faCallWhileLocked, faNilAfter>>
+
+(* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
+(* hash_del_rcu; its memory lives on because the lock holder is inside a *)
+(* read-side section) and step to it.                                      *)
+fa_next(p) ==
+  /\ pc[p] = "fa_next"
+  /\ cur' = [cur EXCEPT ![p] = next[cur[p]]]
+  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
+  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+
+(* spin_unlock_irqrestore; freeAll returns. *)
+fa_unlock(p) ==
+  /\ pc[p] = "fa_unlock"
+  /\ lock' = Nil
+  /\ LeaveSection(p)
+  /\ Return(p, Res(p, Nil, "done"))
+  /\ bkt' = [bkt EXCEPT ![p] = Nil]
+  /\ faDone' = [faDone EXCEPT ![p] = {}]
+  /\ faNilAfter' = [q \in Procs |-> faNilAfter[q] \ {p}]
+  /\ UNCHANGED <<op, nOps, new, inRead, head, next, eobj, eid, estate,
+                 ctorDone, dtorCount, seen, eff, ctorCalls, faCallWhileLocked>>
+
+-----------------------------------------------------------------------------
+(* The RCU callback: reclaim an entry whose grace period has ended. *)
+rcu_reclaim ==
+  \E e \in Entries :
+    /\ estate[e] = "gp_wait"
+    /\ waitFor[e] = {}
+    /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
+    /\ dtorCount' = IF DtorGiven /\ Bug = "DtorAfterReclaim"
+                      THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
+    /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor,
+                   ctorDone, gpOwed, seen, eff, ret, ctorCalls, faDone,
+                   faCallWhileLocked, faNilAfter>>
+
+(* Every process has finished and every grace period has ended: the     *)
+(* system stops (stuttering, so TLC does not report it as a deadlock).    *)
+Finished ==
+  /\ \A p \in Procs : pc[p] = "done"
+  /\ \A e \in Entries : estate[e] # "gp_wait"
+  /\ UNCHANGED vars
+
+(* One step of process p. *)
+Step(p) ==
+  \/ Call(p)
+  \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
+  \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
+  \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
+  \/ a_ctor_fail_kfree(p) \/ a_publish(p) \/ a_unlock(p)
+  \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
+  \/ f_unlock(p)
+  \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
+  \/ fa_next(p) \/ fa_unlock(p)
+
+Next == (\E p \in Procs : Step(p)) \/ rcu_reclaim \/ Finished
+
+(* Weak fairness: a process that can take a step takes one; the RCU     *)
+(* callback runs once a grace period has ended.                           *)
+Fairness == (\A p \in Procs : WF_vars(Step(p))) /\ WF_vars(rcu_reclaim)
+
+Spec == Init /\ [][Next]_vars /\ Fairness
+=============================================================================

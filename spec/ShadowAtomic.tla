@@ -1,0 +1,220 @@
+---------------------------- MODULE ShadowAtomic ----------------------------
+(***************************************************************************)
+(* The abstract specification of the kernel's shadow variables            *)
+(* (kernel/livepatch/shadow.c): what a caller may observe, with no hash   *)
+(* table, no lock and no RCU.                                              *)
+(*                                                                         *)
+(* The table is a map amap from keys <<obj, id>> to data (or Nil).  Each  *)
+(* process (thread) runs one operation at a time.  An operation has an    *)
+(* interval: it is called (Call), it may change the map in atomic steps   *)
+(* (Insert, Remove, RemoveOne), and it returns a result (Return).         *)
+(*                                                                         *)
+(* Linearizability is expressed with a per-operation history: seen[p] is  *)
+(* the set of values amap[key] held at some moment of p's interval.  A    *)
+(* lock-free get may return any value in seen[p]; for an operation that   *)
+(* reads the map once this is the same as a get that takes effect at one  *)
+(* atomic point, and it lets the algorithm refine this spec without       *)
+(* prophecy variables.  Writers take effect in one atomic abstract step   *)
+(* each: alloc/getOrAlloc insert, free removes one key, and freeAll       *)
+(* removes its keys ONE AT A TIME (it is not atomic with respect to       *)
+(* lock-free readers in the C code; see ShadowProperties!FreeAllAtomic).  *)
+(*                                                                         *)
+(* Destructor calls are observable: dtorRan is the set of data whose      *)
+(* destructor has run; it runs when the data leaves the map.              *)
+(***************************************************************************)
+EXTENDS Naturals, FiniteSets
+
+CONSTANTS
+    Procs,      \* the threads calling the table
+    Objs,       \* the parent objects (obj pointers)
+    Ids,        \* the shadow variable ids
+    Data,       \* the possible data pointers
+    Nil,        \* the NULL pointer, also "no value"
+    CtorGiven,  \* TRUE when alloc/getOrAlloc are called with a constructor
+    DtorGiven,  \* TRUE when free/freeAll are called with a destructor
+    AllocFail,  \* TRUE when the allocation of a new entry may fail
+    CtorFail    \* TRUE when the constructor may fail (return non-zero)
+
+(* A key identifies a shadow variable. *)
+Keys == Objs \X Ids
+
+(* The operations a caller can start.  freeAll has an id but no obj; we   *)
+(* give it obj |-> Nil.                                                     *)
+OpNames == {"get", "alloc", "getOrAlloc", "free", "freeAll"}
+Ops == [op : {"get", "alloc", "getOrAlloc", "free"}, obj : Objs, id : Ids]
+       \cup [op : {"freeAll"}, obj : {Nil}, id : Ids]
+
+(* NoOp marks a process with no operation in progress. *)
+NoOp == [op |-> "none", obj |-> Nil, id |-> Nil]
+
+(* The key an operation works on (not meaningful for freeAll). *)
+KeyOf(o) == <<o.obj, o.id>>
+
+(* Why an operation returned what it returned:                            *)
+(*   "value"     get: the value read (data or Nil)                        *)
+(*   "new"       alloc/getOrAlloc inserted new data                       *)
+(*   "exists"    getOrAlloc found existing data (constructor not called)  *)
+(*   "dup"       alloc found existing data: WARN, returns Nil             *)
+(*   "allocFail" the allocation failed: returns Nil                       *)
+(*   "ctorFail"  the constructor ran once and failed: returns Nil         *)
+(*   "done"      free/freeAll (no return value)                           *)
+Whys == {"value", "new", "exists", "dup", "allocFail", "ctorFail", "done"}
+
+(* A result: the operation, the value returned, why, and how many times   *)
+(* the constructor ran during the operation.  NoRet: nothing returned yet.*)
+Results == [op : OpNames, val : Data \cup {Nil}, why : Whys, ctors : 0..1]
+NoRet == [op |-> "none", val |-> Nil, why |-> "none", ctors |-> 0]
+
+(***************************************************************************)
+(* AllowedResults(o, s, e): the results an operation named o may return  *)
+(* when s is its history (the values its key held during its interval)   *)
+(* and e its own abstract effect (the data it inserted or removed, else  *)
+(* Nil).  This is the linearizability condition; the algorithm's         *)
+(* Linearizable invariant uses the same definition.                        *)
+(***************************************************************************)
+Rec(o, v, why, c) == [op |-> o, val |-> v, why |-> why, ctors |-> c]
+
+AllowedResults(o, s, e) ==
+  CASE o = "get" ->
+         \* a value the key held at some moment of the call
+         {Rec(o, v, "value", 0) : v \in s}
+    [] o \in {"alloc", "getOrAlloc"} ->
+         \* new data, inserted by this operation's own Insert step; the
+         \* constructor (if given) ran once
+         (IF e # Nil THEN {Rec(o, e, "new", IF CtorGiven THEN 1 ELSE 0)}
+                     ELSE {})
+         \cup
+         \* getOrAlloc: data that existed at some moment, ctor not called
+         (IF o = "getOrAlloc" /\ e = Nil
+            THEN {Rec(o, v, "exists", 0) : v \in s \ {Nil}} ELSE {})
+         \cup
+         \* alloc: the key was present at some moment: WARN, Nil, no ctor
+         (IF o = "alloc" /\ e = Nil /\ (s \ {Nil}) # {}
+            THEN {Rec(o, Nil, "dup", 0)} ELSE {})
+         \cup
+         \* allocation failure: only if the key was absent at some moment
+         \* of the call (for getOrAlloc the lockless pre-check ensures it)
+         (IF AllocFail /\ e = Nil /\ Nil \in s
+            THEN {Rec(o, Nil, "allocFail", 0)} ELSE {})
+         \cup
+         \* constructor failure: the ctor ran once; the key was absent
+         (IF CtorGiven /\ CtorFail /\ e = Nil /\ Nil \in s
+            THEN {Rec(o, Nil, "ctorFail", 1)} ELSE {})
+    [] o = "free" ->
+         \* it removed the key's data, or the key was absent at some moment
+         IF e # Nil \/ Nil \in s THEN {Rec(o, Nil, "done", 0)} ELSE {}
+    [] o = "freeAll" -> {Rec(o, Nil, "done", 0)}
+    [] OTHER -> {}
+
+(* Result r is allowed for operation o with history s and effect e. *)
+Allowed(o, r, s, e) == r \in AllowedResults(o, s, e)
+
+VARIABLES
+    amap,     \* the table: [Keys -> Data \cup {Nil}]
+    aop,      \* aop[p]: the operation p has in progress, or NoOp
+    seen,     \* seen[p]: the values p's key held since p's call began
+    eff,      \* eff[p]: the data p's operation inserted/removed, or Nil
+    ret,      \* ret[p]: the result p's last operation returned, or NoRet
+    dtorRan   \* the data whose destructor has run
+
+avars == <<amap, aop, seen, eff, ret, dtorRan>>
+
+(* The set of values in the map. *)
+Range(m) == {m[k] : k \in DOMAIN m}
+
+(* The history sets after the map becomes m2: every process with a keyed  *)
+(* operation in progress adds the value its key now holds.                *)
+SeenAfter(m2) ==
+  [q \in Procs |-> IF aop[q].op \in {"get", "alloc", "getOrAlloc", "free"}
+                     THEN seen[q] \cup {m2[KeyOf(aop[q])]}
+                     ELSE seen[q]]
+
+(* The type invariant. *)
+ATypeOK ==
+  /\ amap \in [Keys -> Data \cup {Nil}]
+  /\ aop \in [Procs -> Ops \cup {NoOp}]
+  /\ seen \in [Procs -> SUBSET (Data \cup {Nil})]
+  /\ eff \in [Procs -> Data \cup {Nil}]
+  /\ ret \in [Procs -> Results \cup {NoRet}]
+  /\ dtorRan \subseteq Data
+
+(* The table starts empty, no operation in progress. *)
+AInit ==
+  /\ amap = [k \in Keys |-> Nil]
+  /\ aop = [p \in Procs |-> NoOp]
+  /\ seen = [p \in Procs |-> {}]
+  /\ eff = [p \in Procs |-> Nil]
+  /\ ret = [p \in Procs |-> NoRet]
+  /\ dtorRan = {}
+
+(* p calls operation o: its history starts with the value its key holds; *)
+(* the previous result is forgotten.                                       *)
+Call(p, o) ==
+  /\ aop[p] = NoOp
+  /\ aop' = [aop EXCEPT ![p] = o]
+  /\ seen' = [seen EXCEPT ![p] = IF o.op = "freeAll" THEN {}
+                                  ELSE {amap[KeyOf(o)]}]
+  /\ eff' = [eff EXCEPT ![p] = Nil]
+  /\ ret' = [ret EXCEPT ![p] = NoRet]
+  /\ UNCHANGED <<amap, dtorRan>>
+
+(* alloc/getOrAlloc inserts new data d when its key is absent (at most    *)
+(* once per operation).                                                    *)
+Insert(p, d) ==
+  /\ aop[p].op \in {"alloc", "getOrAlloc"}
+  /\ eff[p] = Nil
+  /\ eff' = [eff EXCEPT ![p] = d]
+  /\ amap[KeyOf(aop[p])] = Nil
+  /\ d \notin Range(amap)
+  /\ amap' = [amap EXCEPT ![KeyOf(aop[p])] = d]
+  /\ seen' = SeenAfter(amap')
+  /\ UNCHANGED <<aop, ret, dtorRan>>
+
+(* free removes its key's data (at most once per operation); the         *)
+(* destructor runs on it.                                                  *)
+Remove(p) ==
+  LET k == KeyOf(aop[p]) IN
+  /\ aop[p].op = "free"
+  /\ eff[p] = Nil
+  /\ amap[k] # Nil
+  /\ amap' = [amap EXCEPT ![k] = Nil]
+  /\ seen' = SeenAfter(amap')
+  /\ eff' = [eff EXCEPT ![p] = amap[k]]
+  /\ dtorRan' = IF DtorGiven THEN dtorRan \cup {amap[k]} ELSE dtorRan
+  /\ UNCHANGED <<aop, ret>>
+
+(* freeAll removes ONE key with its id, in its own atomic step. *)
+RemoveOne(p, o) ==
+  LET k == <<o, aop[p].id>> IN
+  /\ aop[p].op = "freeAll"
+  /\ amap[k] # Nil
+  /\ amap' = [amap EXCEPT ![k] = Nil]
+  /\ seen' = SeenAfter(amap')
+  /\ dtorRan' = IF DtorGiven THEN dtorRan \cup {amap[k]} ELSE dtorRan
+  /\ UNCHANGED <<aop, eff, ret>>
+
+(* p returns result r, which its history must allow (see ANext).  freeAll *)
+(* returns only when no key with its id remains.                           *)
+Return(p, r) ==
+  /\ aop[p] # NoOp
+  /\ aop[p].op = "freeAll" => \A o \in Objs : amap[<<o, aop[p].id>>] = Nil
+  /\ aop' = [aop EXCEPT ![p] = NoOp]
+  /\ ret' = [ret EXCEPT ![p] = r]
+  /\ UNCHANGED <<amap, seen, eff, dtorRan>>
+
+ANext ==
+  \E p \in Procs :
+    \/ \E o \in Ops : Call(p, o)
+    \/ \E d \in Data : Insert(p, d)
+    \/ Remove(p)
+    \/ \E o \in Objs : RemoveOne(p, o)
+    \/ \E r \in AllowedResults(aop[p].op, seen[p], eff[p]) : Return(p, r)
+
+(* The abstract specification: safety only.  (Liveness is stated and     *)
+(* checked on the algorithm, module ShadowProperties.)                     *)
+ASpec == AInit /\ [][ANext]_avars
+
+(* At most one data per key, and no data under two keys. *)
+AUniqueData ==
+  \A k1, k2 \in Keys : k1 # k2 /\ amap[k1] # Nil => amap[k1] # amap[k2]
+=============================================================================

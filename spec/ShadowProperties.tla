@@ -1,0 +1,216 @@
+-------------------------- MODULE ShadowProperties --------------------------
+(***************************************************************************)
+(* The properties of the shadow-variable algorithm (module Shadow): the   *)
+(* invariants TLC checks, the refinement of the abstract atomic map       *)
+(* (module ShadowAtomic), the liveness properties, and the witness        *)
+(* invariants that TLC must VIOLATE to show that the models reach the     *)
+(* dangerous situations the algorithm is built to survive.                *)
+(***************************************************************************)
+EXTENDS Shadow
+
+(* The entry states. *)
+EStates == {"free", "private", "published", "unlinked", "gp_wait", "reclaimed"}
+
+(* The labels a process can be at. *)
+Labels == LockedLabels \cup
+  {"idle", "done", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
+   "a_kfree", "a_ctor_fail_kfree", "f_lock", "fa_lock"}
+
+(* Entries that have been removed from the table (dtor time or later). *)
+Removed == {e \in Entries : estate[e] \in {"unlinked", "gp_wait", "reclaimed"}}
+
+(* Every variable has a value of the right type. *)
+TypeOK ==
+  /\ pc \in [Procs -> Labels]
+  /\ op \in [Procs -> A0!Ops \cup {NoOp}]
+  /\ nOps \in [Procs -> Nat]
+  /\ cur \in [Procs -> Entries \cup {Nil}]
+  /\ new \in [Procs -> Entries \cup {Nil}]
+  /\ bkt \in [Procs -> Buckets \cup {Nil}]
+  /\ lock \in Procs \cup {Nil}
+  /\ inRead \in [Procs -> BOOLEAN]
+  /\ head \in [Buckets -> Entries \cup {Nil}]
+  /\ next \in [Entries -> Entries \cup {Nil}]
+  /\ eobj \in [Entries -> Objs \cup {Nil}]
+  /\ eid \in [Entries -> Ids \cup {Nil}]
+  /\ estate \in [Entries -> EStates]
+  /\ waitFor \in [Entries -> SUBSET Procs]
+  /\ ctorDone \in [Entries -> BOOLEAN]
+  /\ dtorCount \in [Entries -> 0..2]
+  /\ gpOwed \in [Entries -> SUBSET Procs]
+  /\ seen \in [Procs -> SUBSET (Entries \cup {Nil})]
+  /\ eff \in [Procs -> Entries \cup {Nil}]
+  /\ ret \in [Procs -> A0!Results \cup {NoRet}]
+  /\ ctorCalls \in [Procs -> 0..1]
+  /\ faDone \in [Procs -> SUBSET Entries]
+  /\ faCallWhileLocked \in [Procs -> SUBSET Procs]
+  /\ faNilAfter \in [Procs -> SUBSET Procs]
+
+(* At most one reachable entry per <obj, id>, and every reachable entry   *)
+(* is in the bucket of its obj.                                            *)
+UniqueKey ==
+  /\ \A e1, e2 \in Reachable :
+        e1 # e2 => <<eobj[e1], eid[e1]>> # <<eobj[e2], eid[e2]>>
+  /\ \A b \in Buckets : \A e \in Reach(head[b], NE) : Hash[eobj[e]] = b
+
+(* At most one process is inside the spinlock's critical section, and it *)
+(* is the lock holder.                                                     *)
+SpinlockMutex ==
+  /\ \A p, q \in Procs : p # q => ~(pc[p] \in LockedLabels /\ pc[q] \in LockedLabels)
+  /\ \A p \in Procs : pc[p] \in LockedLabels => lock = p
+
+(* No walker (lock-free reader or freeAll) stands on, and so reads, a     *)
+(* reclaimed entry.                                                        *)
+NoUseAfterReclaim ==
+  \A p \in Procs :
+    pc[p] \in {"g_walk", "fa_walk", "fa_next", "f_del", "f_dtor", "f_kfree_rcu",
+               "fa_del", "fa_dtor", "fa_kfree_rcu"} /\ cur[p] # Nil
+      => estate[cur[p]] # "reclaimed"
+
+(* Every entry reachable from a bucket head has been constructed (or no  *)
+(* constructor is given).                                                  *)
+ConstructedBeforePublished ==
+  \A e \in Reachable : CtorGiven => ctorDone[e]
+
+(* The destructor runs at most once per entry, only on an entry removed  *)
+(* from the table, and exactly once (if given) on every entry by the time *)
+(* that entry is handed to kfree_rcu (so by the end of its free).         *)
+DestructorOnce ==
+  \A e \in Entries :
+    /\ dtorCount[e] <= 1
+    /\ dtorCount[e] = 1 => e \in Removed /\ DtorGiven
+    /\ estate[e] \in {"gp_wait", "reclaimed"} =>
+         dtorCount[e] = IF DtorGiven THEN 1 ELSE 0
+
+(* An entry is reclaimed only when every process that was inside a read- *)
+(* side section at its kfree_rcu has left it (gpOwed is this history,     *)
+(* kept independently of the algorithm's own waitFor).                    *)
+ReclaimAfterGracePeriod ==
+  \A e \in Entries : estate[e] = "reclaimed" => gpOwed[e] = {}
+
+(* Every entry is accounted for: in the pool (unreachable, unowned),     *)
+(* owned by exactly one in-flight alloc (private), published (reachable), *)
+(* unlinked by exactly one in-flight free/freeAll, awaiting a grace       *)
+(* period, or reclaimed.                                                   *)
+NoLeak ==
+  \A e \in Entries :
+    LET owners == {p \in Procs : new[p] = e} IN
+    /\ (e \in Reachable) <=> (estate[e] = "published")
+    /\ estate[e] = "private" => Cardinality(owners) = 1
+    /\ estate[e] # "private" => owners = {}
+    /\ estate[e] = "private" => \E p \in owners : Busy(p)
+    /\ estate[e] = "unlinked" =>
+         Cardinality({p \in Procs : cur[p] = e /\ pc[p] \in
+            {"f_dtor", "f_kfree_rcu", "fa_dtor", "fa_kfree_rcu"}}) = 1
+
+(* Every returned result is allowed by the abstract outcome rules,        *)
+(* given the history of the operation's key (seen) and its own effect.    *)
+Linearizable ==
+  \A p \in Procs : ret[p] # NoRet => A0!Allowed(ret[p].op, ret[p], seen[p], eff[p])
+
+-----------------------------------------------------------------------------
+(* Refinement: the algorithm implements the abstract atomic map, with the *)
+(* table as the map of reachable entries, the destructor's abstract       *)
+(* effect at the unlink, and the operation in progress as the abstract    *)
+(* operation.                                                              *)
+A == INSTANCE ShadowAtomic WITH
+       Data <- Entries,
+       amap <- AMap,
+       aop <- [p \in Procs |-> IF Busy(p) THEN op[p] ELSE NoOp],
+       seen <- seen,
+       eff <- eff,
+       ret <- ret,
+       dtorRan <- IF DtorGiven THEN Removed ELSE {}
+
+Refinement == A!ASpec
+
+-----------------------------------------------------------------------------
+(* Liveness (under the weak fairness of Spec).                            *)
+
+(* Every started operation completes. *)
+OpsComplete == \A p \in Procs : Busy(p) ~> ~Busy(p)
+
+(* Every process finishes its operations (with finitely many operations  *)
+(* per process this implies OpsComplete, and TLC checks it as one         *)
+(* temporal branch instead of one per process).                           *)
+Termination == <>(\A p \in Procs : pc[p] = "done")
+
+(* Every entry handed to kfree_rcu is eventually reclaimed. *)
+EntriesReclaimed == \A e \in Entries : estate[e] = "gp_wait" ~> estate[e] = "reclaimed"
+
+(* From some point on no entry awaits a grace period.  As an entry only  *)
+(* leaves "gp_wait" for "reclaimed", this implies EntriesReclaimed; TLC   *)
+(* checks it as one temporal branch instead of one per entry.             *)
+GracePeriodsEnd == <>[](\A e \in Entries : estate[e] # "gp_wait")
+
+-----------------------------------------------------------------------------
+(* freeAll is NOT atomic for lock-free readers.  If it were one atomic   *)
+(* step, no reader could, while one freeAll(i) holds the lock, first get *)
+(* NULL for a key that was present when its get was called (so the       *)
+(* freeAll had removed it: only the lock holder can remove) and then, in *)
+(* a later get, still find an entry with id i (present before the lock,  *)
+(* so it would have gone in the same atomic step).  faNilAfter[q] holds  *)
+(* the freeAlls for which q's first get happened; the second get is q at *)
+(* g_unlock with a found entry of that id.  TLC must VIOLATE this.        *)
+FreeAllAtomic ==
+  \A q, p \in Procs :
+    ~ /\ pc[q] = "g_unlock" /\ op[q].op = "get" /\ cur[q] # Nil
+      /\ p \in faNilAfter[q] /\ lock = p /\ op[p].op = "freeAll"
+      /\ eid[cur[q]] = op[p].id
+
+(* The destructor runs at unlink, before the grace period, so a get that *)
+(* matched just before the unlink returns data whose destructor already  *)
+(* ran: allowed (the caller must not free what it still uses).  TLC must *)
+(* VIOLATE this, showing the situation is reachable.                      *)
+NeverReturnsDestructedData ==
+  ~ \E p \in Procs : pc[p] = "g_unlock" /\ op[p].op = "get" /\ cur[p] # Nil
+                     /\ dtorCount[cur[p]] > 0
+
+-----------------------------------------------------------------------------
+(* Witness invariants: each says a dangerous situation never happens;    *)
+(* TLC must VIOLATE each in a small model (the situation is reachable).   *)
+
+(* A lock-free reader stands on an entry that has been unlinked. *)
+Witness_ReaderOnUnlinked ==
+  ~ \E p \in Procs : pc[p] = "g_walk" /\ estate[cur[p]] \in {"unlinked", "gp_wait"}
+
+(* A reader stands on an unlinked entry that does not match, whose kept  *)
+(* forward link leads to a published entry: its next step passes from    *)
+(* the unlinked entry to a live one.                                       *)
+Witness_ReaderPassesUnlinked ==
+  ~ \E p \in Procs :
+      /\ pc[p] = "g_walk" /\ estate[cur[p]] \in {"unlinked", "gp_wait"}
+      /\ <<eobj[cur[p]], eid[cur[p]]>> # KeyOf(op[p])
+      /\ next[cur[p]] # Nil /\ estate[next[cur[p]]] = "published"
+
+(* get is about to return an entry already unlinked. *)
+Witness_GetReturnsUnlinked ==
+  ~ \E p \in Procs : pc[p] = "g_unlock" /\ op[p].op = "get" /\ cur[p] # Nil
+                     /\ estate[cur[p]] # "published"
+
+(* A reclaim is held back by a reader still inside its section. *)
+Witness_ReclaimHeldBack ==
+  ~ \E e \in Entries : estate[e] = "gp_wait" /\ \E q \in waitFor[e] : inRead[q]
+
+(* An alloc/getOrAlloc loses the race: found under the lock. *)
+Witness_LostAllocRace == ~ \E p \in Procs : pc[p] = "a_exists_unlock"
+
+(* A constructor fails. *)
+Witness_CtorFailure == ~ \E p \in Procs : pc[p] = "a_ctor_fail_unlock"
+
+(* An allocation fails. *)
+Witness_AllocFailure == ~ \E p \in Procs : ret[p].why = "allocFail"
+
+(* Two unlinked entries of one bucket await their grace periods. *)
+Witness_TwoUnlinkedInBucket ==
+  ~ \E e1, e2 \in Entries :
+      /\ e1 # e2 /\ estate[e1] = "gp_wait" /\ estate[e2] = "gp_wait"
+      /\ Hash[eobj[e1]] = Hash[eobj[e2]]
+
+(* One freeAll removes two entries. *)
+Witness_FreeAllRemovesTwo == ~ \E p \in Procs : Cardinality(faDone[p]) >= 2
+
+(* A lock-free reader walks while another process holds the lock. *)
+Witness_ReaderWalksWhileLocked ==
+  ~ \E p, q \in Procs : p # q /\ pc[q] = "g_walk" /\ lock = p
+=============================================================================
