@@ -1,0 +1,155 @@
+package shadowvars;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Tests only: the recording mode of a {@link ShadowVariables} table. It logs, per thread, the
+ * steps of the table's operations at the granularity of the labels of spec/Shadow.tla (g_lock,
+ * g_walk, ..., rcu_reclaim, and the Call of each operation), so that a concurrent run can be
+ * checked by TLC as a behaviour of the spec (src/test/java/shadowvars/TraceCheckTest.java).
+ *
+ * <p>Set through the package-private {@code ShadowVariables.Hooks.recorder}; null (the default)
+ * means recording is off, and then the table's only cost is one null check of a final field at
+ * each step.
+ *
+ * <p>Atomicity. The spec assumes each labelled step is atomic. In recording mode every recorded
+ * step runs between {@link #begin()} and an {@code end(...)}: begin takes this recorder's step
+ * lock, end appends the step to the log (its position is the global sequence number) and releases
+ * the lock. So the recorded steps are atomic with respect to each other and the log order is an
+ * order in which they really happened. No step holds the step lock while it waits for the table's
+ * writer lock: a lock step first acquires the writer lock, then records (the writer lock is only
+ * released inside an unlock step, which is recorded before any later lock step can be). The
+ * step lock is never held while waiting for anything else but itself, so it cannot deadlock.
+ *
+ * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
+ * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
+ */
+final class StepRecorder {
+
+    /**
+     * One recorded step.
+     *
+     * @param seq     its position in the global order, from 1
+     * @param thread  "t1", "t2", ...: the thread that took it
+     * @param label   the spec label (or "Call")
+     * @param op      Call only: get, alloc, getOrAlloc, free, freeAll; else null
+     * @param obj     Call only: the parent object (null for freeAll)
+     * @param id      Call only: the id
+     * @param entry   the entry the step is about (see the label's record in the trace module), 0 = null
+     * @param outcome what the step observed, if it can end more than one way ("ok"/"fail",
+     *                "match"/"follow"/"nextBucket"/"end", "called"/"none"), else null
+     * @param next    g_walk/fa_walk "follow" and "nextBucket": the entry stepped to, 0 = null
+     * @param result  a step that returns: the entry whose data the operation returns, 0 = null
+     * @param why     a step that returns: why (as ShadowAtomic's Whys), else null
+     */
+    record Step(int seq, String thread, String label, String op, Object obj, long id, int entry,
+                String outcome, int next, int result, String why) {
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder().append(seq).append(' ').append(thread).append(' ').append(label);
+            if (op != null) {
+                b.append(' ').append(op).append('(').append(obj == null ? "" : "obj,").append(id).append(')');
+            }
+            if (entry != 0) {
+                b.append(" e").append(entry);
+            }
+            if (outcome != null) {
+                b.append(' ').append(outcome);
+            }
+            if ("follow".equals(outcome) || "nextBucket".equals(outcome)) {
+                b.append(" -> ").append(next == 0 ? "null" : "e" + next);
+            }
+            if (why != null) {
+                b.append(" returns ").append(result == 0 ? "null" : "e" + result).append(" (").append(why).append(')');
+            }
+            return b.toString();
+        }
+    }
+
+    /** Held during each recorded step; orders the steps (reentrant: a ctor may call another recorded table). */
+    private final ReentrantLock stepLock = new ReentrantLock();
+    /** The log, guarded by stepLock. */
+    private final List<Step> steps = new ArrayList<>();
+    /** Entry numbers, guarded by stepLock. */
+    private final Map<Object, Integer> entries = new IdentityHashMap<>();
+    /** Thread names, guarded by stepLock. */
+    private final Map<Thread, String> threads = new IdentityHashMap<>();
+
+    /** Starts a step: takes the step lock. Every begin() is followed by exactly one end(...). */
+    void begin() {
+        stepLock.lock();
+    }
+
+    /** Ends a step that carries no observation. */
+    void end(String label) {
+        end(label, null, null, null, null, null);
+    }
+
+    /** Ends a step about {@code entry}. */
+    void end(String label, Object entry) {
+        end(label, entry, null, null, null, null);
+    }
+
+    /** Ends a step about {@code entry} with an outcome. */
+    void end(String label, Object entry, String outcome) {
+        end(label, entry, outcome, null, null, null);
+    }
+
+    /** Ends a step that returns the data of {@code result} (null: returns null) for reason {@code why}. */
+    void endReturning(String label, Object entry, Object result, String why) {
+        end(label, entry, null, null, result, why);
+    }
+
+    /** Ends a walk step: the entry read, the outcome and the entry stepped to. */
+    void endWalk(String label, Object entry, String outcome, Object next) {
+        end(label, entry, outcome, next, null, null);
+    }
+
+    /**
+     * Ends a step: appends it (see {@link Step} for the fields; null entries and results are
+     * recorded as 0) and releases the step lock, also if the append fails.
+     */
+    void end(String label, Object entry, String outcome, Object next, Object result, String why) {
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome,
+                    number(next), number(result), why));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** Records the Call step of an operation (obj null for freeAll). */
+    void call(String op, Object obj, long id) {
+        stepLock.lock();
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** A copy of the log so far, in step order. */
+    List<Step> steps() {
+        stepLock.lock();
+        try {
+            return List.copyOf(steps);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    private int number(Object entry) {
+        if (entry == null) {
+            return 0;
+        }
+        return entries.computeIfAbsent(entry, e -> entries.size() + 1);
+    }
+
+    private String threadName() {
+        return threads.computeIfAbsent(Thread.currentThread(), t -> "t" + (threads.size() + 1));
+    }
+}

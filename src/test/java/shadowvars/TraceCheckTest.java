@@ -1,0 +1,264 @@
+package shadowvars;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Trace validation (issue 5 part 3): concurrent runs of the Java table in recording mode
+ * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
+ * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). A deliberately broken table
+ * (SeededBug.NO_RECHECK) produces a trace TLC rejects.
+ *
+ * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
+ * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
+ * and a destructor, allocation failures and constructor failures (error codes and exceptions)
+ * injected. 200 runs in test mode ({@code -Dshadowvars.mode=test}, the default), 2000 in main
+ * mode, checked in batches of 250 traces per TLC run; the seed is printed.
+ */
+@Timeout(600) // hang guard only; no test depends on timing
+class TraceCheckTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final long[] IDS = {1, 2};
+
+    /** The objects of a run and their names in the traces. */
+    private static final class Objs {
+        final Object o1 = new Object();
+        final Object o2 = new Object();
+        final Map<Object, String> names = Map.of(o1, "o1", o2, "o2");
+    }
+
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug) {
+        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
+        hooks.recorder = rec;
+        hooks.logger = new RecordingLogger();
+        hooks.seededBug = ShadowVariables.SeededBug.valueOf(bug);
+        return new ShadowVariables(0, new Rcu(), faults, hooks);
+    }
+
+    /** One random concurrent run in recording mode; returns its trace. */
+    static List<StepRecorder.Step> randomRun(long seed, Objs objs) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        FaultInjection faults = new FaultInjection(random.nextLong(), 0.15, 0.15, 0.05);
+        StepRecorder rec = new StepRecorder();
+        ShadowVariables t = table(rec, faults, "NONE");
+        Constructor<Object> ctor = faults.constructor((o, d) -> 0);
+        Destructor<Object> dtor = (o, d) -> { };
+        Supplier<Object> allocate = () -> {
+            Thread.yield(); // widen the window between the pre-check and the lock
+            return new Object();
+        };
+        int threads = 2 + random.nextInt(2);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            SplittableRandom mine = random.split();
+            int ops = 3 + mine.nextInt(4);
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int k = 0; k < ops; k++) {
+                        Object obj = mine.nextBoolean() ? objs.o1 : objs.o2;
+                        long id = IDS[mine.nextInt(IDS.length)];
+                        try {
+                            switch (mine.nextInt(5)) {
+                                case 0 -> t.get(obj, id);
+                                case 1 -> t.alloc(obj, id, allocate, ctor);
+                                case 2 -> t.getOrAlloc(obj, id, allocate, ctor);
+                                case 3 -> t.free(obj, id, dtor);
+                                default -> t.freeAll(id, dtor);
+                            }
+                        } catch (FaultInjection.InjectedFault expected) {
+                            // an injected constructor exception reaches the caller; the table is unchanged
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "trace-worker-" + w);
+            workers.add(th);
+            th.start();
+        }
+        for (Thread th : workers) {
+            th.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a worker failed (seed " + seed + ")", failure.get());
+        }
+        t.rcu().barrier(); // run the pending reclamations: they are recorded too
+        return rec.steps();
+    }
+
+    /**
+     * The lost-race scenario, ordered by latches: t1's getOrAlloc(o1, 1) misses in its pre-check
+     * and waits inside its allocation; t2's alloc(o1, 1) then runs to the end; t1 locks and
+     * re-checks. With the real algorithm t1 finds t2's entry and drops its own; with NO_RECHECK it
+     * publishes a duplicate.
+     */
+    static List<StepRecorder.Step> lostRaceRun(String bug, Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder();
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+        Constructor<Object> ctor = (o, d) -> 0;
+        CountDownLatch t1Allocating = new CountDownLatch(1);
+        CountDownLatch t2Done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t1 = new Thread(() -> {
+            try {
+                t.getOrAlloc(objs.o1, 1, () -> {
+                    t1Allocating.countDown();
+                    awaitUninterruptibly(t2Done);
+                    return new Object();
+                }, ctor);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "trace-t1");
+        Thread t2 = new Thread(() -> {
+            try {
+                awaitUninterruptibly(t1Allocating);
+                t.alloc(objs.o1, 1, Object::new, ctor);
+                t2Done.countDown();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "trace-t2");
+        t1.start();
+        t2.start();
+        t1.join();
+        t2.join();
+        if (failure.get() != null) {
+            throw new AssertionError("a thread failed", failure.get());
+        }
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the scenario needs the order
+            }
+        }
+    }
+
+    /** How many times a step of one thread comes between two steps of another thread's operation. */
+    static int interleavings(List<StepRecorder.Step> trace) {
+        Map<String, Boolean> busy = new java.util.HashMap<>();
+        int count = 0;
+        String last = null;
+        for (StepRecorder.Step s : trace) {
+            if (s.label().equals("rcu_reclaim")) {
+                continue;
+            }
+            if (last != null && !last.equals(s.thread()) && busy.getOrDefault(last, false)) {
+                count++;
+            }
+            busy.put(s.thread(), s.why() == null || s.label().equals("Call"));
+            last = s.thread();
+        }
+        return count;
+    }
+
+    @Test
+    void recordedConcurrentRunsAreBehavioursOfTheSpec() throws Exception {
+        String mode = System.getProperty("shadowvars.mode", "test");
+        int runs = mode.equals("main") ? 2000 : 200;
+        int perBatch = 250; // traces per TLC run: one JVM start-up (about 2 s) per batch
+        long seed = FaultInjectionTest.seed("shadowvars.trace.seed", "recordedConcurrentRunsAreBehavioursOfTheSpec");
+        SplittableRandom seeds = new SplittableRandom(seed);
+        Objs objs = new Objs();
+        List<List<StepRecorder.Step>> all = new ArrayList<>();
+        all.add(lostRaceRun("NONE", objs)); // trace 1: the lost race, deterministically
+        long recordStart = System.nanoTime();
+        for (int r = 1; r < runs; r++) {
+            all.add(randomRun(seeds.nextLong(), objs));
+        }
+        double recordSeconds = (System.nanoTime() - recordStart) / 1e9;
+        long steps = all.stream().mapToLong(List::size).sum();
+        long interleaved = all.stream().mapToLong(TraceCheckTest::interleavings).sum();
+        Map<String, Long> labels = new java.util.TreeMap<>();
+        all.forEach(t -> t.forEach(s -> labels.merge(s.label(), 1L, Long::sum)));
+        System.out.printf("trace check: %d traces, %d steps, %d interleavings, recorded in %.1f s%n",
+                all.size(), steps, interleaved, recordSeconds);
+        System.out.println("trace check: steps per label " + labels);
+        double tlcSeconds = 0;
+        for (int from = 0, b = 1; from < all.size(); from += perBatch, b++) {
+            List<List<StepRecorder.Step>> batch = all.subList(from, Math.min(all.size(), from + perBatch));
+            String name = "TraceBatch_" + b;
+            TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, batch, objs.names);
+            tlcSeconds += v.seconds();
+            System.out.printf("trace check: %s: %d traces, TLC exit %d, %d distinct states (expected %d), %.1f s%n",
+                    name, batch.size(), v.exitCode(), v.distinctStates(), v.expectedStates(), v.seconds());
+            if (!v.allAccepted()) {
+                StringBuilder why = new StringBuilder(name + " (seed " + seed + "): TLC exit " + v.exitCode()
+                        + ", distinct states " + v.distinctStates() + " (expected " + v.expectedStates() + ")");
+                if (v.rejectedTrace() > 0) {
+                    List<StepRecorder.Step> bad = batch.get(v.rejectedTrace() - 1);
+                    why.append("\ntrace ").append(from + v.rejectedTrace()).append(" rejected after ")
+                            .append(v.matchedPrefix()).append(" of ").append(bad.size()).append(" steps:\n")
+                            .append(show(bad, v.matchedPrefix()));
+                }
+                why.append("\nTLC output: target/trace/").append(name).append("/tlc.out\n")
+                        .append(tail(v.output(), 40));
+                throw new AssertionError(why.toString());
+            }
+        }
+        System.out.printf("trace check: all %d traces (%d steps) accepted by TLC in %.1f s%n", all.size(), steps, tlcSeconds);
+        assertTrue(labels.containsKey("a_kfree") && labels.containsKey("rcu_reclaim") && labels.containsKey("fa_del"),
+                "the runs reached the lost race, reclamation and freeAll removal: " + labels);
+    }
+
+    @Test
+    void aBrokenTableProducesATraceTheSpecRejects() throws Exception {
+        Objs objs = new Objs();
+        List<StepRecorder.Step> trace = lostRaceRun("NO_RECHECK", objs);
+        int recheck = -1;
+        for (int k = 0; k < trace.size(); k++) {
+            StepRecorder.Step s = trace.get(k);
+            if (s.label().equals("a_recheck") && s.thread().equals(trace.get(0).thread())) {
+                recheck = k; // t1's re-check, which NO_RECHECK skips: it records "not found"
+            }
+        }
+        String name = "TraceBroken_NO_RECHECK";
+        TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, List.of(trace), objs.names);
+        System.out.println("trace check: NO_RECHECK trace rejected by TLC (exit " + v.exitCode() + ") after "
+                + v.matchedPrefix() + " of " + trace.size() + " steps:\n" + show(trace, v.matchedPrefix()));
+        assertEquals(11, v.exitCode(), "TLC must reject the broken trace (deadlock = no matching step)\n" + tail(v.output(), 40));
+        assertEquals(1, v.rejectedTrace());
+        assertEquals(recheck, v.matchedPrefix(), "the trace leaves the spec at t1's re-check");
+    }
+
+    /** The first {@code matched} steps, then the step that did not match, marked. */
+    static String show(List<StepRecorder.Step> trace, int matched) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < trace.size() && k <= matched; k++) {
+            b.append(k == matched ? "  >> " : "     ").append(trace.get(k)).append('\n');
+        }
+        if (matched < trace.size()) {
+            b.append("  (no step of the spec matches the step marked >>)\n");
+        }
+        return b.toString();
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+}
