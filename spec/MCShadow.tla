@@ -46,6 +46,17 @@ ScriptTwoThenFreeAll ==
   [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1), Alloc(o2, i1)>>
                    ELSE <<FreeAll(i1)>>]
 
+(* p1 allocates <o1,i1> and frees it; p2 looks it up (a reader racing   *)
+(* with free: standing on or returning an unlinked, destructed entry,     *)
+(* holding back its reclaim).                                              *)
+ScriptAllocFreeVsGet ==
+  [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1), Free(o1, i1)>>
+                   ELSE <<Get(o1, i1)>>]
+
+(* p1 allocates <o1,i1>; p2 calls getOrAlloc on it (the allocation race). *)
+ScriptAllocRace ==
+  [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1)>> ELSE <<GetOrAlloc(o1, i1)>>]
+
 (* Symmetry (safety-only models): the threads are interchangeable when   *)
 (* all choose freely, the objects when they share one bucket, the ids     *)
 (* always.  (Entries need none: the allocator is deterministic.)          *)

@@ -85,12 +85,14 @@ ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
 (*   "DtorAfterReclaim"     the destructor runs in rcu_reclaim, not f_dtor *)
 (*   "GPWaitsOnlyStanding"  kfree_rcu: waitFor = readers standing on e     *)
 (*   "NoPrecheck"           alloc/getOrAlloc skip the lockless pre-check   *)
+(*   "LockNotReader"        Inside: the lock holder (interrupts disabled)  *)
+(*                          does not count as an RCU reader                *)
 (***************************************************************************)
 
 VARIABLES
     \* per process, the C code's state
     pc,        \* pc[p]: the label of p's next step, "idle" or "done"
-    op,        \* op[p]: p's current (or last) operation, a record in A0!Ops
+    op,        \* op[p]: p's current operation (in A0!Ops), or NoOp
     nOps,      \* nOps[p]: how many operations p has started
     cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
     new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
@@ -108,7 +110,7 @@ VARIABLES
     ctorDone,  \* ctorDone[e]: the constructor has run (successfully) on e
     dtorCount, \* dtorCount[e]: how many times the destructor ran on e
     gpOwed,    \* gpOwed[e]: readers inside at e's kfree_rcu, still inside
-    seen,      \* seen[p]: values of p's key during p's operation (history)
+    seen,      \* seen[p]: values of p's key during p's current operation
     eff,       \* eff[p]: the entry p's operation published or unlinked
     ret,       \* ret[p]: the result of p's last operation, or A0!NoRet
     ctorCalls, \* ctorCalls[p]: constructor calls in p's current operation
@@ -174,7 +176,8 @@ AMap == [k \in A0!Keys |-> Lookup(k)]
 
 (* The processes inside an RCU read-side critical section: readers, and  *)
 (* the lock holder (interrupts disabled).                                  *)
-Inside == {q \in Procs : inRead[q]} \cup (IF lock = Nil THEN {} ELSE {lock})
+Inside == {q \in Procs : inRead[q]} \cup
+          (IF lock = Nil \/ Bug = "LockNotReader" THEN {} ELSE {lock})
 
 (* The processes a grace period starting at e's kfree_rcu waits for. *)
 GPWaitSet(e) ==
@@ -209,11 +212,18 @@ Unlink(e) ==
                           ELSE IF x \in Reachable /\ next[x] = e THEN next[e]
                           ELSE next[x]]
 
-(* p returns result r; it goes idle, or done after its last operation.   *)
+(* p returns result r (kept in ret until p's next call); it goes idle,  *)
+(* or done after its last operation.  The per-operation history (op,     *)
+(* seen, eff, ctorCalls) is cleared: Linearizable checks the result       *)
+(* against it in the return step itself.                                   *)
 Return(p, r) ==
   /\ ret' = [ret EXCEPT ![p] = r]
   /\ pc' = [pc EXCEPT ![p] = IF nOps[p] < Limit(p) THEN "idle" ELSE "done"]
   /\ cur' = [cur EXCEPT ![p] = Nil]
+  /\ op' = [op EXCEPT ![p] = NoOp]
+  /\ seen' = [seen EXCEPT ![p] = {}]
+  /\ eff' = [eff EXCEPT ![p] = Nil]
+  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = 0]
 
 (* The result record. *)
 Res(p, v, why) == [op |-> op[p].op, val |-> v, why |-> why, ctors |-> ctorCalls[p]]
@@ -318,11 +328,10 @@ g_unlock(p) ==
                  THEN Return(p, Res(p, IF o.op = "alloc" THEN Nil ELSE found,
                                     IF o.op = "alloc" THEN "dup" ELSE "exists"))
                  ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
-                      /\ UNCHANGED <<cur, ret>>
+                      /\ UNCHANGED <<cur, ret, op, seen, eff, ctorCalls>>
             /\ UNCHANGED faNilAfter
-  /\ UNCHANGED <<op, nOps, new, bkt, lock, head, next, eobj, eid, estate,
-                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked>>
+  /\ UNCHANGED <<nOps, new, bkt, lock, head, next, eobj, eid, estate, ctorDone,
+                 dtorCount, faDone, faCallWhileLocked>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
@@ -340,13 +349,13 @@ a_alloc(p) ==
              /\ estate' = [estate EXCEPT ![e] = "private"]
              /\ new' = [new EXCEPT ![p] = e]
         /\ pc' = [pc EXCEPT ![p] = "a_lock"]
-        /\ UNCHANGED <<cur, ret>>
+        /\ UNCHANGED <<cur, ret, op, seen, eff, ctorCalls>>
      \/ /\ AllocFail
         /\ Return(p, Res(p, Nil, "allocFail"))
         /\ UNCHANGED <<estate, new>>
-  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, faDone, faCallWhileLocked,
+                 faNilAfter>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
 a_lock(p) ==
@@ -389,9 +398,9 @@ a_kfree(p) ==
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, Res(p, IF op[p].op = "alloc" THEN Nil ELSE found,
                    IF op[p].op = "alloc" THEN "dup" ELSE "exists"))
-  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
+                 ctorDone, dtorCount, gpOwed, faDone, faCallWhileLocked,
+                 faNilAfter>>
 
 (* new->obj = obj; new->id = id. *)
 a_set(p) ==
@@ -439,9 +448,8 @@ a_ctor_fail_kfree(p) ==
             /\ eid' = [eid EXCEPT ![e] = Nil]
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, Res(p, Nil, "ctorFail"))
-  /\ UNCHANGED <<op, nOps, bkt, lock, inRead, head, next, waitFor, ctorDone,
-                 dtorCount, gpOwed, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, waitFor, ctorDone,
+                 dtorCount, gpOwed, faDone, faCallWhileLocked, faNilAfter>>
 
 (* hash_add_rcu: new->next := head[b]; head[b] := new, one release store. *)
 (* The abstract Insert: the key now holds the new entry.                  *)
@@ -470,9 +478,8 @@ a_unlock(p) ==
   /\ LeaveSection(p)
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, Res(p, eff[p], "new"))
-  /\ UNCHANGED <<op, nOps, bkt, inRead, head, next, eobj, eid, estate,
-                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<nOps, bkt, inRead, head, next, eobj, eid, estate, ctorDone,
+                 dtorCount, faDone, faCallWhileLocked, faNilAfter>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
@@ -543,9 +550,8 @@ f_unlock(p) ==
   /\ lock' = IF Bug = "FreeWithoutLock" THEN lock ELSE Nil
   /\ LeaveSection(p)
   /\ Return(p, Res(p, Nil, "done"))
-  /\ UNCHANGED <<op, nOps, new, bkt, inRead, head, next, eobj, eid, estate,
-                 ctorDone, dtorCount, seen, eff, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate,
+                 ctorDone, dtorCount, faDone, faCallWhileLocked, faNilAfter>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
@@ -639,8 +645,8 @@ fa_unlock(p) ==
   /\ bkt' = [bkt EXCEPT ![p] = Nil]
   /\ faDone' = [faDone EXCEPT ![p] = {}]
   /\ faNilAfter' = [q \in Procs |-> faNilAfter[q] \ {p}]
-  /\ UNCHANGED <<op, nOps, new, inRead, head, next, eobj, eid, estate,
-                 ctorDone, dtorCount, seen, eff, ctorCalls, faCallWhileLocked>>
+  /\ UNCHANGED <<nOps, new, inRead, head, next, eobj, eid, estate, ctorDone,
+                 dtorCount, faCallWhileLocked>>
 
 -----------------------------------------------------------------------------
 (* The RCU callback: reclaim an entry whose grace period has ended. *)

@@ -112,8 +112,8 @@ Allowed(o, r, s, e) == r \in AllowedResults(o, s, e)
 VARIABLES
     amap,     \* the table: [Keys -> Data \cup {Nil}]
     aop,      \* aop[p]: the operation p has in progress, or NoOp
-    seen,     \* seen[p]: the values p's key held since p's call began
-    eff,      \* eff[p]: the data p's operation inserted/removed, or Nil
+    seen,     \* seen[p]: the values p's key held since p's call began ({} when idle)
+    eff,      \* eff[p]: the data p's current operation inserted/removed, or Nil
     ret,      \* ret[p]: the result p's last operation returned, or NoRet
     dtorRan   \* the data whose destructor has run
 
@@ -193,14 +193,17 @@ RemoveOne(p, o) ==
   /\ dtorRan' = IF DtorGiven THEN dtorRan \cup {amap[k]} ELSE dtorRan
   /\ UNCHANGED <<aop, eff, ret>>
 
-(* p returns result r, which its history must allow (see ANext).  freeAll *)
-(* returns only when no key with its id remains.                           *)
+(* p returns result r, which its history must allow (see ANext); the     *)
+(* result stays in ret until p's next call, the history is cleared.      *)
+(* freeAll returns only when no key with its id remains.                  *)
 Return(p, r) ==
   /\ aop[p] # NoOp
   /\ aop[p].op = "freeAll" => \A o \in Objs : amap[<<o, aop[p].id>>] = Nil
   /\ aop' = [aop EXCEPT ![p] = NoOp]
   /\ ret' = [ret EXCEPT ![p] = r]
-  /\ UNCHANGED <<amap, seen, eff, dtorRan>>
+  /\ seen' = [seen EXCEPT ![p] = {}]
+  /\ eff' = [eff EXCEPT ![p] = Nil]
+  /\ UNCHANGED <<amap, dtorRan>>
 
 ANext ==
   \E p \in Procs :

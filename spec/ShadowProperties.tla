@@ -104,9 +104,12 @@ NoLeak ==
             {"f_dtor", "f_kfree_rcu", "fa_dtor", "fa_kfree_rcu"}}) = 1
 
 (* Every returned result is allowed by the abstract outcome rules,        *)
-(* given the history of the operation's key (seen) and its own effect.    *)
+(* given the history of the operation's key (seen) and its own effect     *)
+(* (eff) just before the return step.  An action property (PROPERTIES):   *)
+(* the return step clears the history.                                     *)
 Linearizable ==
-  \A p \in Procs : ret[p] # NoRet => A0!Allowed(ret[p].op, ret[p], seen[p], eff[p])
+  [][\A p \in Procs :
+       Busy(p) /\ ~Busy(p)' => A0!Allowed(ret'[p].op, ret'[p], seen[p], eff[p])]_vars
 
 -----------------------------------------------------------------------------
 (* Refinement: the algorithm implements the abstract atomic map, with the *)
