@@ -76,6 +76,27 @@ import java.util.function.Supplier;
  * null / POISON. Every entry visit in a walk checks the state (and the data it returns), counts
  * and throws UseAfterReclaimError: the stand-in for a KASAN use-after-free report.
  *
+ * Spec labels. A "[label]" at the end of a step's comment names the labelled atomic step of
+ * spec/Shadow.tla it implements ([Call] = the spec's Call of the operation). Where the granularity
+ * differs, the label marks every Java line of that spec step: g_lock = rcu_read_lock plus the
+ * head load; g_walk = one entry: compare obj and id, then on a match take its data, else load its
+ * next link; a_recheck and f_walk = the whole walk under the lock (the spec's one atomic Lookup);
+ * fa_walk = one entry (or the end of a bucket, with the next bucket's head load); freeAll reads an
+ * entry's next link in fa_walk, before unlinking it, where the spec reads it in fa_next, after
+ * kfree_rcu (the same value: nothing changes the link under the lock). The a_kfree and
+ * a_ctor_fail_kfree steps are where the speculative entry is dropped (left to the GC).
+ *
+ * Recording mode (tests only; Hooks.recorder, see StepRecorder): each labelled step runs between
+ * rec.begin() and rec.end(label, observations), atomically with respect to the other recorded
+ * steps, and is logged in one global order; a lock step takes the writer lock before it begins,
+ * so the step lock never waits for the writer lock. One behavioural difference, for recording
+ * only: the writer-lock holder is also inside an RCU read-side section (as the C lock holder is,
+ * spin_lock_irqsave disabling interrupts), so no reclamation happens while a writer holds the lock;
+ * the spec's grace periods wait for the lock holder (Inside). Without it a Java writer's
+ * processCallbacks may reclaim an entry another thread's freeAll has just handed to callRcu, which
+ * is safe here (freeAll read the next link before the unlink) but not a step the spec allows.
+ * Off (null, the default) it costs one null check of a final field per step.
+ *
  * Contract kept from C: get's result is used after the read-side section ended; callers must not
  * use data after they (or someone) freed its <obj, id>. The table does not copy data.
  * </pre>
@@ -333,11 +354,11 @@ public final class ShadowVariables {
                 rec.end("g_lock", e);
             }
             while (e != null) {                                                 // (2) one entry per step [g_walk]
+                if (readVisit != null) {
+                    readVisit.visited(e.obj, e.id);                             // (test hook: may pause the reader before the step)
+                }
                 if (rec != null) {
                     rec.begin();
-                }
-                if (readVisit != null) {
-                    readVisit.visited(e.obj, e.id);
                 }
                 checkPoison(e, null);
                 if (e.obj == obj && e.id == id) {                               // (2) compare obj and id [g_walk]
@@ -687,7 +708,7 @@ public final class ShadowVariables {
                     continue;
                 }
                 checkPoison(e, null);
-                Entry next = e.next;                                            // read before (a): the kept next link [fa_next]
+                Entry next = e.next;                                            // read here, before (a); the spec reads it in [fa_next]
                 if (e.id == id) {                                               // every entry with that id [fa_walk]
                     if (rec != null) {
                         rec.endWalk("fa_walk", e, "match", null);

@@ -30,6 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class StepRecorder {
 
+    /** The labels whose entry is an observation even when null (a head, a next link, a search result). */
+    private static final java.util.Set<String> OBSERVES_ENTRY =
+            java.util.Set.of("g_lock", "g_unlock", "a_recheck", "f_walk", "fa_lock", "fa_walk", "fa_next");
+
     /**
      * One recorded step.
      *
@@ -52,10 +56,12 @@ final class StepRecorder {
         public String toString() {
             StringBuilder b = new StringBuilder().append(seq).append(' ').append(thread).append(' ').append(label);
             if (op != null) {
-                b.append(' ').append(op).append('(').append(obj == null ? "" : "obj,").append(id).append(')');
+                b.append(' ').append(op).append('(').append(obj == null ? "" : obj + ", ").append(id).append(')');
             }
             if (entry != 0) {
                 b.append(" e").append(entry);
+            } else if (OBSERVES_ENTRY.contains(label)) {
+                b.append(" null");
             }
             if (outcome != null) {
                 b.append(' ').append(outcome);

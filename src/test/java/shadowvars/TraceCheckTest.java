@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Trace validation (issue 5 part 3): concurrent runs of the Java table in recording mode
  * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
- * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). A deliberately broken table
- * (SeededBug.NO_RECHECK) produces a trace TLC rejects.
+ * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). Deliberately broken tables
+ * (SeededBug NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR) produce traces TLC rejects.
  *
  * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
  * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
@@ -36,14 +36,30 @@ class TraceCheckTest {
 
     /** The objects of a run and their names in the traces. */
     private static final class Objs {
-        final Object o1 = new Object();
-        final Object o2 = new Object();
+        final Object o1 = named("o1");
+        final Object o2 = named("o2");
         final Map<Object, String> names = Map.of(o1, "o1", o2, "o2");
+
+        /** An object whose toString is its name (the table compares objects by identity only). */
+        private static Object named(String name) {
+            return new Object() {
+                @Override
+                public String toString() {
+                    return name;
+                }
+            };
+        }
     }
 
     private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug) {
+        return table(rec, faults, bug, null);
+    }
+
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug,
+                                         ShadowVariables.ReadVisitHook readVisit) {
         ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
         hooks.recorder = rec;
+        hooks.readVisit = readVisit;
         hooks.logger = new RecordingLogger();
         hooks.seededBug = ShadowVariables.SeededBug.valueOf(bug);
         return new ShadowVariables(0, new Rcu(), faults, hooks);
@@ -147,6 +163,66 @@ class TraceCheckTest {
         return rec.steps();
     }
 
+    /**
+     * A reader on an unlinked entry, ordered by latches: t1 allocates <o1, 1> and <o2, 1> (one
+     * bucket: o2's entry, then o1's); t2's get(o1, 1) pauses on o2's entry; t3 frees <o2, 1>; t2
+     * goes on. With the real algorithm t2 follows o2's kept next link to o1's entry and finds it;
+     * with UNLINK_CLEARS_NEXT the link is gone and t2 returns null.
+     */
+    static List<StepRecorder.Step> readerOnUnlinkedRun(String bug, Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder();
+        CountDownLatch onO2 = new CountDownLatch(1);
+        CountDownLatch freed = new CountDownLatch(1);
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug, (obj, id) -> {
+            if (obj == objs.o2 && onO2.getCount() > 0) {
+                onO2.countDown();
+                awaitUninterruptibly(freed); // the reader stands on o2's entry while t3 frees it
+            }
+        });
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t1 = new Thread(() -> {
+            t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+            t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
+        }, "trace-t1");
+        t1.start();
+        t1.join();
+        Thread t2 = new Thread(() -> {
+            try {
+                t.get(objs.o1, 1);
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "trace-t2");
+        Thread t3 = new Thread(() -> {
+            try {
+                awaitUninterruptibly(onO2);
+                t.free(objs.o2, 1, (o, d) -> { });
+                freed.countDown();
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "trace-t3");
+        t2.start();
+        t3.start();
+        t2.join();
+        t3.join();
+        if (failure.get() != null) {
+            throw new AssertionError("a thread failed", failure.get());
+        }
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    /** One thread: alloc <o1, 1>, then freeAll(1) with a destructor. FREEALL_SKIPS_DTOR does not call it. */
+    static List<StepRecorder.Step> freeAllRun(String bug, Objs objs) {
+        StepRecorder rec = new StepRecorder();
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+        t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+        t.freeAll(1, (o, d) -> { });
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         while (true) {
             try {
@@ -185,9 +261,11 @@ class TraceCheckTest {
         SplittableRandom seeds = new SplittableRandom(seed);
         Objs objs = new Objs();
         List<List<StepRecorder.Step>> all = new ArrayList<>();
-        all.add(lostRaceRun("NONE", objs)); // trace 1: the lost race, deterministically
+        all.add(lostRaceRun("NONE", objs));         // trace 1: the lost race, deterministically
+        all.add(readerOnUnlinkedRun("NONE", objs)); // trace 2: a reader passing an unlinked entry
+        all.add(freeAllRun("NONE", objs));          // trace 3: freeAll with a destructor
         long recordStart = System.nanoTime();
-        for (int r = 1; r < runs; r++) {
+        for (int r = all.size(); r < runs; r++) {
             all.add(randomRun(seeds.nextLong(), objs));
         }
         double recordSeconds = (System.nanoTime() - recordStart) / 1e9;
@@ -225,24 +303,43 @@ class TraceCheckTest {
                 "the runs reached the lost race, reclamation and freeAll removal: " + labels);
     }
 
+    /**
+     * Three broken tables, each in a scenario that makes its bug show deterministically: TLC
+     * rejects the trace at the step where the broken code observes what the spec cannot (the same
+     * scenarios with the real algorithm are traces 1 to 3 of the accepted batch).
+     */
     @Test
-    void aBrokenTableProducesATraceTheSpecRejects() throws Exception {
+    void brokenTablesProduceTracesTheSpecRejects() throws Exception {
         Objs objs = new Objs();
-        List<StepRecorder.Step> trace = lostRaceRun("NO_RECHECK", objs);
-        int recheck = -1;
+        // NO_RECHECK: t1's re-check under the lock "finds nothing" although t2 has published <o1, 1>.
+        rejectedAt(objs, "NO_RECHECK", lostRaceRun("NO_RECHECK", objs), "a_recheck", 1);
+        // UNLINK_CLEARS_NEXT: the reader standing on o2's unlinked entry finds its next link null.
+        rejectedAt(objs, "UNLINK_CLEARS_NEXT", readerOnUnlinkedRun("UNLINK_CLEARS_NEXT", objs), "g_walk", 2);
+        // FREEALL_SKIPS_DTOR: freeAll removes <o1, 1> without calling the destructor.
+        rejectedAt(objs, "FREEALL_SKIPS_DTOR", freeAllRun("FREEALL_SKIPS_DTOR", objs), "fa_dtor", 1);
+    }
+
+    /**
+     * Checks that TLC rejects {@code trace} exactly at the last step labelled {@code label} of
+     * the {@code thread}-th thread (t1, t2, ... in order of their first step).
+     */
+    private static void rejectedAt(Objs objs, String bug, List<StepRecorder.Step> trace, String label, int thread)
+            throws Exception {
+        int expected = -1;
         for (int k = 0; k < trace.size(); k++) {
             StepRecorder.Step s = trace.get(k);
-            if (s.label().equals("a_recheck") && s.thread().equals(trace.get(0).thread())) {
-                recheck = k; // t1's re-check, which NO_RECHECK skips: it records "not found"
+            if (s.label().equals(label) && s.thread().equals("t" + thread)) {
+                expected = k;
             }
         }
-        String name = "TraceBroken_NO_RECHECK";
+        String name = "TraceBroken_" + bug;
         TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, List.of(trace), objs.names);
-        System.out.println("trace check: NO_RECHECK trace rejected by TLC (exit " + v.exitCode() + ") after "
+        System.out.println("trace check: " + bug + ": trace rejected by TLC (exit " + v.exitCode() + ") after "
                 + v.matchedPrefix() + " of " + trace.size() + " steps:\n" + show(trace, v.matchedPrefix()));
-        assertEquals(11, v.exitCode(), "TLC must reject the broken trace (deadlock = no matching step)\n" + tail(v.output(), 40));
+        assertEquals(11, v.exitCode(), bug + ": TLC must reject the trace (deadlock = no matching step)\n"
+                + show(trace, trace.size()) + tail(v.output(), 40));
         assertEquals(1, v.rejectedTrace());
-        assertEquals(recheck, v.matchedPrefix(), "the trace leaves the spec at t1's re-check");
+        assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
     }
 
     /** The first {@code matched} steps, then the step that did not match, marked. */
