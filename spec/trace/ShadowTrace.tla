@@ -35,6 +35,10 @@
 (* its end; the test also checks that TLC found exactly                   *)
 (* Sum(Len(trace) + 1) distinct states, i.e. each trace was matched along *)
 (* one path, every record consumed.                                        *)
+(*                                                                         *)
+(* The model (constants) is in the generated .cfg: Bug = "none", or a     *)
+(* variant of Shadow such as "LockNotReader" when a test checks a trace   *)
+(* against it.                                                             *)
 (***************************************************************************)
 EXTENDS Shadow, TLC
 
@@ -47,6 +51,7 @@ VARIABLES
     tr,         \* the trace being matched: an index into Traces
     i           \* the position of the next record to match in Traces[tr]
 
+(* All variables: the spec's and the trace position. *)
 traceVars == <<vars, tr, i>>
 
 (* Every object in bucket 0 (the Java tables run with bucketBits 0). *)
@@ -122,5 +127,6 @@ TraceNext(Traces) ==
   \/ /\ i > Len(Traces[tr])     \* the whole trace is matched: stutter
      /\ UNCHANGED traceVars
 
+(* The behaviours that follow one trace of the batch to its end. *)
 TraceSpec(Traces) == TraceInit(Traces) /\ [][TraceNext(Traces)]_traceVars
 =============================================================================

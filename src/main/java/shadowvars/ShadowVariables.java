@@ -88,7 +88,8 @@ import java.util.function.Supplier;
  *
  * Recording mode (tests only; Hooks.recorder, see StepRecorder): each labelled step runs between
  * rec.begin() and rec.end(label, observations), atomically with respect to the other recorded
- * steps, and is logged in one global order; a lock step takes the writer lock before it begins,
+ * steps, and is logged in one global order (the ctor and dtor run just before their step is
+ * recorded, outside the step lock: they touch only the caller's data, and may block); a lock step takes the writer lock before it begins,
  * so the step lock never waits for the writer lock. One behavioural difference, for recording
  * only: the writer-lock holder is also inside an RCU read-side section (as the C lock holder is,
  * spin_lock_irqsave disabling interrupts), so no reclamation happens while a writer holds the lock;
@@ -473,7 +474,7 @@ public final class ShadowVariables {
         lock.lock();                                                            // (3) lock [a_lock]
         if (rec != null) {
             rec.begin();
-            rcu.readLock();                                                     // (recording mode: the lock holder is an RCU reader)
+            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
             rec.end("a_lock");
         }
         try {
@@ -489,11 +490,9 @@ public final class ShadowVariables {
                 existing = found.data;                                          // (4) found: drop the speculative entry [a_exists_unlock, a_kfree]
                 dropped.increment();
                 if (bug == SeededBug.CTOR_ON_EXISTS && ctor != null) {
-                    if (rec != null) {
-                        rec.begin();
-                    }
                     ctor.construct(obj, data);                                  // (SEEDED BUG: ctor on EXISTS)
                     if (rec != null) {
+                        rec.begin();
                         rec.end("a_ctor", entry, "ok");
                     }
                 }
@@ -510,9 +509,6 @@ public final class ShadowVariables {
                     publish(entry);                                             // (SEEDED BUG: (7) before (6))
                 }
                 if (ctor != null) {
-                    if (rec != null) {
-                        rec.begin();
-                    }
                     try {
                         errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock [a_ctor]
                     } catch (Throwable t) {
@@ -520,7 +516,8 @@ public final class ShadowVariables {
                         ctorThrew = true;
                         throw t;                                                // lock released in finally
                     } finally {
-                        if (rec != null) {
+                        if (rec != null) {                                      // (the ctor runs outside the step lock:
+                            rec.begin();                                        //  it touches only the caller's data)
                             rec.end("a_ctor", entry, errorCode == 0 && !ctorThrew ? "ok" : "fail");
                         }
                     }
@@ -537,7 +534,7 @@ public final class ShadowVariables {
         } finally {
             if (rec != null) {
                 rec.begin();
-                rcu.readUnlock();
+                rec.lockHolderStopsReading(rcu);
             }
             lock.unlock();                                                      // (8) unlock [a_unlock; a_exists_unlock, a_ctor_fail_unlock]
             if (rec != null) {
@@ -624,7 +621,7 @@ public final class ShadowVariables {
         }
         if (rec != null) {
             rec.begin();
-            rcu.readLock();                                                     // (recording mode: the lock holder is an RCU reader)
+            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
             rec.end("f_lock");
         }
         try {
@@ -650,7 +647,7 @@ public final class ShadowVariables {
         } finally {
             if (rec != null) {
                 rec.begin();
-                rcu.readUnlock();
+                rec.lockHolderStopsReading(rcu);
             }
             if (locking) {
                 lock.unlock();                                                  // (3) unlock [f_unlock]
@@ -682,7 +679,7 @@ public final class ShadowVariables {
             int b = 0;
             if (rec != null) {
                 rec.begin();
-                rcu.readLock();                                                 // (recording mode: the lock holder is an RCU reader)
+                rec.lockHolderReads(rcu);                                       // (recording mode: the lock holder is an RCU reader)
             }
             Entry e = buckets.get(b);                                           // (2) walk every bucket: bucket 0's head [fa_lock]
             if (rec != null) {
@@ -733,7 +730,7 @@ public final class ShadowVariables {
         } finally {
             if (rec != null) {
                 rec.begin();
-                rcu.readUnlock();
+                rec.lockHolderStopsReading(rcu);
             }
             lock.unlock();                                                      // (3) unlock [fa_unlock]
             if (rec != null) {
@@ -765,7 +762,6 @@ public final class ShadowVariables {
         unlinked.increment();
         if (rec != null) {
             rec.end(all ? "fa_del" : "f_del", e);
-            rec.begin();
         }
         Throwable thrown = null;
         if (dtor != null) {
@@ -776,7 +772,8 @@ public final class ShadowVariables {
                 thrown = t;
             }
         }
-        if (rec != null) {
+        if (rec != null) {                                                      // (the dtor runs outside the step lock:
+            rec.begin();                                                        //  it touches only the caller's data)
             rec.end(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
             rec.begin();
         }

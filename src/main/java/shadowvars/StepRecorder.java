@@ -24,6 +24,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * writer lock: a lock step first acquires the writer lock, then records (the writer lock is only
  * released inside an unlock step, which is recorded before any later lock step can be). The
  * step lock is never held while waiting for anything else but itself, so it cannot deadlock.
+ * The caller's constructor and destructor run outside the step lock, just before their a_ctor or
+ * f_dtor/fa_dtor step is recorded (they touch only the caller's data; a test may pause in them).
  *
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
@@ -76,6 +78,13 @@ final class StepRecorder {
         }
     }
 
+    /**
+     * Whether the writer-lock holder enters an RCU read-side section with the lock (true, the
+     * default: as in C, where the lock holder has interrupts disabled, and as the spec's Inside
+     * assumes) or not (false: the real table's reclamation timing; its traces are behaviours of
+     * the spec's variant Bug = "LockNotReader").
+     */
+    final boolean lockHolderIsReader;
     /** Held during each recorded step; orders the steps (reentrant: a ctor may call another recorded table). */
     private final ReentrantLock stepLock = new ReentrantLock();
     /** The log, guarded by stepLock. */
@@ -84,6 +93,29 @@ final class StepRecorder {
     private final Map<Object, Integer> entries = new IdentityHashMap<>();
     /** Thread names, guarded by stepLock. */
     private final Map<Thread, String> threads = new IdentityHashMap<>();
+
+    /** A recorder whose tables' lock holders are RCU readers (see {@link #lockHolderIsReader}). */
+    StepRecorder() {
+        this(true);
+    }
+
+    StepRecorder(boolean lockHolderIsReader) {
+        this.lockHolderIsReader = lockHolderIsReader;
+    }
+
+    /** Inside a lock step: the lock holder enters a read-side section of {@code rcu}, if so configured. */
+    void lockHolderReads(Rcu rcu) {
+        if (lockHolderIsReader) {
+            rcu.readLock();
+        }
+    }
+
+    /** Inside an unlock step: the lock holder leaves its read-side section, if it entered one. */
+    void lockHolderStopsReading(Rcu rcu) {
+        if (lockHolderIsReader) {
+            rcu.readUnlock();
+        }
+    }
 
     /** Starts a step: takes the step lock. Every begin() is followed by exactly one end(...). */
     void begin() {

@@ -66,10 +66,10 @@ class TraceCheckTest {
     }
 
     /** One random concurrent run in recording mode; returns its trace. */
-    static List<StepRecorder.Step> randomRun(long seed, Objs objs) throws Exception {
+    static List<StepRecorder.Step> randomRun(long seed, Objs objs, boolean lockHolderIsReader) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(random.nextLong(), 0.15, 0.15, 0.05);
-        StepRecorder rec = new StepRecorder();
+        StepRecorder rec = new StepRecorder(lockHolderIsReader);
         ShadowVariables t = table(rec, faults, "NONE");
         Constructor<Object> ctor = faults.constructor((o, d) -> 0);
         Destructor<Object> dtor = (o, d) -> { };
@@ -213,6 +213,45 @@ class TraceCheckTest {
         return rec.steps();
     }
 
+    /**
+     * t1 allocates <o1, 1> and <o2, 1> (one bucket: o2's entry, then o1's) and calls freeAll(1);
+     * its destructor pauses on o1's entry (the lock held, o2's entry already handed to callRcu)
+     * while the test thread runs rcu().processCallbacks(); how many callbacks that ran goes to
+     * {@code reclaimedMeanwhile[0]}: 0 if the lock holder is an RCU reader, else 1.
+     */
+    static List<StepRecorder.Step> reclaimWhileLockedRun(boolean lockHolderIsReader, Objs objs, int[] reclaimedMeanwhile)
+            throws Exception {
+        StepRecorder rec = new StepRecorder(lockHolderIsReader);
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, "NONE");
+        CountDownLatch inDtor = new CountDownLatch(1);
+        CountDownLatch processed = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t1 = new Thread(() -> {
+            try {
+                t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+                t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
+                t.freeAll(1, (o, d) -> {
+                    if (o == objs.o1) {
+                        inDtor.countDown();
+                        awaitUninterruptibly(processed);
+                    }
+                });
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            }
+        }, "trace-t1");
+        t1.start();
+        awaitUninterruptibly(inDtor);
+        reclaimedMeanwhile[0] = t.rcu().processCallbacks();
+        processed.countDown();
+        t1.join();
+        if (failure.get() != null) {
+            throw new AssertionError("t1 failed", failure.get());
+        }
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
     /** One thread: alloc <o1, 1>, then freeAll(1) with a destructor. FREEALL_SKIPS_DTOR does not call it. */
     static List<StepRecorder.Step> freeAllRun(String bug, Objs objs) {
         StepRecorder rec = new StepRecorder();
@@ -264,9 +303,12 @@ class TraceCheckTest {
         all.add(lostRaceRun("NONE", objs));         // trace 1: the lost race, deterministically
         all.add(readerOnUnlinkedRun("NONE", objs)); // trace 2: a reader passing an unlinked entry
         all.add(freeAllRun("NONE", objs));          // trace 3: freeAll with a destructor
+        int[] reclaimedMeanwhile = new int[1];      // trace 4: no reclamation while freeAll holds the lock
+        all.add(reclaimWhileLockedRun(true, objs, reclaimedMeanwhile));
+        assertEquals(0, reclaimedMeanwhile[0], "the lock holder is an RCU reader in recording mode");
         long recordStart = System.nanoTime();
         for (int r = all.size(); r < runs; r++) {
-            all.add(randomRun(seeds.nextLong(), objs));
+            all.add(randomRun(seeds.nextLong(), objs, true));
         }
         double recordSeconds = (System.nanoTime() - recordStart) / 1e9;
         long steps = all.stream().mapToLong(List::size).sum();
@@ -340,6 +382,39 @@ class TraceCheckTest {
                 + show(trace, trace.size()) + tail(v.output(), 40));
         assertEquals(1, v.rejectedTrace());
         assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
+    }
+
+    /**
+     * Reclamation while a writer holds the lock. Recording mode makes the lock holder an RCU
+     * reader, as in C and the spec; the real table does not (StepRecorder.lockHolderIsReader
+     * false). With the real timing an entry freeAll has handed to callRcu can be reclaimed before
+     * freeAll unlocks: the spec rejects that trace (its grace periods wait for the lock holder),
+     * and its variant Bug = "LockNotReader" accepts it. Java is safe there because freeAll reads the
+     * next link before unlinking (see ShadowVariables' notes); the C code reads it after kfree_rcu.
+     */
+    @Test
+    void reclaimWhileAWriterHoldsTheLockIsOnlyInTheLockNotReaderVariant() throws Exception {
+        Objs objs = new Objs();
+        int[] reclaimedMeanwhile = new int[1];
+        List<StepRecorder.Step> trace = reclaimWhileLockedRun(false, objs, reclaimedMeanwhile);
+        assertEquals(1, reclaimedMeanwhile[0], "o2's entry is reclaimed while freeAll holds the lock\n" + show(trace, trace.size()));
+        int reclaim = -1;
+        for (int k = 0; k < trace.size() && reclaim < 0; k++) {
+            if (trace.get(k).label().equals("rcu_reclaim")) {
+                reclaim = k;
+            }
+        }
+        TraceTla.Verdict none = TraceTla.check(ROOT, ROOT.resolve("target/trace/TraceReclaimWhileLocked"),
+                "TraceReclaimWhileLocked", List.of(trace), objs.names);
+        System.out.println("trace check: lock holder not a reader: rejected by the spec (exit " + none.exitCode() + ") after "
+                + none.matchedPrefix() + " of " + trace.size() + " steps:\n" + show(trace, none.matchedPrefix()));
+        assertEquals(11, none.exitCode(), tail(none.output(), 40));
+        assertEquals(reclaim, none.matchedPrefix(), "the spec rejects the reclamation while freeAll holds the lock");
+        TraceTla.Verdict variant = TraceTla.check(ROOT, ROOT.resolve("target/trace/TraceReclaimWhileLocked_LockNotReader"),
+                "TraceReclaimWhileLocked_LockNotReader", List.of(trace), objs.names, "LockNotReader");
+        System.out.println("trace check: lock holder not a reader: the variant LockNotReader accepts it (exit "
+                + variant.exitCode() + ", " + variant.distinctStates() + " distinct states)");
+        assertTrue(variant.allAccepted(), tail(variant.output(), 40));
     }
 
     /** The first {@code matched} steps, then the step that did not match, marked. */
