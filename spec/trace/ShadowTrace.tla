@@ -18,6 +18,7 @@
 (*   e      the entry the step is about (Nil for none)                     *)
 (*   o      the outcome, for a step that can end more than one way         *)
 (*   n      g_walk/fa_walk "follow" or "nextBucket": the entry stepped to  *)
+(*   ro, ri g_walk/fa_walk on an entry: the obj and id fields read there   *)
 (*   res, why   a step that returns: the value returned and why            *)
 (* Java entries are mapped to the spec's entries by the generator, which  *)
 (* replays the spec's allocator (the least free entry of Entries = 1..N;  *)
@@ -80,6 +81,7 @@ Observed(r) ==
   CASE r.l = "Call" -> op'[p] = r.op
     [] r.l = "g_lock" -> cur'[p] = r.e
     [] r.l = "g_walk" -> /\ cur[p] = r.e
+                         /\ eobj[r.e] = r.ro /\ eid[r.e] = r.ri
                          /\ cur'[p] = IF r.o = "match" THEN r.e ELSE r.n
                          /\ r.o = "match" => pc'[p] = "g_unlock"
     [] r.l = "g_unlock" -> /\ cur[p] = r.e
@@ -100,7 +102,9 @@ Observed(r) ==
     [] r.l \in {"f_dtor", "fa_dtor"} ->
          /\ cur[p] = r.e
          /\ dtorCount'[r.e] = dtorCount[r.e] + (IF r.o = "called" THEN 1 ELSE 0)
-    [] r.l = "fa_walk" -> cur[p] = r.e /\ FaWalkObserved(r)
+    [] r.l = "fa_walk" -> /\ cur[p] = r.e
+                          /\ r.e # Nil => eobj[r.e] = r.ro /\ eid[r.e] = r.ri
+                          /\ FaWalkObserved(r)
     [] OTHER -> TRUE  \* a_lock, a_exists_unlock, a_ctor_fail_unlock, f_lock
 
 (* Match record r: the RCU callback reclaiming r.e, or the step of       *)

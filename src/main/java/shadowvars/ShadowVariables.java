@@ -366,14 +366,14 @@ public final class ShadowVariables {
                     found = e;
                     data = e.data;                                              // (3) match: remember its data [g_walk]
                     if (rec != null) {
-                        rec.endWalk("g_walk", e, "match", null);
+                        rec.endVisit("g_walk", e, e.obj, e.id, "match", null);
                     }
                     checkPoison(e, data);
                     break;
                 }
                 Entry next = e.next;                                            // (2) follow the next link (volatile load = acquire) [g_walk]
                 if (rec != null) {
-                    rec.endWalk("g_walk", e, "follow", next);
+                    rec.endVisit("g_walk", e, e.obj, e.id, "follow", next);
                 }
                 e = next;
             }
@@ -693,14 +693,14 @@ public final class ShadowVariables {
                 if (e == null) {                                                // end of bucket b [fa_walk]
                     if (++b == buckets.length()) {
                         if (rec != null) {
-                            rec.endWalk("fa_walk", null, "end", null);
+                            rec.endWalk("fa_walk", "end", null);
                         }
                         break;
                     }
                     e = buckets.get(b);                                         // (2) the next bucket's head [fa_walk]
                     prev = null;
                     if (rec != null) {
-                        rec.endWalk("fa_walk", null, "nextBucket", e);
+                        rec.endWalk("fa_walk", "nextBucket", e);
                     }
                     continue;
                 }
@@ -708,7 +708,7 @@ public final class ShadowVariables {
                 Entry next = e.next;                                            // read here, before (a); the spec reads it in [fa_next]
                 if (e.id == id) {                                               // every entry with that id [fa_walk]
                     if (rec != null) {
-                        rec.endWalk("fa_walk", e, "match", null);
+                        rec.endVisit("fa_walk", e, e.obj, e.id, "match", null);
                     }
                     Destructor<? super T> d = bug == SeededBug.FREEALL_SKIPS_DTOR ? null : dtor; // (SEEDED BUG: no dtor)
                     failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, d, true)); // (a)-(c)
@@ -723,7 +723,7 @@ public final class ShadowVariables {
                     prev = e;
                     e = next;                                                   // no match: follow the next link [fa_walk]
                     if (rec != null) {
-                        rec.endWalk("fa_walk", prev, "follow", e);
+                        rec.endVisit("fa_walk", prev, prev.obj, prev.id, "follow", e);
                     }
                 }
             }

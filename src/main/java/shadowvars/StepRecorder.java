@@ -22,10 +22,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * the lock. So the recorded steps are atomic with respect to each other and the log order is an
  * order in which they really happened. No step holds the step lock while it waits for the table's
  * writer lock: a lock step first acquires the writer lock, then records (the writer lock is only
- * released inside an unlock step, which is recorded before any later lock step can be). The
- * step lock is never held while waiting for anything else but itself, so it cannot deadlock.
+ * released inside an unlock step, which is recorded before any later lock step can be). While
+ * a thread holds the step lock it waits for nothing but the RCU domain's internal queue lock
+ * (callRcu in a kfree_rcu step), which is only ever held for short non-blocking work; so the step
+ * lock cannot deadlock.
  * The caller's constructor and destructor run outside the step lock, just before their a_ctor or
  * f_dtor/fa_dtor step is recorded (they touch only the caller's data; a test may pause in them).
+ *
+ * <p>Limits: a step that throws before it ends (only UseAfterReclaimError, i.e. with a broken RCU
+ * domain or a seeded bug that reclaims early) leaves the step lock held, and other recording
+ * threads then wait for ever: record runs of the real algorithm, or of seeded bugs that do not
+ * poison (as TraceCheckTest does). One recorder per table.
  *
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
@@ -43,8 +50,9 @@ final class StepRecorder {
      * @param thread  "t1", "t2", ...: the thread that took it
      * @param label   the spec label (or "Call")
      * @param op      Call only: get, alloc, getOrAlloc, free, freeAll; else null
-     * @param obj     Call only: the parent object (null for freeAll)
-     * @param id      Call only: the id
+     * @param obj     Call: the parent object (null for freeAll); g_walk/fa_walk on an entry: the
+     *                obj field read there; else null
+     * @param id      Call: the id; g_walk/fa_walk on an entry: the id field read there; else 0
      * @param entry   the entry the step is about (see the label's record in the trace module), 0 = null
      * @param outcome what the step observed, if it can end more than one way ("ok"/"fail",
      *                "match"/"follow"/"nextBucket"/"end", "called"/"none"), else null
@@ -64,6 +72,9 @@ final class StepRecorder {
                 b.append(" e").append(entry);
             } else if (OBSERVES_ENTRY.contains(label)) {
                 b.append(" null");
+            }
+            if (op == null && (label.equals("g_walk") || label.equals("fa_walk")) && entry != 0) {
+                b.append(" <").append(obj).append(", ").append(id).append('>');
             }
             if (outcome != null) {
                 b.append(' ').append(outcome);
@@ -142,9 +153,22 @@ final class StepRecorder {
         end(label, entry, null, null, result, why);
     }
 
-    /** Ends a walk step: the entry read, the outcome and the entry stepped to. */
-    void endWalk(String label, Object entry, String outcome, Object next) {
-        end(label, entry, outcome, next, null, null);
+    /** Ends a walk step at the end of a bucket (no entry read): the outcome and the entry stepped to. */
+    void endWalk(String label, String outcome, Object next) {
+        end(label, null, outcome, next, null, null);
+    }
+
+    /**
+     * Ends a walk step on {@code entry}: the obj and id fields read there, the outcome ("match" or
+     * "follow") and, for "follow", the next link read.
+     */
+    void endVisit(String label, Object entry, Object objRead, long idRead, String outcome, Object next) {
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), label, null, objRead, idRead, number(entry), outcome,
+                    number(next), 0, null));
+        } finally {
+            stepLock.unlock();
+        }
     }
 
     /**

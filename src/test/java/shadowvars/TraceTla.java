@@ -106,6 +106,10 @@ final class TraceTla {
                     if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
                         r.append(", n |-> ").append(entry(entryMap, s.next()));
                     }
+                    if ((s.label().equals("g_walk") || s.label().equals("fa_walk")) && s.entry() != 0) {
+                        r.append(", ro |-> ").append(s.obj() == null ? "Nil" : name(objects, s.obj()))
+                                .append(", ri |-> ").append(id(s.id()));
+                    }
                     if (s.why() != null) {
                         r.append(", res |-> ").append(entry(entryMap, s.result())).append(", why |-> \"").append(s.why()).append('"');
                     }
