@@ -76,6 +76,28 @@ import java.util.function.Supplier;
  * null / POISON. Every entry visit in a walk checks the state (and the data it returns), counts
  * and throws UseAfterReclaimError: the stand-in for a KASAN use-after-free report.
  *
+ * Spec labels. A "[label]" at the end of a step's comment names the labelled atomic step of
+ * spec/Shadow.tla it implements ([Call] = the spec's Call of the operation). Where the granularity
+ * differs, the label marks every Java line of that spec step: g_lock = rcu_read_lock plus the
+ * head load; g_walk = one entry: compare obj and id, then on a match take its data, else load its
+ * next link; a_recheck and f_walk = the whole walk under the lock (the spec's one atomic Lookup);
+ * fa_walk = one entry (or the end of a bucket, with the next bucket's head load); freeAll reads an
+ * entry's next link in fa_walk, before unlinking it, where the spec reads it in fa_next, after
+ * kfree_rcu (the same value: nothing changes the link under the lock). The a_kfree and
+ * a_ctor_fail_kfree steps are where the speculative entry is dropped (left to the GC).
+ *
+ * Recording mode (tests only; Hooks.recorder, see StepRecorder): each labelled step runs between
+ * rec.begin() and rec.end(label, observations), atomically with respect to the other recorded
+ * steps, and is logged in one global order (the ctor and dtor run just before their step is
+ * recorded, outside the step lock: they touch only the caller's data, and may block); a lock step takes the writer lock before it begins,
+ * so the step lock never waits for the writer lock. One behavioural difference, for recording
+ * only: the writer-lock holder is also inside an RCU read-side section (as the C lock holder is,
+ * spin_lock_irqsave disabling interrupts), so no reclamation happens while a writer holds the lock;
+ * the spec's grace periods wait for the lock holder (Inside). Without it a Java writer's
+ * processCallbacks may reclaim an entry another thread's freeAll has just handed to callRcu, which
+ * is safe here (freeAll read the next link before the unlink) but not a step the spec allows.
+ * Off (null, the default) it costs one null check of a final field per step.
+ *
  * Contract kept from C: get's result is used after the read-side section ended; callers must not
  * use data after they (or someone) freed its <obj, id>. The table does not copy data.
  * </pre>
@@ -203,14 +225,15 @@ public final class ShadowVariables {
     }
 
     /**
-     * Package-private knobs for tests (later also a step recorder). The table copies them at
-     * construction.
+     * Package-private knobs for tests. The table copies them at construction.
      */
     static final class Hooks {
         Logger logger = System.getLogger(ShadowVariables.class.getName());
         ReadVisitHook readVisit;
         /** Tests only: the deliberately broken variant to run; NONE in every real table. */
         SeededBug seededBug = SeededBug.NONE;
+        /** Tests only: the step recorder (recording mode, see StepRecorder); null = off. */
+        StepRecorder recorder;
     }
 
     private final AtomicReferenceArray<Entry> buckets;
@@ -223,6 +246,14 @@ public final class ShadowVariables {
     private final ReadVisitHook readVisit;
     /** SEEDED BUG switch (tests only); NONE costs one predictable branch at each seeded step. */
     private final SeededBug bug;
+    /**
+     * Recording mode (tests only, see StepRecorder): null = off, the only cost is this null check
+     * at each step. When on, every step marked [label] below runs between rec.begin() and
+     * rec.end(label, ...), atomically with respect to the other recorded steps, and the writer
+     * lock's holder is also inside a read-side section of the RCU domain, as the holder of
+     * klp_shadow_lock is (spin_lock_irqsave disables interrupts; the spec's Inside counts it).
+     */
+    private final StepRecorder rec;
     private final LongAdder allocated = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
@@ -256,6 +287,7 @@ public final class ShadowVariables {
         this.logger = Objects.requireNonNull(hooks.logger, "logger");
         this.readVisit = hooks.readVisit;
         this.bug = Objects.requireNonNull(hooks.seededBug, "seededBug");
+        this.rec = hooks.recorder;
     }
 
     /**
@@ -297,23 +329,79 @@ public final class ShadowVariables {
     @SuppressWarnings("unchecked")
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
+        if (rec != null) {
+            rec.call("get", obj, id);                                           // [Call]
+        }
+        return (T) read(obj, id, "get");
+    }
+
+    /**
+     * klp_shadow_get's steps: get, and the lockless pre-check (1) of getOrAllocCore ({@code op} is
+     * the calling operation, for the recorded result). Returns the data found, or null.
+     */
+    private Object read(Object obj, long id, String op) {
         Object data = null;
+        Entry found = null;
         boolean section = bug != SeededBug.READER_NOT_REGISTERED;              // (SEEDED BUG: no section)
+        if (rec != null) {
+            rec.begin();
+        }
         if (section) {
-            rcu.readLock();                                                     // (1) rcu_read_lock
+            rcu.readLock();                                                     // (1) rcu_read_lock [g_lock]
         }
         try {
-            Entry e = find(obj, id, true);                                      // (2) walk the bucket
-            if (e != null) {
-                data = e.data;                                                  // (3) match: remember its data
-                checkPoison(e, data);
+            Entry e = buckets.get(bucketOf(obj));                               // (2) walk the bucket: load the head [g_lock]
+            if (rec != null) {
+                rec.end("g_lock", e);
+            }
+            while (e != null) {                                                 // (2) one entry per step [g_walk]
+                if (readVisit != null) {
+                    readVisit.visited(e.obj, e.id);                             // (test hook: may pause the reader before the step)
+                }
+                if (rec != null) {
+                    rec.begin();
+                }
+                checkPoison(e, null);
+                if (e.obj == obj && e.id == id) {                               // (2) compare obj and id [g_walk]
+                    found = e;
+                    data = e.data;                                              // (3) match: remember its data [g_walk]
+                    if (rec != null) {
+                        rec.endVisit("g_walk", e, e.obj, e.id, "match", null);
+                    }
+                    checkPoison(e, data);
+                    break;
+                }
+                Entry next = e.next;                                            // (2) follow the next link (volatile load = acquire) [g_walk]
+                if (rec != null) {
+                    rec.endVisit("g_walk", e, e.obj, e.id, "follow", next);
+                }
+                e = next;
             }
         } finally {
+            if (rec != null) {
+                rec.begin();
+            }
             if (section) {
-                rcu.readUnlock();                                               // (3)/(4) rcu_read_unlock
+                rcu.readUnlock();                                               // (3)/(4) rcu_read_unlock [g_unlock]
+            }
+            if (rec != null) {
+                recordReadUnlock(op, found);
             }
         }
-        return (T) data;
+        return data;
+    }
+
+    /** Recording mode: the g_unlock step; get returns, the pre-check returns if it found the key. */
+    private void recordReadUnlock(String op, Entry found) {
+        if (op.equals("get")) {
+            rec.endReturning("g_unlock", found, found, "value");
+        } else if (found == null) {
+            rec.end("g_unlock", null);                                          // pre-check missed: go on to (2)
+        } else if (op.equals("alloc")) {
+            rec.endReturning("g_unlock", found, null, "dup");
+        } else {
+            rec.endReturning("g_unlock", found, found, "exists");
+        }
     }
 
     /**
@@ -359,39 +447,79 @@ public final class ShadowVariables {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
         requireNotInsideOwnCallback(op);                                        // (0) reentrancy check: table unchanged
-        Object existing = get(obj, id);                                         // (1) lockless pre-check
+        if (rec != null) {
+            rec.call(op, obj, id);                                              // [Call]
+        }
+        Object existing = read(obj, id, op);                                    // (1) lockless pre-check [g_lock, g_walk, g_unlock]
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
         }
-        T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock
+        T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
         if (data == null) {
-            return null;                                                        // (2) allocation failure
+            if (rec != null) {
+                rec.begin();
+                rec.end("a_alloc", null, "fail", null, null, "allocFail");
+            }
+            return null;                                                        // (2) allocation failure [a_alloc]
         }
         Entry entry = new Entry(data);
+        if (rec != null) {
+            rec.begin();
+            rec.end("a_alloc", entry, "ok");
+        }
         allocated.increment();
         int errorCode = 0;
-        lock.lock();                                                            // (3) lock
+        boolean ctorThrew = false;
+        Entry found = null;
+        lock.lock();                                                            // (3) lock [a_lock]
+        if (rec != null) {
+            rec.begin();
+            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
+            rec.end("a_lock");
+        }
         try {
-            Entry found = bug == SeededBug.NO_RECHECK ? null                    // (SEEDED BUG: no re-check)
-                    : find(obj, id, false);                                     // (4) re-check under the lock
+            if (rec != null) {
+                rec.begin();
+            }
+            found = bug == SeededBug.NO_RECHECK ? null                          // (SEEDED BUG: no re-check)
+                    : find(obj, id);                                            // (4) re-check under the lock [a_recheck]
+            if (rec != null) {
+                rec.end("a_recheck", found);
+            }
             if (found != null) {
-                existing = found.data;                                          // (4) found: drop the speculative entry
+                existing = found.data;                                          // (4) found: drop the speculative entry [a_exists_unlock, a_kfree]
                 dropped.increment();
                 if (bug == SeededBug.CTOR_ON_EXISTS && ctor != null) {
                     ctor.construct(obj, data);                                  // (SEEDED BUG: ctor on EXISTS)
+                    if (rec != null) {
+                        rec.begin();
+                        rec.end("a_ctor", entry, "ok");
+                    }
                 }
             } else {
-                entry.obj = obj;                                                // (5) set obj and id
+                if (rec != null) {
+                    rec.begin();
+                }
+                entry.obj = obj;                                                // (5) set obj and id [a_set]
                 entry.id = id;
+                if (rec != null) {
+                    rec.end("a_set", entry);
+                }
                 if (bug == SeededBug.PUBLISH_BEFORE_CTOR) {
                     publish(entry);                                             // (SEEDED BUG: (7) before (6))
                 }
                 if (ctor != null) {
                     try {
-                        errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock
+                        errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock [a_ctor]
                     } catch (Throwable t) {
-                        dropped.increment();                                    // (6) ctor threw: nothing published
+                        dropped.increment();                                    // (6) ctor threw: nothing published [a_ctor fails]
+                        ctorThrew = true;
                         throw t;                                                // lock released in finally
+                    } finally {
+                        if (rec != null) {                                      // (the ctor runs outside the step lock:
+                            rec.begin();                                        //  it touches only the caller's data)
+                            rec.end("a_ctor", entry, errorCode == 0 && !ctorThrew ? "ok" : "fail");
+                        }
                     }
                 }
                 if (errorCode != 0) {
@@ -399,34 +527,65 @@ public final class ShadowVariables {
                 } else {
                     entry.ctorDone = ctor != null;
                     if (bug != SeededBug.PUBLISH_BEFORE_CTOR) {
-                        publish(entry);                                         // (7) publish at the bucket head
+                        publish(entry);                                         // (7) publish at the bucket head [a_publish]
                     }
                 }
             }
         } finally {
-            lock.unlock();                                                      // (8) unlock
+            if (rec != null) {
+                rec.begin();
+                rec.lockHolderStopsReading(rcu);
+            }
+            lock.unlock();                                                      // (8) unlock [a_unlock; a_exists_unlock, a_ctor_fail_unlock]
+            if (rec != null) {
+                if (found != null) {
+                    rec.end("a_exists_unlock");
+                } else if (errorCode != 0 || ctorThrew) {
+                    rec.end("a_ctor_fail_unlock");
+                    if (ctorThrew) {
+                        rec.begin();
+                        rec.endReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
+                    }
+                } else {
+                    rec.endReturning("a_unlock", null, entry, "new");
+                }
+            }
         }
         if (existing != null) {
+            if (rec != null) {                                                  // (4) the speculative entry is dropped (kfree) [a_kfree]
+                rec.begin();
+                rec.endReturning("a_kfree", entry, warnOnExist ? null : found, warnOnExist ? "dup" : "exists");
+            }
             return exists(obj, id, existing, warnOnExist);
         }
         if (errorCode != 0) {
+            if (rec != null) {                                                  // (6) ctor error: the entry is dropped (kfree) [a_ctor_fail_kfree]
+                rec.begin();
+                rec.endReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
+            }
             logger.log(Level.ERROR, "Failed to construct shadow variable <" + obj + ", " + id + "> (" + errorCode + ")");
             return null;
         }
-        return data;                                                            // (8) return the new data
+        return data;                                                            // (8) return the new data [a_unlock]
     }
 
     /** Step (7): links entry in front of its bucket's head and publishes it (caller holds the lock). */
     private void publish(Entry entry) {
         int b = bucketOf(entry.obj);
-        entry.next = buckets.get(b);                                            // (7) link to the old head, before publication
+        if (rec != null) {
+            rec.begin();
+        }
+        entry.next = buckets.get(b);                                            // (7) link to the old head, before publication [a_publish]
         entry.state = State.PUBLISHED;
         if (bug == SeededBug.PLAIN_HEAD_WRITE) {
             buckets.setPlain(b, entry);                                         // (SEEDED BUG: plain store, no release)
         } else {
-            buckets.set(b, entry);                                              // (7) publish: volatile store = release
+            buckets.set(b, entry);                                              // (7) publish: volatile store = release [a_publish]
         }
         published.increment();
+        if (rec != null) {
+            rec.end("a_publish", entry);
+        }
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
@@ -452,24 +611,49 @@ public final class ShadowVariables {
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
         requireNotInsideOwnCallback("free");                                    // (0) reentrancy check
+        if (rec != null) {
+            rec.call("free", obj, id);                                          // [Call]
+        }
         Throwable failure = null;
         boolean locking = bug != SeededBug.FREE_OUTSIDE_LOCK;                   // (SEEDED BUG: no lock)
         if (locking) {
-            lock.lock();                                                        // (1) lock
+            lock.lock();                                                        // (1) lock [f_lock]
+        }
+        if (rec != null) {
+            rec.begin();
+            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
+            rec.end("f_lock");
         }
         try {
             int b = bucketOf(obj);
+            if (rec != null) {
+                rec.begin();
+            }
             Entry prev = null;
-            for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // (2) walk the bucket
+            Entry found = null;
+            for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // (2) walk the bucket [f_walk]
                 checkPoison(e, null);
                 if (e.obj == obj && e.id == id) {
-                    failure = unlinkDestroyDefer(b, prev, e, dtor);             // first match: (a)-(c)
-                    break;                                                      // (d) stop
+                    found = e;                                                  // first match [f_walk]
+                    break;
                 }
             }
+            if (rec != null) {
+                rec.end("f_walk", found);
+            }
+            if (found != null) {
+                failure = unlinkDestroyDefer(b, prev, found, dtor, false);      // first match: (a)-(c)
+            }                                                                   // (d) stop
         } finally {
+            if (rec != null) {
+                rec.begin();
+                rec.lockHolderStopsReading(rcu);
+            }
             if (locking) {
-                lock.unlock();                                                  // (3) unlock
+                lock.unlock();                                                  // (3) unlock [f_unlock]
+            }
+            if (rec != null) {
+                rec.endReturning("f_unlock", null, null, "done");
             }
         }
         finishWriter(failure);
@@ -486,34 +670,87 @@ public final class ShadowVariables {
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotInsideOwnCallback("freeAll");                                 // (0) reentrancy check
+        if (rec != null) {
+            rec.call("freeAll", null, id);                                      // [Call]
+        }
         Throwable failure = null;
-        lock.lock();                                                            // (1) lock
+        lock.lock();                                                            // (1) lock [fa_lock]
         try {
-            for (int b = 0; b < buckets.length(); b++) {                        // (2) walk every bucket
-                Entry prev = null;
-                Entry e = buckets.get(b);
-                while (e != null) {
-                    checkPoison(e, null);
-                    Entry next = e.next;
-                    if (e.id == id) {                                           // every entry with that id
-                        Destructor<? super T> d = bug == SeededBug.FREEALL_SKIPS_DTOR ? null : dtor; // (SEEDED BUG: no dtor)
-                        failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, d)); // (a)-(c)
-                    } else {
-                        prev = e;
+            int b = 0;
+            if (rec != null) {
+                rec.begin();
+                rec.lockHolderReads(rcu);                                       // (recording mode: the lock holder is an RCU reader)
+            }
+            Entry e = buckets.get(b);                                           // (2) walk every bucket: bucket 0's head [fa_lock]
+            if (rec != null) {
+                rec.end("fa_lock", e);
+            }
+            Entry prev = null;
+            while (true) {                                                      // (2) one entry (or bucket end) per step [fa_walk]
+                if (rec != null) {
+                    rec.begin();
+                }
+                if (e == null) {                                                // end of bucket b [fa_walk]
+                    if (++b == buckets.length()) {
+                        if (rec != null) {
+                            rec.endWalk("fa_walk", "end", null);
+                        }
+                        break;
                     }
-                    e = next;                                                   // continue from the kept next link
+                    e = buckets.get(b);                                         // (2) the next bucket's head [fa_walk]
+                    prev = null;
+                    if (rec != null) {
+                        rec.endWalk("fa_walk", "nextBucket", e);
+                    }
+                    continue;
+                }
+                checkPoison(e, null);
+                Entry next = e.next;                                            // read here, before (a); the spec reads it in [fa_next]
+                if (e.id == id) {                                               // every entry with that id [fa_walk]
+                    if (rec != null) {
+                        rec.endVisit("fa_walk", e, e.obj, e.id, "match", null);
+                    }
+                    Destructor<? super T> d = bug == SeededBug.FREEALL_SKIPS_DTOR ? null : dtor; // (SEEDED BUG: no dtor)
+                    failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, d, true)); // (a)-(c)
+                    if (rec != null) {
+                        rec.begin();
+                    }
+                    e = next;                                                   // continue from the kept next link [fa_next]
+                    if (rec != null) {
+                        rec.end("fa_next", e);
+                    }
+                } else {
+                    prev = e;
+                    e = next;                                                   // no match: follow the next link [fa_walk]
+                    if (rec != null) {
+                        rec.endVisit("fa_walk", prev, prev.obj, prev.id, "follow", e);
+                    }
                 }
             }
         } finally {
-            lock.unlock();                                                      // (3) unlock
+            if (rec != null) {
+                rec.begin();
+                rec.lockHolderStopsReading(rcu);
+            }
+            lock.unlock();                                                      // (3) unlock [fa_unlock]
+            if (rec != null) {
+                rec.endReturning("fa_unlock", null, null, "done");
+            }
         }
         finishWriter(failure);
     }
 
-    /** Steps (a)-(c) of free for one entry (caller holds the lock); returns what the dtor threw, or null. */
+    /**
+     * Steps (a)-(c) of free ({@code all} false: [f_del], [f_dtor], [f_kfree_rcu]) or freeAll
+     * ({@code all} true: [fa_del], [fa_dtor], [fa_kfree_rcu]) for one entry (caller holds the lock);
+     * returns what the dtor threw, or null.
+     */
     @SuppressWarnings("unchecked")
-    private <T> Throwable unlinkDestroyDefer(int bucket, Entry prev, Entry e, Destructor<? super T> dtor) {
-        if (prev == null) {                                                     // (a) hash_del_rcu: unlink,
+    private <T> Throwable unlinkDestroyDefer(int bucket, Entry prev, Entry e, Destructor<? super T> dtor, boolean all) {
+        if (rec != null) {
+            rec.begin();
+        }
+        if (prev == null) {                                                     // (a) hash_del_rcu: unlink, [f_del / fa_del]
             buckets.set(bucket, e.next);                                        //     e.next stays intact for
         } else {                                                                //     readers standing on e
             prev.next = e.next;
@@ -523,29 +760,46 @@ public final class ShadowVariables {
         }
         e.state = State.UNLINKED;
         unlinked.increment();
+        if (rec != null) {
+            rec.end(all ? "fa_del" : "f_del", e);
+        }
         Throwable thrown = null;
         if (dtor != null) {
             e.dtorDone = true;
             try {
-                dtor.destroy(e.obj, (T) e.data);                                // (b) dtor under the lock
+                dtor.destroy(e.obj, (T) e.data);                                // (b) dtor under the lock [f_dtor / fa_dtor]
             } catch (Throwable t) {
                 thrown = t;
             }
         }
+        if (rec != null) {                                                      // (the dtor runs outside the step lock:
+            rec.begin();                                                        //  it touches only the caller's data)
+            rec.end(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
+            rec.begin();
+        }
         if (bug == SeededBug.RECLAIM_WITHOUT_GRACE_PERIOD) {
             reclaim(e);                                                         // (SEEDED BUG: kfree, no grace period)
         } else {
-            rcu.callRcu(() -> reclaim(e));                                      // (c) kfree_rcu
+            rcu.callRcu(() -> reclaim(e));                                      // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
+        }
+        if (rec != null) {
+            rec.end(all ? "fa_kfree_rcu" : "f_kfree_rcu", e);
         }
         return thrown;
     }
 
-    /** The RCU callback: poisons the entry (the stand-in for freeing its memory). */
+    /** The RCU callback: poisons the entry (the stand-in for freeing its memory) [rcu_reclaim]. */
     private void reclaim(Entry e) {
+        if (rec != null) {
+            rec.begin();
+        }
         e.state = State.RECLAIMED;
         e.obj = null;
         e.data = POISON;
         reclaimed.increment();
+        if (rec != null) {
+            rec.end("rcu_reclaim", e);
+        }
     }
 
     /** After a writer released the lock: opportunistic reclamation, then the dtor's exception if any. */
@@ -560,12 +814,9 @@ public final class ShadowVariables {
         }
     }
 
-    /** Walks obj's bucket for {@code <obj, id>}; readers call it inside a read-side section, writers under the lock. */
-    private Entry find(Object obj, long id, boolean reader) {
+    /** Walks obj's bucket for {@code <obj, id>} under the writer lock (the re-check (4)). */
+    private Entry find(Object obj, long id) {
         for (Entry e = buckets.get(bucketOf(obj)); e != null; e = e.next) {      // volatile loads = acquire
-            if (reader && readVisit != null) {
-                readVisit.visited(e.obj, e.id);
-            }
             checkPoison(e, null);
             if (e.obj == obj && e.id == id) {
                 return e;
