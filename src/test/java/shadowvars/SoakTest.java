@@ -173,6 +173,8 @@ class SoakTest {
                 faults.faultsInjected(), faults.allocationFaultsInjected(), faults.ctorErrorsInjected(),
                 faults.ctorExceptionsInjected(), s.published(), s.unlinked(), s.dropped(), s.reclaimed(),
                 books.peakLive.get(), s.live(), s.poisonedReads());
+        CheckSummary.figures(getClass(), books.ops.sum() + " operations on " + threads + " threads, "
+                + faults.faultsInjected() + " faults injected, " + s.poisonedReads() + " poisoned reads");
 
         if (!books.failures.isEmpty()) {
             AssertionError e = new AssertionError(books.failures.size() + " failures in the soak (seed " + seed + ")");

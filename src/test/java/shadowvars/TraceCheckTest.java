@@ -341,6 +341,7 @@ class TraceCheckTest {
             }
         }
         System.out.printf("trace check: all %d traces (%d steps) accepted by TLC in %.1f s%n", all.size(), steps, tlcSeconds);
+        CheckSummary.figures(getClass(), all.size() + " concurrent Java traces (" + steps + " steps) accepted by TLC");
         assertTrue(labels.containsKey("a_kfree") && labels.containsKey("rcu_reclaim") && labels.containsKey("fa_del"),
                 "the runs reached the lost race, reclamation and freeAll removal: " + labels);
     }

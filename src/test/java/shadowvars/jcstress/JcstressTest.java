@@ -52,6 +52,7 @@ class JcstressTest {
         System.out.println(result.summary());
         System.out.printf("jcstress: %d harnesses, %.0f s, exit code %d, log %s%n", result.harnesses().size(),
                 (System.nanoTime() - start) / 1e9, result.exitCode(), result.log());
+        shadowvars.CheckSummary.figures(getClass(), result.harnesses().size() + " harnesses, exit code " + result.exitCode());
         if (mainMode()) {
             System.out.println("jcstress HTML report: " + result.report());
         }

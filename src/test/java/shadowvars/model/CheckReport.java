@@ -58,6 +58,7 @@ public final class CheckReport implements AroundPropertyHook {
                 + " steps=" + steps.get().sum() + " seed=" + result.seed().orElse("?") + " time=" + millis + "ms";
         if (bug == null) {
             System.out.println("[model-check] " + result.status() + " " + counts);
+            shadowvars.CheckSummary.figures(context.containerClass(), counts);
             return result;
         }
         if (result.status() != PropertyExecutionResult.Status.FAILED) {

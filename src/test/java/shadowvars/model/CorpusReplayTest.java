@@ -57,6 +57,7 @@ class CorpusReplayTest {
             }
         }
         System.out.println("[corpus] replayed " + traces.size() + " traces x 2 table sizes, " + steps + " steps: all conform");
+        shadowvars.CheckSummary.figures(getClass(), traces.size() + " spec traces x 2 table sizes, " + steps + " steps replayed");
     }
 
     /** The jqwik checks' sequential model gives every outcome TLC generated from the spec. */

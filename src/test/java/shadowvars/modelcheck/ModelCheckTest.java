@@ -35,6 +35,8 @@ class ModelCheckTest {
         ModelCheckRunner.Report report = runner.run();
 
         assertTrue(!report.results().isEmpty(), "the manifest selects no model for mode " + mode);
+        shadowvars.CheckSummary.figures(getClass(), report.results().size() + " TLC models ("
+                + (report.ok() ? "all as the manifest expects" : "MISMATCH") + "; table in target/model-check-summary.md)");
         assertTrue(report.ok(), "model check MISMATCH (TLC output in target/tlc/<model>/tlc.out):\n" + report.summary());
     }
 }
