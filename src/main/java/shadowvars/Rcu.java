@@ -1,5 +1,7 @@
 package shadowvars;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,11 +36,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <h2>Why a grace period protects an unlinked entry</h2>
- * Every access the argument relies on is a volatile access (the reader's epoch store, its loads
- * of list links, the writer's unlinking store, the epoch increment, the writer's loads of the
- * readers' epochs, the registry's links), and volatile accesses are sequentially consistent in the
- * Java memory model: they form one total order consistent with each thread's program order, and
- * each volatile load sees the last store to that variable before it in that order. A writer
+ * Every access the argument relies on but one is a volatile access (the reader's epoch store on
+ * entry, its loads of list links, the writer's unlinking store, the epoch increment, the writer's
+ * loads of the readers' epochs, the registry's links), and volatile accesses are sequentially
+ * consistent in the Java memory model: they form one total order consistent with each thread's
+ * program order, and each volatile load sees the last store to that variable before it in that
+ * order. The exception is the store of 0 on exit: a release store (VarHandle.setRelease), which is
+ * enough because the only thing it must order is "every load of the section before the store", and
+ * a scan that reads that 0 with a volatile (acquire) load then sees everything the section did as
+ * happened-before; it is ordered after the same thread's earlier volatile entry store (coherence),
+ * so a scan cannot read an older 0 once the entry store is visible. The entry store must stay a
+ * volatile (store-load fenced) store: the section's list loads must not move before it. A writer
  * unlinks an entry, then starts a grace period (increment), then scans. Take any reader whose scan
  * result let the grace period complete:
  * <ul>
@@ -93,6 +101,17 @@ public final class Rcu {
 
     /** A queued callback and the grace period (its target epoch) it waits for. */
     private record Pending(long target, Runnable callback) { }
+
+    /** {@link Reader#epoch}, for the release store of readUnlock (no full fence needed on exit). */
+    private static final VarHandle EPOCH;
+
+    static {
+        try {
+            EPOCH = MethodHandles.lookup().findVarHandle(Reader.class, "epoch", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The global epoch; starts at 1 so that 0 can mean "outside any section". */
     private final AtomicLong globalEpoch = new AtomicLong(1);
@@ -155,7 +174,7 @@ public final class Rcu {
             throw new IllegalStateException("readUnlock without a matching readLock");
         }
         if (--r.nesting == 0) {
-            r.epoch = 0; // volatile store: every list load of this section comes before it
+            EPOCH.setRelease(r, 0L); // release store: every list load of this section happens-before a scan that reads this 0
         }
     }
 
