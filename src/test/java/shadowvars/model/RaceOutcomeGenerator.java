@@ -140,7 +140,42 @@ public final class RaceOutcomeGenerator {
 
     /** The outcome ids of the race's final states. */
     static SortedSet<String> outcomes(Path projectDir, Path workDir, Race race) throws IOException, InterruptedException {
-        Path dump = runTlc(projectDir, workDir, race);
+        return outcomes(projectDir, workDir, race, projectDir.toAbsolutePath().resolve(race.config()), race.harness());
+    }
+
+    /**
+     * The outcome ids of the race's final states with a seeded bug of the spec (Shadow's Bug
+     * constant, e.g. "NoRecheck"): the model's configuration with Bug set to it and without its
+     * invariants and properties (which the bug would violate, stopping TLC before it has
+     * enumerated the final states). For the tests that show the race models can tell a broken
+     * algorithm from the real one (MCRace races only: RcuRace has no Bug constant).
+     */
+    public static SortedSet<String> outcomesWithBug(Path projectDir, Path workDir, String harness, String bug)
+            throws IOException, InterruptedException {
+        Race race = race(harness);
+        List<String> lines = new ArrayList<>();
+        boolean seeded = false;
+        for (String line : Files.readAllLines(projectDir.toAbsolutePath().resolve(race.config()))) {
+            if (line.strip().startsWith("Bug = ")) {
+                lines.add("  Bug = \"" + bug + "\"");
+                seeded = true;
+            } else if (!line.startsWith("INVARIANTS") && !line.startsWith("PROPERTIES")) {
+                lines.add(line);
+            }
+        }
+        if (!seeded) {
+            throw new IllegalArgumentException(race.config() + " has no Bug constant");
+        }
+        String name = harness + "-" + bug;
+        Path cfg = workDir.toAbsolutePath().resolve(name + ".cfg");
+        Files.write(cfg, lines);
+        return outcomes(projectDir, workDir, race, cfg, name);
+    }
+
+    /** The outcome ids of the final states TLC reaches with the given configuration; name names TLC's files. */
+    private static SortedSet<String> outcomes(Path projectDir, Path workDir, Race race, Path cfg, String name)
+            throws IOException, InterruptedException {
+        Path dump = runTlc(projectDir, workDir, race.module(), cfg, name);
         SortedSet<String> ids = new TreeSet<>();
         int finals = 0;
         for (Map<String, Object> vars : states(Files.readString(dump))) {
@@ -151,7 +186,7 @@ public final class RaceOutcomeGenerator {
             }
         }
         if (finals == 0) {
-            throw new IllegalStateException(race.config() + ": TLC reached no final state");
+            throw new IllegalStateException(cfg + ": TLC reached no final state");
         }
         return ids;
     }
@@ -216,24 +251,24 @@ public final class RaceOutcomeGenerator {
      * directory (TLC finds EXTENDS modules there); fails unless TLC exits with 0 (an invariant
      * violation or deadlock of a race model is an error here). Returns the dump file.
      */
-    private static Path runTlc(Path projectDir, Path workDir, Race race) throws IOException, InterruptedException {
-        Path module = projectDir.toAbsolutePath().resolve(race.module());
-        Path cfg = projectDir.toAbsolutePath().resolve(race.config());
-        Path dump = workDir.toAbsolutePath().resolve(race.harness());
+    private static Path runTlc(Path projectDir, Path workDir, String moduleFile, Path cfg, String name)
+            throws IOException, InterruptedException {
+        Path module = projectDir.toAbsolutePath().resolve(moduleFile);
+        Path dump = workDir.toAbsolutePath().resolve(name);
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-cp", CorpusGenerator.tlatoolsJar().toString(), "tlc2.TLC",
-                "-workers", "1", "-metadir", workDir.toAbsolutePath().resolve("meta-" + race.harness()).toString(),
+                "-workers", "1", "-metadir", workDir.toAbsolutePath().resolve("meta-" + name).toString(),
                 "-config", cfg.toString(), "-dump", dump.toString(), module.getFileName().toString());
-        Path log = workDir.toAbsolutePath().resolve(race.harness() + ".log");
+        Path log = workDir.toAbsolutePath().resolve(name + ".log");
         Process p = new ProcessBuilder(cmd).directory(module.getParent().toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         int exit = p.waitFor();
         if (exit != 0) {
             List<String> lines = Files.readAllLines(log);
-            throw new IllegalStateException("TLC exited with " + exit + " on " + race.config() + "; last lines of " + log + ":\n"
+            throw new IllegalStateException("TLC exited with " + exit + " on " + cfg + "; last lines of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
         }
-        return workDir.toAbsolutePath().resolve(race.harness() + ".dump");
+        return workDir.toAbsolutePath().resolve(name + ".dump");
     }
 
     /**
