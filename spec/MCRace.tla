@@ -41,9 +41,6 @@ obsVars == <<results, dtorBy, readReclaimed>>
 (* a model whose Procs do not contain p3 starts the race on an empty table.*)
 Setup == p3
 
-(* The racing threads. *)
-Racers == Procs \ {Setup}
-
 (* The setup has finished (or there is none): the race may start.  (An IF, *)
 (* not a disjunction: TLC evaluates every disjunct of an action.)           *)
 SetupDone == IF Setup \in Procs THEN pc[Setup] = "done" ELSE TRUE

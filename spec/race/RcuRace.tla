@@ -38,6 +38,7 @@ VARIABLES
     done,       \* (synchronize) the reader's last act inside its section
     r           \* r[i]: the harness's result field ri (0 until written)
 
+(* All variables. *)
 vars == <<pc, ref, inRead, gpWaits, pending, reclaimed, done, r>>
 
 (* The threads: the harness's two actors and its arbiter. *)
@@ -46,12 +47,15 @@ Threads == {"reader", "writer", "arbiter"}
 (* The result fields the harnesses use. *)
 Fields == 1..4
 
+(* Every variable has a value of the right type. *)
 TypeOK ==
   /\ pc \in [Threads -> STRING]
   /\ {ref, inRead, gpWaits, pending, reclaimed} \subseteq BOOLEAN
   /\ done \in {0, 1}
   /\ r \in [Fields -> {0, 1}]
 
+(* The node is linked, nobody is inside a section, nothing is queued; the *)
+(* arbiter runs only in the callRcu race.                                  *)
 Init ==
   /\ pc = [t \in Threads |-> CASE t = "reader" -> "r_lock"
                                [] t = "writer" -> "w_unlink"
@@ -142,9 +146,11 @@ a_barrier == Goto("arbiter", "a_barrier", "done")
 (* Every thread has finished: the system stops. *)
 Finished == (\A t \in Threads : pc[t] = "done") /\ UNCHANGED vars
 
+(* One step of one thread. *)
 Next == r_lock \/ r_load \/ r_check \/ r_done \/ r_unlock
         \/ w_unlink \/ w_gp_start \/ w_gp_wait \/ w_reclaim \/ w_check
         \/ w_call_rcu \/ w_process \/ a_barrier \/ Finished
 
+(* The race: safety only (TLC enumerates the states). *)
 Spec == Init /\ [][Next]_vars
 =============================================================================
