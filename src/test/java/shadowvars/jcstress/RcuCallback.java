@@ -17,8 +17,9 @@ import shadowvars.Rcu;
  * {@code processCallbacks()}, which runs it only if the grace period has already completed.
  * The arbiter calls {@code barrier()}, after which the callback must have run.
  *
- * <p>Spec scenario: the grace-period part of the spec (kfree_rcu, rcu_reclaim), not a
- * two-operation Script; the accept set is derived by hand from the RCU guarantee.
+ * <p>Spec scenario: the grace-period part of the spec (waitFor, ReclaimAfterGracePeriod), not a
+ * two-operation Script: modelled alone in spec/race/RcuRace.tla with Mode = "callRcu"
+ * (model-check/race/RcuCallback.cfg); the accept set is TLC's (OutcomeSetsTest).
  * Catches RCU_WITHOUT_GRACE_PERIODS.
  *
  * <p>Result: r1 = reader saw the node; r2 = it saw the node reclaimed; r3 = callbacks run by the

@@ -24,7 +24,8 @@ import shadowvars.Rcu;
  * </ul>
  *
  * <p>Spec scenario: the grace-period part of the spec (waitFor, ReclaimAfterGracePeriod), not a
- * two-operation Script; the accept set is derived by hand from the RCU guarantee.
+ * two-operation Script: modelled alone in spec/race/RcuRace.tla with Mode = "synchronize"
+ * (model-check/race/RcuGracePeriod.cfg); the accept set is TLC's (OutcomeSetsTest).
  * Catches RCU_WITHOUT_GRACE_PERIODS.
  *
  * <p>Result: r1 = reader saw the node (1) or null (0); r2 = it saw the node reclaimed (1);
