@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps README's "C step ↔ spec label ↔ Java line" table true: every spec label it names is a
  * label of spec/Shadow.tla and a row of model-check/labels.tsv, every Java text it quotes occurs
- * in the named source file, and every label of labels.tsv appears in the table (no step left out).
+ * in the named source file, and every label of labels.tsv that is a step of spec/Shadow.tla appears
+ * in the table (no step left out; labels of the seeded-bug and contract variants need not).
  */
 class MappingTableTest {
 
@@ -82,7 +83,8 @@ class MappingTableTest {
             }
         }
         for (String label : labels) {
-            if (!NOT_STEPS.contains(label) && !covered.contains(label)) {
+            boolean algorithmStep = spec.contains(label + "(p) ==") || spec.contains(label + " ==");
+            if (algorithmStep && !NOT_STEPS.contains(label) && !covered.contains(label)) {
                 problems.add("label " + label + " of model-check/labels.tsv is missing from README's table");
             }
         }
