@@ -1,0 +1,152 @@
+---------------------------- MODULE ShadowContract ---------------------------
+(***************************************************************************)
+(* The caller contract of the shadow-variable API, shown necessary.       *)
+(*                                                                         *)
+(* 1. Data returned by get stays valid only while nobody frees it.  The   *)
+(*    kernel's klp_shadow_get returns a pointer after rcu_read_unlock: a  *)
+(*    caller that dereferences it later relies on the caller contract     *)
+(*    "no free of a key while a caller still uses its data".  Here a      *)
+(*    caller keeps using the entry get returned (using[p]) until its own  *)
+(*    Use step, its last read of the data.  DataInUseNotReclaimed says    *)
+(*    that data is never reclaimed while in use.  Without the contract    *)
+(*    (ContractAssumed = FALSE) a concurrent free breaks it; with the     *)
+(*    contract as an assumption on the callers (a call that would break   *)
+(*    it is not made) it holds.                                            *)
+(*                                                                         *)
+(* 2. Constructors and destructors run under klp_shadow_lock, which is    *)
+(*    not recursive: one that calls back into alloc/free deadlocks (TLC   *)
+(*    reports the deadlock).  The Java implementation detects this and    *)
+(*    throws IllegalStateException instead (ShadowVariablesTest).          *)
+(***************************************************************************)
+EXTENDS MCMutants
+
+CONSTANT ContractAssumed  \* TRUE: callers keep the contract (see ContractAllows)
+
+VARIABLE using  \* using[p]: the entry whose data p's caller still uses after
+                \* get returned it, or Nil
+
+(* Every variable: the algorithm's and the caller's. *)
+cvars == <<vars, using>>
+
+(* The key of an entry (its fields stay set after it is unlinked: entries *)
+(* are never reused once published).                                       *)
+EKey(e) == <<eobj[e], eid[e]>>
+
+(* q's caller holds on to key k's data: q is inside a get of k, or uses   *)
+(* the data a get of k returned.                                            *)
+UsesKey(q, k) ==
+  \/ Busy(q) /\ op[q].op = "get" /\ KeyOf(op[q]) = k
+  \/ using[q] # Nil /\ EKey(using[q]) = k
+
+(* q is inside a free of key k, or a freeAll of k's id. *)
+FreesKey(q, k) ==
+  Busy(q) /\ \/ op[q].op = "free" /\ KeyOf(op[q]) = k
+             \/ op[q].op = "freeAll" /\ op[q].id = k[2]
+
+(* The contract, as a condition on p calling operation o: no free of a   *)
+(* key whose data another caller holds on to, and no get of a key while  *)
+(* another caller frees it.                                                 *)
+ContractAllows(p, o) ==
+  \A q \in Procs \ {p} :
+    /\ o.op = "free" => ~UsesKey(q, KeyOf(o))
+    /\ o.op = "freeAll" => \A ob \in Objs : ~UsesKey(q, <<ob, o.id>>)
+    /\ o.op = "get" => ~FreesKey(q, KeyOf(o))
+
+-----------------------------------------------------------------------------
+(* The algorithm with callers that use the data get returns. *)
+
+CInit == Init /\ using = [p \in Procs |-> Nil]
+
+(* p calls its next operation once it has stopped using earlier data,    *)
+(* and (under the contract) only if the contract allows the call.         *)
+CCall(p) ==
+  /\ using[p] = Nil
+  /\ Call(p)
+  /\ ContractAssumed => ContractAllows(p, op'[p])
+  /\ UNCHANGED using
+
+(* get returns: its caller now uses the entry found (if any). *)
+CGUnlock(p) ==
+  /\ g_unlock(p)
+  /\ using' = IF op[p].op = "get" /\ cur[p] # Nil
+                THEN [using EXCEPT ![p] = cur[p]] ELSE using
+
+(* The caller's last read of the data get returned; it stops using it. *)
+Use(p) ==
+  /\ using[p] # Nil
+  /\ using' = [using EXCEPT ![p] = Nil]
+  /\ UNCHANGED vars
+
+(* Every other step of p is Shadow's, leaving using alone. *)
+COther(p) ==
+  /\ \/ g_lock(p) \/ g_walk(p)
+     \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
+     \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
+     \/ a_ctor_fail_kfree(p) \/ a_publish(p) \/ a_unlock(p)
+     \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
+     \/ f_unlock(p)
+     \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
+     \/ fa_next(p) \/ fa_unlock(p)
+  /\ UNCHANGED using
+
+CNext ==
+  \/ \E p \in Procs : CCall(p) \/ CGUnlock(p) \/ Use(p) \/ COther(p)
+  \/ rcu_reclaim /\ UNCHANGED using
+  \/ Finished /\ UNCHANGED using
+
+CSpec == CInit /\ [][CNext]_cvars
+
+(* The data a caller still uses has not been reclaimed (its use reads    *)
+(* live memory).                                                            *)
+DataInUseNotReclaimed ==
+  \A p \in Procs : using[p] # Nil => estate[using[p]] # "reclaimed"
+
+-----------------------------------------------------------------------------
+(* Constructor / destructor calling back into alloc / free.               *)
+
+(* The constructor calls klp_shadow_alloc (or get_or_alloc); after its    *)
+(* pre-check and allocation, that call's spin_lock_irqsave is the next    *)
+(* step that matters: cb_lock.                                              *)
+a_ctor_reenter(p) ==
+  /\ pc[p] = "a_ctor"
+  /\ pc' = [pc EXCEPT ![p] = "cb_lock"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ghostVars, using>>
+
+(* The destructor calls klp_shadow_free: its spin_lock_irqsave is cb_lock. *)
+dtor_reenter(p) ==
+  /\ pc[p] \in {"f_dtor", "fa_dtor"}
+  /\ pc' = [pc EXCEPT ![p] = "cb_lock"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ghostVars, using>>
+
+(* spin_lock_irqsave(&klp_shadow_lock) inside the callback: the lock is  *)
+(* not recursive, so it waits for lock = Nil, and p itself holds it.       *)
+(* (What follows the lock is not modelled: it is never reached.)          *)
+cb_lock(p) ==
+  /\ pc[p] = "cb_lock"
+  /\ lock = Nil
+  /\ lock' = p
+  /\ UNCHANGED <<pc, op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
+                 estate, waitFor, ghostVars, using>>
+
+(* The algorithm with a constructor (Reenter = "ctor") or a destructor    *)
+(* (Reenter = "dtor") that calls back into the API.                       *)
+ReenterStep(p, kind) ==
+  \/ CCall(p) \/ CGUnlock(p) \/ cb_lock(p)
+  \/ IF kind = "ctor"
+       THEN \/ a_ctor_reenter(p)
+            \/ /\ pc[p] # "a_ctor" /\ COther(p)
+       ELSE \/ dtor_reenter(p)
+            \/ /\ pc[p] \notin {"f_dtor", "fa_dtor"} /\ COther(p)
+
+CtorReenterNext ==
+  \/ \E p \in Procs : ReenterStep(p, "ctor")
+  \/ rcu_reclaim /\ UNCHANGED using
+  \/ Finished /\ UNCHANGED using
+DtorReenterNext ==
+  \/ \E p \in Procs : ReenterStep(p, "dtor")
+  \/ rcu_reclaim /\ UNCHANGED using
+  \/ Finished /\ UNCHANGED using
+
+CtorReenterSpec == CInit /\ [][CtorReenterNext]_cvars
+DtorReenterSpec == CInit /\ [][DtorReenterNext]_cvars
+=============================================================================
