@@ -84,6 +84,8 @@ final class DistributedTlcLauncher implements TlcLauncher {
     private final Duration timeLimit;
     /** Names violations and gives their full trace; null: report the server's partial trace only. */
     private final LocalTlcLauncher recheck;
+    /** What each run cost (server and workers together; not the re-check), by job, for {@link #usage}. */
+    private final java.util.Map<Job, ResourceWatch.Usage> usage = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param workers   the number of TLCWorker JVMs (each with one thread)
@@ -103,6 +105,11 @@ final class DistributedTlcLauncher implements TlcLauncher {
         this.host = host;
         this.timeLimit = timeLimit;
         this.recheck = recheck;
+    }
+
+    @Override
+    public ResourceWatch.Usage usage(Job job) {
+        return usage.getOrDefault(job, ResourceWatch.Usage.UNKNOWN);
     }
 
     @Override
@@ -133,6 +140,8 @@ final class DistributedTlcLauncher implements TlcLauncher {
         List<Process> ws = new ArrayList<>();
         List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(server));
         Thread hook = Processes.killOnExit(all);
+        ResourceWatch watch = new ResourceWatch();
+        watch.add(server);
         List<String> notes = new ArrayList<>();
         notes.add("server: " + String.join(" ", serverCmd) + "   (in " + work + ")");
         int exit;
@@ -146,6 +155,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
                 }
                 ws.add(start(cmd, work, work.resolve("worker-" + i + ".out")));
                 all.add(ws.get(ws.size() - 1));
+                watch.add(ws.get(ws.size() - 1));
             }
             exit = await(server, ws, notes);
         } finally {
@@ -161,6 +171,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
                 }
             }
             Processes.forget(hook);
+            usage.put(job, watch.stop());
         }
 
         StringBuilder out = new StringBuilder();

