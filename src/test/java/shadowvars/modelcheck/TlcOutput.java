@@ -77,6 +77,7 @@ record TlcOutput(String result, int exitCode, String violated, Long distinct, Lo
      */
     static TlcOutput parse(int exitCode, String output, String temporalProperty) {
         String violated = null;
+        boolean actionProperty = false;
         String message = null;
         Long distinct = null, total = null, depth = null;
         List<String> lines = output.lines().toList();
@@ -91,6 +92,7 @@ record TlcOutput(String result, int exitCode, String violated, Long distinct, Lo
                 violated = stripDot(m.group(1));
             } else if (violated == null && (m = ACTION_PROPERTY.matcher(line)).find()) {
                 violated = stripDot(m.group(1));
+                actionProperty = true;
             } else if (violated == null && line.startsWith("Error: Temporal properties were violated")) {
                 violated = temporalProperty != null ? temporalProperty : "temporal properties";
             } else if (violated == null && line.startsWith("Error: The first argument of Assert evaluated to FALSE")) {
@@ -109,7 +111,10 @@ record TlcOutput(String result, int exitCode, String violated, Long distinct, Lo
             }
         }
         List<TraceState> trace = traceStart < 0 ? List.of() : parseTrace(lines, traceStart);
-        return new TlcOutput(resultOf(exitCode), exitCode, violated, distinct, total, depth, message, trace, null);
+        // TLC 2.18 exits with 13 for a violated action property ([][A]_v) as for a temporal one, but an
+        // action property is a safety property (a finite counterexample): report it as such.
+        String result = exitCode == 13 && actionProperty ? "safety" : resultOf(exitCode);
+        return new TlcOutput(result, exitCode, violated, distinct, total, depth, message, trace, null);
     }
 
     /** Reads "State N: <...>" blocks from {@code start} on, until a line that is not part of a trace. */
