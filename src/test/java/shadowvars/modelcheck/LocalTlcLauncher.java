@@ -62,26 +62,9 @@ public final class LocalTlcLauncher implements TlcLauncher {
                 "-metadir", job.metaDir().toAbsolutePath().toString(),
                 "-cleanup",
                 job.module()));
-        Process p = new ProcessBuilder(command)
-                .directory(job.specDir().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(job.outputFile().toFile())
-                .start();
-        Thread hook = Processes.killOnExit(List.of(p));
-        ResourceWatch watch = new ResourceWatch();
-        watch.add(p);
-        int exit;
-        try {
-            exit = Processes.waitFor(p, timeLimit);
-        } finally {
-            Processes.forget(hook);
-            usage.put(job, watch.stop());
-        }
-        if (exit == Processes.TIMED_OUT) {
-            Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
-                    + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        }
-        return exit;
+        Processes.Run run = Processes.runWatched(command, job.specDir(), job.outputFile(), timeLimit);
+        usage.put(job, run.usage());
+        return run.exit();
     }
 
     @Override

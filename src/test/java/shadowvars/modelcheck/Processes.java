@@ -1,5 +1,10 @@
 package shadowvars.modelcheck;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +28,36 @@ final class Processes {
      * Waits until {@code p} has exited or {@code limit} has passed; in the second case kills
      * {@code p}'s process tree and returns {@link #TIMED_OUT}.
      */
+    /** What {@link #runWatched} returns: TLC's exit code (or TIMED_OUT) and its resource usage. */
+    record Run(int exit, ResourceWatch.Usage usage) {}
+
+    /**
+     * Runs one TLC command in {@code dir} with its output in {@code output}, watched for CPU and
+     * memory, killed (with its process tree) on the time limit or if this JVM exits; a note is
+     * appended to the output on a time-out. Shared by the single-process and simulation launchers.
+     */
+    static Run runWatched(List<String> command, Path dir, Path output, Duration limit)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        Thread hook = killOnExit(List.of(p));
+        ResourceWatch watch = new ResourceWatch();
+        watch.add(p);
+        int exit;
+        ResourceWatch.Usage usage;
+        try {
+            exit = waitFor(p, limit);
+        } finally {
+            forget(hook);
+            usage = watch.stop();
+        }
+        if (exit == TIMED_OUT) {
+            Files.writeString(output, "\n(killed by the model-check runner: no result after " + limit + ")\n",
+                    StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        }
+        return new Run(exit, usage);
+    }
+
     static int waitFor(Process p, Duration limit) throws InterruptedException {
         if (p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             return p.exitValue();

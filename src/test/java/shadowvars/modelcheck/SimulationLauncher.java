@@ -106,23 +106,9 @@ final class SimulationLauncher implements TlcLauncher {
         cmd.addAll(List.of("-workers", "1", "-config", job.model() + ".cfg",
                 "-metadir", job.metaDir().toAbsolutePath().toString(), "-cleanup", MODULE));
         Files.createDirectories(job.outputFile().getParent());
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(job.outputFile().toFile()).start();
-        Thread hook = Processes.killOnExit(List.of(p));
-        ResourceWatch watch = new ResourceWatch();
-        watch.add(p);
-        int exit;
-        try {
-            exit = Processes.waitFor(p, timeLimit);
-        } finally {
-            Processes.forget(hook);
-            usage.put(job, watch.stop());
-        }
-        if (exit == Processes.TIMED_OUT) {
-            Files.writeString(job.outputFile(), "\n(killed by the model-check runner: no result after " + timeLimit
-                    + ")\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        }
-        return exit;
+        Processes.Run run = Processes.runWatched(cmd, work, job.outputFile(), timeLimit);
+        usage.put(job, run.usage());
+        return run.exit();
     }
 
     @Override
