@@ -64,8 +64,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * period waits for them. Waiting for a reader that entered just after the start (it read the old
  * epoch but stored it late) is conservative, never wrong. A registered thread that has terminated
  * cannot read anything any more ({@link Thread#isAlive()} returning false gives the needed
- * happens-before), so its record is dropped from the registry at the next scan, even if the thread
- * died inside a section (a bug in the caller, forgiven rather than blocking grace periods forever).
+ * happens-before), so its record is dropped from the registry: at the next scan if the thread
+ * died inside a section (a bug in the caller, forgiven rather than blocking grace periods forever),
+ * otherwise once the GC has cleared the record's weak reference to the Thread.
  * The epoch is a {@code long}: 2^63 grace periods before it could wrap.
  *
  * <h2>Rules and answers</h2>
@@ -85,8 +86,12 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Rcu {
 
-    /** One thread's read-side state in this domain. */
-    private static final class Reader {
+    /**
+     * One thread's read-side state in this domain. Package-private so that the table can hold the
+     * record {@link #enter()} returned and give it back to {@link #exit(Reader)}: one ThreadLocal
+     * lookup per read-side section instead of two.
+     */
+    static final class Reader {
         /** 0 = outside any read-side section; otherwise the global epoch read on outermost entry. */
         volatile long epoch;
         /** Read-side nesting depth; only the owner thread touches it. */
@@ -157,10 +162,7 @@ public final class Rcu {
 
     /** Enters a read-side critical section (nestable). Never blocks. */
     public void readLock() {
-        Reader r = reader.get();
-        if (r.nesting++ == 0) {
-            r.epoch = globalEpoch.get(); // volatile store: a grace period that started before it and sees it waits for this section
-        }
+        enter();
     }
 
     /**
@@ -173,6 +175,26 @@ public final class Rcu {
         if (r.nesting == 0) {
             throw new IllegalStateException("readUnlock without a matching readLock");
         }
+        exit(r);
+    }
+
+    /**
+     * {@link #readLock()} that returns the calling thread's reader record, for {@link #exit(Reader)}.
+     * The table's get uses this pair: it saves the second ThreadLocal lookup of readUnlock.
+     */
+    Reader enter() {
+        Reader r = reader.get();
+        if (r.nesting++ == 0) {
+            r.epoch = globalEpoch.get(); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
+        }
+        return r;
+    }
+
+    /**
+     * {@link #readUnlock()} for a record {@link #enter()} returned to the same thread, inside the
+     * section that enter began (the caller guarantees both; nothing is checked).
+     */
+    void exit(Reader r) {
         if (--r.nesting == 0) {
             EPOCH.setRelease(r, 0L); // release store: every list load of this section happens-before a scan that reads this 0
         }
@@ -321,7 +343,10 @@ public final class Rcu {
     /**
      * One scan of the registry: the smallest epoch of a reader now inside a section, or
      * {@link Long#MAX_VALUE} if none. A grace period with {@code target} has completed iff
-     * {@code target <= oldestActiveEpoch()} at some scan after it started. Drops terminated threads' records.
+     * {@code target <= oldestActiveEpoch()} at some scan after it started. Drops the records of
+     * terminated threads: at once when the Thread object is gone; for a reader seen inside a
+     * section, when {@link Thread#isAlive()} says so (asked only then: it is a call into the VM, and
+     * a reader outside every section holds up no grace period, so its record can wait for the GC).
      */
     private long oldestActiveEpoch() {
         long oldest = Long.MAX_VALUE;
@@ -329,7 +354,7 @@ public final class Rcu {
             Reader r = it.next();
             long e = r.epoch; // volatile load
             Thread t = r.owner.get();
-            if (t == null || !t.isAlive()) {
+            if (t == null || (e != 0 && !t.isAlive())) {
                 it.remove(); // a terminated thread reads nothing any more
             } else if (e != 0 && e < oldest) {
                 oldest = e;

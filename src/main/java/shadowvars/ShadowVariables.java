@@ -1,6 +1,8 @@
 package shadowvars;
 
 import java.lang.System.Logger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.System.Logger.Level;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -62,8 +64,9 @@ import java.util.function.Supplier;
  * domain's internal queue lock (callRcu under the table lock); nothing takes them the other way.
  *
  * Memory ordering. Bucket heads (AtomicReferenceArray get/set) and Entry.next are volatile.
- * Publication (7): the entry's plain fields (obj, id, data) and everything the ctor wrote are
- * written before the volatile store of the bucket head; a reader's volatile load that returns
+ * Publication (7): the entry's plain fields (obj, id, data), its next link and state (plain
+ * stores through VarHandles, no fence) and everything the ctor wrote are written before the
+ * volatile store of the bucket head; a reader's volatile load that returns
  * the entry (a head or a next link) synchronizes-with that store, so it sees them (release /
  * acquire; stronger than the kernel's rcu_dereference consume load). Unlinking (a) is one
  * volatile store to the predecessor's next (or the head); the entry's own next is kept, so a
@@ -72,9 +75,15 @@ import java.util.function.Supplier;
  * no reader that can still reach the entry is missed. A reader racing with an insertion may miss
  * the new entry (it then linearizes before it), as in C.
  *
- * Poison. reclaim() marks the entry RECLAIMED (volatile) and overwrites obj and data with
- * null / POISON. Every entry visit in a walk checks the state (and the data it returns), counts
- * and throws UseAfterReclaimError: the stand-in for a KASAN use-after-free report.
+ * Poison. reclaim() marks the entry RECLAIMED (a release store; the check loads it volatile) and
+ * overwrites obj and data with null / POISON. Every entry visit in a walk checks the state (and
+ * the data it returns), counts and throws UseAfterReclaimError: the stand-in for a KASAN
+ * use-after-free report.
+ *
+ * Cost. A volatile store on x86 is followed by a full fence (lock addl), about 5 ns on the
+ * project machine; stores that need no store-load order are plain or release stores (VarHandle
+ * set / setRelease) and the writer-side counters are opaque stores under the lock. The one fence
+ * a get cannot avoid is the RCU read-side entry store (see Rcu).
  *
  * Spec labels. A "[label]" at the end of a step's comment names the labelled atomic step of
  * spec/Shadow.tla it implements ([Call] = the spec's Call of the operation). Where the granularity
@@ -160,16 +169,38 @@ public final class ShadowVariables {
         long id;
         /** The caller's data object; POISON once reclaimed. */
         Object data;
-        /** Next entry in the bucket; kept intact when this entry is unlinked. */
+        /**
+         * Next entry in the bucket; kept intact when this entry is unlinked. Volatile: readers load
+         * it with acquire; the one store before publication is plain (through {@link #NEXT}).
+         */
         volatile Entry next;
-        /** Lifecycle; volatile so that the poison check sees reclamation. */
-        volatile State state = State.PRIVATE;
+        /**
+         * Lifecycle. Loaded volatile by the poison check; stored without a fence (through
+         * {@link #STATE}): plain while the entry is private, release once it is published.
+         */
+        volatile State state;
         /** The ctor returned 0 / the dtor was called (guarded by the table lock; for checks and traces). */
         boolean ctorDone;
         boolean dtorDone;
 
         Entry(Object data) {
             this.data = data;
+            STATE.set(this, State.PRIVATE); // plain store: the entry is not shared yet
+        }
+
+        /** {@link #next}, for its plain store before publication. */
+        private static final VarHandle NEXT;
+        /** {@link #state}, for its stores without a fence. */
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                NEXT = l.findVarHandle(Entry.class, "next", Entry.class);
+                STATE = l.findVarHandle(Entry.class, "state", State.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -254,10 +285,18 @@ public final class ShadowVariables {
      * klp_shadow_lock is (spin_lock_irqsave disables interrupts; the spec's Inside counts it).
      */
     private final StepRecorder rec;
-    private final LongAdder allocated = new LongAdder();
-    private final LongAdder published = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final LongAdder unlinked = new LongAdder();
+    /** Slots of {@link #counts}. */
+    private static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3;
+    /** Element access to {@link #counts}: opaque loads and stores (atomic and coherent, no fence). */
+    private static final VarHandle COUNT = MethodHandles.arrayElementVarHandle(long[].class);
+    /**
+     * The counters writers change: written only by the writer-lock holder, so a plain increment
+     * loses nothing; stored opaquely so that {@link #stats()} reads whole values without the lock
+     * (each counter exact, the four not a snapshot of one instant). Cheaper than a LongAdder, whose
+     * increment is an atomic read-modify-write.
+     */
+    private final long[] counts = new long[4];
+    /** Incremented by the RCU callback, which runs outside the writer lock. */
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder poisonedReads = new LongAdder();
 
@@ -316,8 +355,18 @@ public final class ShadowVariables {
 
     /** A snapshot of the counters. */
     public Stats stats() {
-        return new Stats(allocated.sum(), published.sum(), dropped.sum(), unlinked.sum(), reclaimed.sum(),
-                poisonedReads.sum());
+        return new Stats(counted(ALLOCATED), counted(PUBLISHED), counted(DROPPED), counted(UNLINKED),
+                reclaimed.sum(), poisonedReads.sum());
+    }
+
+    /** Increments counter {@code slot}; the caller holds the writer lock (the only writer of counts). */
+    private void count(int slot) {
+        COUNT.setOpaque(counts, slot, counts[slot] + 1);
+    }
+
+    /** The current value of counter {@code slot}, from any thread. */
+    private long counted(int slot) {
+        return (long) COUNT.getOpaque(counts, slot);
     }
 
     /**
@@ -346,9 +395,7 @@ public final class ShadowVariables {
         if (rec != null) {
             rec.begin();
         }
-        if (section) {
-            rcu.readLock();                                                     // (1) rcu_read_lock [g_lock]
-        }
+        Rcu.Reader reader = section ? rcu.enter() : null;                      // (1) rcu_read_lock [g_lock]
         try {
             Entry e = buckets.get(bucketOf(obj));                               // (2) walk the bucket: load the head [g_lock]
             if (rec != null) {
@@ -382,7 +429,7 @@ public final class ShadowVariables {
                 rec.begin();
             }
             if (section) {
-                rcu.readUnlock();                                               // (3)/(4) rcu_read_unlock [g_unlock]
+                rcu.exit(reader);                                               // (3)/(4) rcu_read_unlock [g_unlock]
             }
             if (rec != null) {
                 recordReadUnlock(op, found);
@@ -467,11 +514,11 @@ public final class ShadowVariables {
             rec.begin();
             rec.end("a_alloc", entry, "ok");
         }
-        allocated.increment();
         int errorCode = 0;
         boolean ctorThrew = false;
         Entry found = null;
         lock.lock();                                                            // (3) lock [a_lock]
+        count(ALLOCATED);                                                       // (the speculative entry of (2), counted under the lock)
         if (rec != null) {
             rec.begin();
             rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
@@ -488,7 +535,7 @@ public final class ShadowVariables {
             }
             if (found != null) {
                 existing = found.data;                                          // (4) found: drop the speculative entry [a_exists_unlock, a_kfree]
-                dropped.increment();
+                count(DROPPED);
                 if (bug == SeededBug.CTOR_ON_EXISTS && ctor != null) {
                     ctor.construct(obj, data);                                  // (SEEDED BUG: ctor on EXISTS)
                     if (rec != null) {
@@ -512,7 +559,7 @@ public final class ShadowVariables {
                     try {
                         errorCode = ctor.construct(obj, data);                  // (6) ctor under the lock [a_ctor]
                     } catch (Throwable t) {
-                        dropped.increment();                                    // (6) ctor threw: nothing published [a_ctor fails]
+                        count(DROPPED);                                         // (6) ctor threw: nothing published [a_ctor fails]
                         ctorThrew = true;
                         throw t;                                                // lock released in finally
                     } finally {
@@ -523,7 +570,7 @@ public final class ShadowVariables {
                     }
                 }
                 if (errorCode != 0) {
-                    dropped.increment();                                        // (6) ctor error: nothing published
+                    count(DROPPED);                                        // (6) ctor error: nothing published
                 } else {
                     entry.ctorDone = ctor != null;
                     if (bug != SeededBug.PUBLISH_BEFORE_CTOR) {
@@ -575,14 +622,14 @@ public final class ShadowVariables {
         if (rec != null) {
             rec.begin();
         }
-        entry.next = buckets.get(b);                                            // (7) link to the old head, before publication [a_publish]
-        entry.state = State.PUBLISHED;
+        Entry.NEXT.set(entry, buckets.get(b));                                  // (7) link to the old head, before publication [a_publish]
+        Entry.STATE.set(entry, State.PUBLISHED);                                //     (plain stores: the head store below releases them)
         if (bug == SeededBug.PLAIN_HEAD_WRITE) {
             buckets.setPlain(b, entry);                                         // (SEEDED BUG: plain store, no release)
         } else {
             buckets.set(b, entry);                                              // (7) publish: volatile store = release [a_publish]
         }
-        published.increment();
+        count(PUBLISHED);
         if (rec != null) {
             rec.end("a_publish", entry);
         }
@@ -758,8 +805,8 @@ public final class ShadowVariables {
         if (bug == SeededBug.UNLINK_CLEARS_NEXT) {
             e.next = null;                                                      // (SEEDED BUG: readers on e lose the rest)
         }
-        e.state = State.UNLINKED;
-        unlinked.increment();
+        Entry.STATE.setRelease(e, State.UNLINKED);                              //     (release store: no fence needed, nothing waits on it)
+        count(UNLINKED);                                                        // (under the lock; racy only in the FREE_OUTSIDE_LOCK seeded bug)
         if (rec != null) {
             rec.end(all ? "fa_del" : "f_del", e);
         }
@@ -793,7 +840,7 @@ public final class ShadowVariables {
         if (rec != null) {
             rec.begin();
         }
-        e.state = State.RECLAIMED;
+        Entry.STATE.setRelease(e, State.RECLAIMED);                             // release store: a reader that loads RECLAIMED is reported
         e.obj = null;
         e.data = POISON;
         reclaimed.increment();

@@ -8,16 +8,23 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import shadowvars.Rcu;
 
 /**
- * The fixed part of every shadow get: one empty read-side section (readLock then readUnlock) of
- * the table's RCU domain. Compared with {@link ShadowVariablesBench#getHit} at size 1 it shows
- * how much of a get is the section itself (a ThreadLocal lookup and two volatile stores of the
- * reader's epoch, each a full fence on x86) rather than the bucket walk. JMH's stack profiler
- * cannot show this split: everything is inlined into the benchmark stub.
+ * The fixed part of every shadow get: one empty read-side section of the table's RCU domain, and
+ * the two things it is made of, each measured alone so that the floor is visible.
+ * <ul>
+ *   <li>{@link #readSection}: readLock then readUnlock, nothing inside (the cost every get pays);</li>
+ *   <li>{@link #volatileStore}: one volatile store to a field only this thread touches, the
+ *       store-load fence the section's entry needs (on x86 a {@code lock addl}); no correct
+ *       reader of this RCU design can be cheaper than this;</li>
+ *   <li>{@link #threadLocalGet}: one lookup of an initialised ThreadLocal, how the section
+ *       finds the thread's reader record.</li>
+ * </ul>
+ * JMH's stack profiler cannot show this split: everything is inlined into the benchmark stub.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -26,10 +33,33 @@ import shadowvars.Rcu;
 public class RcuBench {
 
     private final Rcu rcu = new Rcu();
+    private final ThreadLocal<long[]> local = ThreadLocal.withInitial(() -> new long[1]);
+
+    /** A field only the measuring thread writes (JMH gives each thread its own instance). */
+    @State(Scope.Thread)
+    public static class Own {
+        volatile long epoch;
+        long next;
+
+        @Setup
+        public void start() {
+            next = 1;
+        }
+    }
 
     @Benchmark
     public void readSection() {
         rcu.readLock();
         rcu.readUnlock();
+    }
+
+    @Benchmark
+    public void volatileStore(Own own) {
+        own.epoch = own.next; // volatile store: mov + lock addl on x86
+    }
+
+    @Benchmark
+    public long[] threadLocalGet() {
+        return local.get();
     }
 }
