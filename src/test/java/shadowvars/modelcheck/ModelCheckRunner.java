@@ -290,7 +290,7 @@ public final class ModelCheckRunner {
             tlc = launcher.read(job, exit, properties.size() == 1 ? properties.get(0) : null);
             if (tlc.result().equals("error")) {
                 problems.add("TLC stopped with exit code " + exit + " (" + (tlc.message() != null ? tlc.message()
-                        : exit == Processes.TIMED_OUT ? "killed: no result within the time limit" : "no error message")
+                        : exit == Tlc.TIMED_OUT ? "killed: no result within the time limit" : "no error message")
                         + "); its output: " + outFile);
             }
             problems.addAll(launcher.caveats(tlc, properties));

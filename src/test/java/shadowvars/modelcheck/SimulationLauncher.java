@@ -95,18 +95,15 @@ final class SimulationLauncher implements TlcLauncher {
         Files.writeString(work.resolve(job.model() + ".cfg"), Files.readString(job.config(), StandardCharsets.UTF_8)
                 + "\n\\* added by the model-check runner (simulation)\nCONSTRAINT RunnerSimulationDepth\n",
                 StandardCharsets.UTF_8);
-        Path tmp = work.resolve("tmp");
-        Files.createDirectories(tmp);
-        List<String> cmd = new ArrayList<>(List.of(LocalTlcLauncher.javaBinary(), "-XX:+UseParallelGC", "-Xmx" + heap,
-                "-Djava.io.tmpdir=" + tmp.toAbsolutePath(), "-cp", jar.toString(), "tlc2.TLC",
-                "-simulate", "num=" + num, "-depth", Integer.toString(depth)));
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
+        List<String> args = new ArrayList<>(List.of("-simulate", "num=" + num, "-depth", Integer.toString(depth)));
         if (seed != null) {
-            cmd.addAll(List.of("-seed", seed.toString()));
+            args.addAll(List.of("-seed", seed.toString()));
         }
-        cmd.addAll(List.of("-workers", "1", "-config", job.model() + ".cfg",
-                "-metadir", job.metaDir().toAbsolutePath().toString(), "-cleanup", MODULE));
-        Files.createDirectories(job.outputFile().getParent());
-        Processes.Run run = Processes.runWatched(cmd, work, job.outputFile(), timeLimit);
+        args.addAll(List.of("-config", job.model() + ".cfg", "-cleanup", MODULE));
+        List<String> cmd = Tlc.command(jar, List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + tmp.toAbsolutePath()), 1,
+                job.metaDir(), args);
+        Tlc.Run run = Tlc.runWatched(cmd, work, job.outputFile(), timeLimit);
         usage.put(job, run.usage());
         return run.exit();
     }

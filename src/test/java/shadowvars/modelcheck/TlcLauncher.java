@@ -33,7 +33,7 @@ interface TlcLauncher {
 
     /**
      * Runs TLC on {@code job} and returns its exit code once it has finished, or
-     * {@link Processes#TIMED_OUT} if the launcher's time limit ended it.
+     * {@link Tlc#TIMED_OUT} if the launcher's time limit ended it.
      */
     int run(Job job) throws IOException, InterruptedException;
 
