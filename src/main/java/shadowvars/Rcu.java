@@ -28,11 +28,22 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #readLock()} stores {@code epoch = globalEpoch}; {@link #readUnlock()} stores
  *       {@code epoch = 0}. Readers never block and never take a lock.</li>
  *   <li>A grace period is started by incrementing the global epoch; the new value is its
- *       {@code target}. It has completed once a scan of the registry finds every reader with
- *       {@code epoch == 0} (outside) or {@code epoch >= target} (entered after the start).
- *       {@link #synchronize()} spins until then; {@link #callRcu(Runnable)} queues the callback
- *       with its target and {@link #processCallbacks()} / {@link #barrier()} run it once the
+ *       {@code target}. It has completed once a scan of the registry, made after the increment,
+ *       finds every reader with {@code epoch == 0} (outside) or {@code epoch >= target} (entered
+ *       after the start). {@link #synchronize()} increments and spins until then.</li>
+ *   <li>{@link #callRcu(Runnable)} does not increment: it reads the global epoch {@code g} and
+ *       queues the callback with target {@code g + 1}, the next grace period. The increment to
+ *       {@code g + 1} comes after that read (the counter only grows), so that grace period starts
+ *       after everything the caller did before callRcu. {@link #processCallbacks()} and
+ *       {@link #barrier()} start it (one increment for every callback queued since the last one:
+ *       a freeAll of n entries costs one grace period, not n), scan, and run the callbacks whose
  *       target has completed.</li>
+ *   <li>Batching ({@link #processCallbacksBatched()}, what the table calls after each free):
+ *       while the last scan found a reader inside a section, it leaves callbacks queued until
+ *       {@link #BATCH} of them wait, so a stream of frees beside busy readers starts one grace
+ *       period (one increment of the shared epoch, one scan of the readers' records) per BATCH
+ *       frees instead of one per free, as the kernel batches kfree_rcu. Readers are not delayed
+ *       by it; reclamation may be, by at most BATCH callbacks per domain.</li>
  * </ul>
  *
  * <h2>Why a grace period protects an unlinked entry</h2>
@@ -47,8 +58,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * happened-before; it is ordered after the same thread's earlier volatile entry store (coherence),
  * so a scan cannot read an older 0 once the entry store is visible. The entry store must stay a
  * volatile (store-load fenced) store: the section's list loads must not move before it. A writer
- * unlinks an entry, then starts a grace period (increment), then scans. Take any reader whose scan
- * result let the grace period complete:
+ * unlinks an entry, then calls callRcu, whose volatile read of the epoch g fixes target g + 1; the
+ * increment to g + 1 comes after that read in the total order, so after the unlink; the scan that
+ * completes the grace period comes after the increment. Take any reader whose scan result let the
+ * grace period complete:
  * <ul>
  *   <li>it was seen with {@code epoch == 0}: either its section ended before the scan (its
  *       unlock store of 0 comes before the scan's load, so all its loads of the list did too:
@@ -112,7 +125,10 @@ public final class Rcu {
 
     static {
         try {
-            EPOCH = MethodHandles.lookup().findVarHandle(Reader.class, "epoch", long.class);
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            EPOCH = l.findVarHandle(Reader.class, "epoch", long.class);
+            QUEUED = l.findVarHandle(Rcu.class, "queued", int.class);
+            READERS_BUSY = l.findVarHandle(Rcu.class, "readersBusy", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -124,12 +140,24 @@ public final class Rcu {
     private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
     /** The calling thread's reader record, registered on first use. */
     private final ThreadLocal<Reader> reader = ThreadLocal.withInitial(this::register);
-    /** Queued callbacks in queue order; their targets increase (the increment happens under queueLock). */
+    /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     /** Guards {@link #queue}; held only for short non-blocking work, never while callbacks run. */
     private final ReentrantLock queueLock = new ReentrantLock();
     /** Held while a thread runs callbacks, so that barrier() also waits for callbacks another thread is running. */
     private final ReentrantLock runLock = new ReentrantLock();
+    /**
+     * How many queued callbacks make {@link #processCallbacksBatched()} process while readers are
+     * busy: 64 frees share one grace period; at most 64 reclamations wait for the batch.
+     */
+    public static final int BATCH = 64;
+    /** How many callbacks are queued: written under queueLock, read without it (opaque). */
+    private int queued;
+    /** Whether the last scan found a reader inside a section (opaque; a hint for batching only). */
+    private boolean readersBusy;
+    /** Opaque access to {@link #queued} and {@link #readersBusy}: atomic, no fence. */
+    private static final VarHandle QUEUED;
+    private static final VarHandle READERS_BUSY;
     /** Seeded bug for tests: grace periods complete immediately, without waiting for readers. */
     private final boolean brokenNoGracePeriod;
     /** Test hook: run once per grace-period wait, when the waiter first finds a reader to wait for. */
@@ -218,19 +246,34 @@ public final class Rcu {
     }
 
     /**
-     * Queues {@code callback} to run after a grace period that starts now ({@code call_rcu},
-     * {@code kfree_rcu}). The callback never runs inside this method. May be called inside a
-     * read-side section.
+     * Queues {@code callback} to run after a grace period that starts after this call began
+     * ({@code call_rcu}, {@code kfree_rcu}). The callback never runs inside this method. May be
+     * called inside a read-side section.
      */
     public void callRcu(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
         queueLock.lock();
         try {
-            long target = globalEpoch.incrementAndGet(); // the grace period starts now
+            long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
             queue.addLast(new Pending(target, callback));
+            QUEUED.setOpaque(this, queue.size());
         } finally {
             queueLock.unlock();
         }
+    }
+
+    /**
+     * {@link #processCallbacks()}, batched: if the last scan found a reader inside a section and
+     * fewer than {@link #BATCH} callbacks are queued, returns 0 at once without scanning (see the
+     * class comment). Otherwise processes now. Never waits for a grace period.
+     *
+     * @return how many callbacks ran
+     */
+    public int processCallbacksBatched() {
+        if ((boolean) READERS_BUSY.getOpaque(this) && (int) QUEUED.getOpaque(this) < BATCH) {
+            return 0; // wait for the batch: no epoch increment, no scan of the readers' records
+        }
+        return processCallbacks();
     }
 
     /**
@@ -248,7 +291,16 @@ public final class Rcu {
             List<Pending> ready;
             queueLock.lock();
             try {
-                ready = takeUpTo(brokenNoGracePeriod ? Long.MAX_VALUE : oldestActiveEpoch());
+                if (queue.isEmpty()) {
+                    return 0;
+                }
+                long oldest = Long.MAX_VALUE;
+                if (!brokenNoGracePeriod) {
+                    startGracePeriod(queue.peekLast().target()); // every queued target has started
+                    oldest = oldestActiveEpoch();                // the scan, after the start
+                    READERS_BUSY.setOpaque(this, oldest != Long.MAX_VALUE);
+                }
+                ready = takeUpTo(oldest);
             } finally {
                 queueLock.unlock();
             }
@@ -280,6 +332,7 @@ public final class Rcu {
             if (last == 0) {
                 return;
             }
+            startGracePeriod(last);
             awaitGracePeriod(last); // completion of the last target completes every earlier one
             List<Pending> ready;
             queueLock.lock();
@@ -292,6 +345,11 @@ public final class Rcu {
         } finally {
             runLock.unlock();
         }
+    }
+
+    /** Tests: the global epoch now (grace periods started so far, plus 1). */
+    long epochForTest() {
+        return globalEpoch.get();
     }
 
     /** How many callbacks are queued and have not run yet. */
@@ -363,12 +421,24 @@ public final class Rcu {
         return oldest;
     }
 
+    /**
+     * Starts the grace period {@code target} if the epoch has not reached it yet: increments the
+     * global epoch (at most once: a target is at most the epoch read at callRcu plus 1).
+     */
+    private void startGracePeriod(long target) {
+        long g = globalEpoch.get();
+        if (g < target) {
+            globalEpoch.compareAndSet(g, g + 1); // fails only if another thread incremented it: started anyway
+        }
+    }
+
     /** Removes (caller holds queueLock) the queued callbacks with target {@code <= limit}, in queue order. */
     private List<Pending> takeUpTo(long limit) {
         List<Pending> ready = new ArrayList<>();
         while (!queue.isEmpty() && queue.peekFirst().target() <= limit) {
             ready.add(queue.pollFirst());
         }
+        QUEUED.setOpaque(this, queue.size());
         return ready;
     }
 

@@ -70,9 +70,10 @@ import java.util.function.Supplier;
  * the entry (a head or a next link) synchronizes-with that store, so it sees them (release /
  * acquire; stronger than the kernel's rcu_dereference consume load). Unlinking (a) is one
  * volatile store to the predecessor's next (or the head); the entry's own next is kept, so a
- * reader standing on it continues to the rest of the bucket. Reclamation: callRcu starts the grace
- * period after the unlink (a volatile read-modify-write later in program order); see Rcu for why
- * no reader that can still reach the entry is missed. A reader racing with an insertion may miss
+ * reader standing on it continues to the rest of the bucket. Reclamation: callRcu reads the RCU
+ * epoch after the unlink (a volatile load later in program order) and waits for the next grace
+ * period, which starts with a later increment; see Rcu for why no reader that can still reach the
+ * entry is missed. Writers process callbacks batched while readers are busy (Rcu.BATCH). A reader racing with an insertion may miss
  * the new entry (it then linearizes before it), as in C.
  *
  * Poison. reclaim() marks the entry RECLAIMED (a release store; the check loads it volatile) and
@@ -646,9 +647,10 @@ public final class ShadowVariables {
 
     /**
      * Removes {@code <obj, id>} if present ({@code klp_shadow_free}): unlinks it, calls the dtor
-     * under the lock, and hands the entry to RCU. Reclamation happens after a grace period, at a
-     * later writer call on a table of this domain, {@link Rcu#processCallbacks()} or
-     * {@link Rcu#barrier()}. Absent: no-op. A throwing dtor: the variable is still removed, then
+     * under the lock, and hands the entry to RCU. Reclamation happens after a grace period, at the
+     * end of this or a later free or freeAll on a table of this domain (while readers are busy,
+     * once {@link Rcu#BATCH} reclamations wait: see {@link Rcu#processCallbacksBatched()}), or at
+     * {@link Rcu#processCallbacks()} or {@link Rcu#barrier()}. Absent: no-op. A throwing dtor: the variable is still removed, then
      * the exception reaches the caller.
      *
      * @param dtor called with (obj, data) under the lock; may be null
@@ -849,10 +851,13 @@ public final class ShadowVariables {
         }
     }
 
-    /** After a writer released the lock: opportunistic reclamation, then the dtor's exception if any. */
+    /**
+     * After a writer released the lock: opportunistic reclamation (batched while readers are busy,
+     * see Rcu), then the dtor's exception if any.
+     */
     private void finishWriter(Throwable failure) {
         try {
-            rcu.processCallbacks();
+            rcu.processCallbacksBatched();
         } catch (Throwable t) {
             failure = Failures.combine(failure, t);
         }

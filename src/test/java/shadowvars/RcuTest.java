@@ -291,4 +291,71 @@ class RcuTest {
         assertTrue(ran.get());
         old.leave();
     }
+
+    @Test
+    void callbacksQueuedTogetherShareOneGracePeriod() {
+        Rcu rcu = new Rcu();
+        long before = rcu.epochForTest();
+        List<Integer> ran = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            rcu.callRcu(() -> ran.add(n));
+        }
+        assertEquals(before, rcu.epochForTest(), "callRcu does not start a grace period");
+        assertEquals(10, rcu.processCallbacks(), "no reader: all ten run");
+        assertEquals(before + 1, rcu.epochForTest(), "one grace period for the ten callbacks");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ran, "in queue order");
+        assertEquals(0, rcu.processCallbacks());
+        assertEquals(before + 1, rcu.epochForTest(), "nothing queued: no grace period started");
+    }
+
+    @Test
+    void synchronizeStartsItsOwnGracePeriod() {
+        Rcu rcu = new Rcu();
+        long before = rcu.epochForTest();
+        rcu.synchronize();
+        assertEquals(before + 1, rcu.epochForTest(), "synchronize increments the epoch: new readers do not hold it up");
+    }
+
+    @Test
+    void batchedProcessingWaitsForAFullBatchWhileReadersAreBusy() throws InterruptedException {
+        Rcu rcu = new Rcu();
+        List<Integer> ran = new ArrayList<>();
+        rcu.callRcu(() -> ran.add(0));
+        assertEquals(1, rcu.processCallbacksBatched(), "no scan has seen a reader yet: processed at once");
+
+        ParkedReader reader = new ParkedReader(rcu).start();
+        rcu.callRcu(() -> ran.add(1));
+        assertEquals(0, rcu.processCallbacksBatched(), "the scan finds the reader inside: callback 1 waits");
+        reader.leave();
+        long epoch = rcu.epochForTest();
+        for (int i = 2; i < Rcu.BATCH; i++) {
+            int n = i;
+            rcu.callRcu(() -> ran.add(n));
+            assertEquals(0, rcu.processCallbacksBatched(), "readers were busy at the last scan: wait for the batch");
+        }
+        assertEquals(epoch, rcu.epochForTest(), "no grace period started while the batch fills");
+        assertEquals(Rcu.BATCH - 1, rcu.pendingCallbacks());
+        int n = Rcu.BATCH;
+        rcu.callRcu(() -> ran.add(n));
+        assertEquals(Rcu.BATCH, rcu.processCallbacksBatched(), "a full batch: one scan, every callback runs");
+        assertEquals(Rcu.BATCH + 1, ran.size());
+        rcu.callRcu(() -> ran.add(-1));
+        assertEquals(1, rcu.processCallbacksBatched(), "the last scan found no reader: processed at once again");
+    }
+
+    @Test
+    void aCallbackQueuedBeforeAReaderEntersStillWaitsForItIfItsGracePeriodHasNotStarted() throws InterruptedException {
+        // callRcu fixes target = epoch + 1; a reader entering after callRcu but before the grace
+        // period starts stores the old epoch, and the grace period waits for it (conservative).
+        Rcu rcu = new Rcu();
+        AtomicBoolean ran = new AtomicBoolean();
+        rcu.callRcu(() -> ran.set(true));
+        ParkedReader reader = new ParkedReader(rcu).start();
+        assertEquals(0, rcu.processCallbacks(), "the reader's epoch is older than the target");
+        assertFalse(ran.get());
+        reader.leave();
+        assertEquals(1, rcu.processCallbacks());
+        assertTrue(ran.get());
+    }
 }
