@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * settings); the README's test command skips it. {@code -Dshadowvars.jcstress.seeded=true} runs it
  * outside the main job; {@code -Dshadowvars.jcstress.seededBugs=A,B} restricts it to some bugs.
  *
- * <p>PLAIN_HEAD_WRITE is not asserted: on x86 (TSO) and HotSpot the volatile store of the entry's
- * state just before the plain head store already orders the ctor's writes, so no reader can see a
- * partial entry; it is run and reported (see README.md in this directory).
+ * <p>PLAIN_HEAD_WRITE is not asserted: on x86 (TSO) stores reach memory in program order and C2
+ * has not been seen moving the plain head store above the ctor's stores, so no reader has seen a
+ * partial entry here; it is run and reported (see README.md in this directory).
  */
 class JcstressSeededBugsTest {
 
