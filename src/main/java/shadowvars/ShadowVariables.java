@@ -97,16 +97,19 @@ import java.util.function.Supplier;
  * a_ctor_fail_kfree steps are where the speculative entry is dropped (left to the GC).
  *
  * Recording mode (tests only; Hooks.recorder, see StepRecorder): each labelled step runs between
- * rec.begin() and rec.end(label, observations), atomically with respect to the other recorded
- * steps, and is logged in one global order (the ctor and dtor run just before their step is
- * recorded, outside the step lock: they touch only the caller's data, and may block); a lock step takes the writer lock before it begins,
- * so the step lock never waits for the writer lock. One behavioural difference, for recording
- * only: the writer-lock holder is also inside an RCU read-side section (as the C lock holder is,
- * spin_lock_irqsave disabling interrupts), so no reclamation happens while a writer holds the lock;
- * the spec's grace periods wait for the lock holder (Inside). Without it a Java writer's
- * processCallbacks may reclaim an entry another thread's freeAll has just handed to callRcu, which
- * is safe here (freeAll read the next link before the unlink) but not a step the spec allows.
- * Off (null, the default) it costs one null check of a final field per step.
+ * stepBegin() and a stepEnd...(label, observations), atomically with respect to the other
+ * recorded steps, and is logged in one global order; a step whose work ran just before, outside
+ * the step lock, is recorded whole by a stepDone...(...) (the allocation, the ctor and the dtor:
+ * they touch only the caller's data, and may block). The step* helpers, at the end of the class,
+ * forward to rec (the StepRecorder) when it is set. A lock step takes the writer lock before it
+ * begins, so the step lock never waits for the writer lock. One behavioural difference, for
+ * recording only: the writer-lock holder is also inside an RCU read-side section (as the C lock
+ * holder is, spin_lock_irqsave disabling interrupts), so no reclamation happens while a writer
+ * holds the lock; the spec's grace periods wait for the lock holder (Inside). Without it a Java
+ * writer's processCallbacks may reclaim an entry another thread's freeAll has just handed to
+ * callRcu, which is safe here (freeAll read the next link before the unlink) but not a step the
+ * spec allows. Off (null, the default) it costs one null check of a final field per step: each
+ * step* helper is that check, and the JIT inlines these tiny methods.
  *
  * Contract kept from C: get's result is used after the read-side section ended; callers must not
  * use data after they (or someone) freed its <obj, id>. The table does not copy data.
@@ -280,10 +283,11 @@ public final class ShadowVariables {
     private final SeededBug bug;
     /**
      * Recording mode (tests only, see StepRecorder): null = off, the only cost is this null check
-     * at each step. When on, every step marked [label] below runs between rec.begin() and
-     * rec.end(label, ...), atomically with respect to the other recorded steps, and the writer
-     * lock's holder is also inside a read-side section of the RCU domain, as the holder of
-     * klp_shadow_lock is (spin_lock_irqsave disables interrupts; the spec's Inside counts it).
+     * at each step (in the step* helpers). When on, every step marked [label] below runs between
+     * stepBegin() and a stepEnd...(label, ...), atomically with respect to the other recorded
+     * steps, and the writer lock's holder is also inside a read-side section of the RCU domain, as
+     * the holder of klp_shadow_lock is (spin_lock_irqsave disables interrupts; the spec's Inside
+     * counts it).
      */
     private final StepRecorder rec;
     /** Slots of {@link #counts}. */
@@ -379,9 +383,7 @@ public final class ShadowVariables {
     @SuppressWarnings("unchecked")
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
-        if (rec != null) {
-            rec.call("get", obj, id);                                           // [Call]
-        }
+        stepCall("get", obj, id);                                               // [Call]
         return (T) read(obj, id, "get");
     }
 
@@ -393,63 +395,36 @@ public final class ShadowVariables {
         Object data = null;
         Entry found = null;
         boolean section = bug != SeededBug.READER_NOT_REGISTERED;              // (SEEDED BUG: no section)
-        if (rec != null) {
-            rec.begin();
-        }
+        stepBegin();
         Rcu.Reader reader = section ? rcu.enter() : null;                      // (1) rcu_read_lock [g_lock]
         try {
             Entry e = buckets.get(bucketOf(obj));                               // (2) walk the bucket: load the head [g_lock]
-            if (rec != null) {
-                rec.end("g_lock", e);
-            }
+            stepEnd("g_lock", e);
             while (e != null) {                                                 // (2) one entry per step [g_walk]
                 if (readVisit != null) {
                     readVisit.visited(e.obj, e.id);                             // (test hook: may pause the reader before the step)
                 }
-                if (rec != null) {
-                    rec.begin();
-                }
+                stepBegin();
                 checkPoison(e, null);
                 if (e.obj == obj && e.id == id) {                               // (2) compare obj and id [g_walk]
                     found = e;
                     data = e.data;                                              // (3) match: remember its data [g_walk]
-                    if (rec != null) {
-                        rec.endVisit("g_walk", e, e.obj, e.id, "match", null);
-                    }
+                    stepEndVisit("g_walk", e, "match", null);
                     checkPoison(e, data);
                     break;
                 }
                 Entry next = e.next;                                            // (2) follow the next link (volatile load = acquire) [g_walk]
-                if (rec != null) {
-                    rec.endVisit("g_walk", e, e.obj, e.id, "follow", next);
-                }
+                stepEndVisit("g_walk", e, "follow", next);
                 e = next;
             }
         } finally {
-            if (rec != null) {
-                rec.begin();
-            }
+            stepBegin();
             if (section) {
                 rcu.exit(reader);                                               // (3)/(4) rcu_read_unlock [g_unlock]
             }
-            if (rec != null) {
-                recordReadUnlock(op, found);
-            }
+            stepEndReadUnlock(op, found);
         }
         return data;
-    }
-
-    /** Recording mode: the g_unlock step; get returns, the pre-check returns if it found the key. */
-    private void recordReadUnlock(String op, Entry found) {
-        if (op.equals("get")) {
-            rec.endReturning("g_unlock", found, found, "value");
-        } else if (found == null) {
-            rec.end("g_unlock", null);                                          // pre-check missed: go on to (2)
-        } else if (op.equals("alloc")) {
-            rec.endReturning("g_unlock", found, null, "dup");
-        } else {
-            rec.endReturning("g_unlock", found, found, "exists");
-        }
     }
 
     /**
@@ -495,64 +470,41 @@ public final class ShadowVariables {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
         requireNotInsideOwnCallback(op);                                        // (0) reentrancy check: table unchanged
-        if (rec != null) {
-            rec.call(op, obj, id);                                              // [Call]
-        }
+        stepCall(op, obj, id);                                                  // [Call]
         Object existing = read(obj, id, op);                                    // (1) lockless pre-check [g_lock, g_walk, g_unlock]
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
         }
         T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
         if (data == null) {
-            if (rec != null) {
-                rec.begin();
-                rec.end("a_alloc", null, "fail", null, null, "allocFail");
-            }
+            stepDone("a_alloc", null, "fail", "allocFail");
             return null;                                                        // (2) allocation failure [a_alloc]
         }
         Entry entry = new Entry(data);
-        if (rec != null) {
-            rec.begin();
-            rec.end("a_alloc", entry, "ok");
-        }
+        stepDone("a_alloc", entry, "ok");
         int errorCode = 0;
         boolean ctorThrew = false;
         Entry found = null;
         lock.lock();                                                            // (3) lock [a_lock]
         count(ALLOCATED);                                                       // (the speculative entry of (2), counted under the lock)
-        if (rec != null) {
-            rec.begin();
-            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
-            rec.end("a_lock");
-        }
+        stepLocked("a_lock");
         try {
-            if (rec != null) {
-                rec.begin();
-            }
+            stepBegin();
             found = bug == SeededBug.NO_RECHECK ? null                          // (SEEDED BUG: no re-check)
                     : find(obj, id);                                            // (4) re-check under the lock [a_recheck]
-            if (rec != null) {
-                rec.end("a_recheck", found);
-            }
+            stepEnd("a_recheck", found);
             if (found != null) {
                 existing = found.data;                                          // (4) found: drop the speculative entry [a_exists_unlock, a_kfree]
                 count(DROPPED);
                 if (bug == SeededBug.CTOR_ON_EXISTS && ctor != null) {
                     ctor.construct(obj, data);                                  // (SEEDED BUG: ctor on EXISTS)
-                    if (rec != null) {
-                        rec.begin();
-                        rec.end("a_ctor", entry, "ok");
-                    }
+                    stepDone("a_ctor", entry, "ok");
                 }
             } else {
-                if (rec != null) {
-                    rec.begin();
-                }
+                stepBegin();
                 entry.obj = obj;                                                // (5) set obj and id [a_set]
                 entry.id = id;
-                if (rec != null) {
-                    rec.end("a_set", entry);
-                }
+                stepEnd("a_set", entry);
                 if (bug == SeededBug.PUBLISH_BEFORE_CTOR) {
                     publish(entry);                                             // (SEEDED BUG: (7) before (6))
                 }
@@ -564,10 +516,7 @@ public final class ShadowVariables {
                         ctorThrew = true;
                         throw t;                                                // lock released in finally
                     } finally {
-                        if (rec != null) {                                      // (the ctor runs outside the step lock:
-                            rec.begin();                                        //  it touches only the caller's data)
-                            rec.end("a_ctor", entry, errorCode == 0 && !ctorThrew ? "ok" : "fail");
-                        }
+                        stepDone("a_ctor", entry, errorCode == 0 && !ctorThrew ? "ok" : "fail");
                     }
                 }
                 if (errorCode != 0) {
@@ -580,37 +529,16 @@ public final class ShadowVariables {
                 }
             }
         } finally {
-            if (rec != null) {
-                rec.begin();
-                rec.lockHolderStopsReading(rcu);
-            }
+            stepBeginUnlock();
             lock.unlock();                                                      // (8) unlock [a_unlock; a_exists_unlock, a_ctor_fail_unlock]
-            if (rec != null) {
-                if (found != null) {
-                    rec.end("a_exists_unlock");
-                } else if (errorCode != 0 || ctorThrew) {
-                    rec.end("a_ctor_fail_unlock");
-                    if (ctorThrew) {
-                        rec.begin();
-                        rec.endReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
-                    }
-                } else {
-                    rec.endReturning("a_unlock", null, entry, "new");
-                }
-            }
+            stepEndAllocUnlock(found, entry, errorCode != 0 || ctorThrew, ctorThrew);
         }
-        if (existing != null) {
-            if (rec != null) {                                                  // (4) the speculative entry is dropped (kfree) [a_kfree]
-                rec.begin();
-                rec.endReturning("a_kfree", entry, warnOnExist ? null : found, warnOnExist ? "dup" : "exists");
-            }
+        if (existing != null) {                                                 // (4) the speculative entry is dropped (kfree) [a_kfree]
+            stepDoneReturning("a_kfree", entry, warnOnExist ? null : found, warnOnExist ? "dup" : "exists");
             return exists(obj, id, existing, warnOnExist);
         }
-        if (errorCode != 0) {
-            if (rec != null) {                                                  // (6) ctor error: the entry is dropped (kfree) [a_ctor_fail_kfree]
-                rec.begin();
-                rec.endReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
-            }
+        if (errorCode != 0) {                                                   // (6) ctor error: the entry is dropped (kfree) [a_ctor_fail_kfree]
+            stepDoneReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
             logger.log(Level.ERROR, "Failed to construct shadow variable <" + obj + ", " + id + "> (" + errorCode + ")");
             return null;
         }
@@ -620,9 +548,7 @@ public final class ShadowVariables {
     /** Step (7): links entry in front of its bucket's head and publishes it (caller holds the lock). */
     private void publish(Entry entry) {
         int b = bucketOf(entry.obj);
-        if (rec != null) {
-            rec.begin();
-        }
+        stepBegin();
         Entry.NEXT.set(entry, buckets.get(b));                                  // (7) link to the old head, before publication [a_publish]
         Entry.STATE.set(entry, State.PUBLISHED);                                //     (plain stores: the head store below releases them)
         if (bug == SeededBug.PLAIN_HEAD_WRITE) {
@@ -631,9 +557,7 @@ public final class ShadowVariables {
             buckets.set(b, entry);                                              // (7) publish: volatile store = release [a_publish]
         }
         count(PUBLISHED);
-        if (rec != null) {
-            rec.end("a_publish", entry);
-        }
+        stepEnd("a_publish", entry);
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
@@ -660,24 +584,16 @@ public final class ShadowVariables {
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
         requireNotInsideOwnCallback("free");                                    // (0) reentrancy check
-        if (rec != null) {
-            rec.call("free", obj, id);                                          // [Call]
-        }
+        stepCall("free", obj, id);                                              // [Call]
         Throwable failure = null;
         boolean locking = bug != SeededBug.FREE_OUTSIDE_LOCK;                   // (SEEDED BUG: no lock)
         if (locking) {
             lock.lock();                                                        // (1) lock [f_lock]
         }
-        if (rec != null) {
-            rec.begin();
-            rec.lockHolderReads(rcu);                                           // (recording mode: the lock holder is an RCU reader)
-            rec.end("f_lock");
-        }
+        stepLocked("f_lock");
         try {
             int b = bucketOf(obj);
-            if (rec != null) {
-                rec.begin();
-            }
+            stepBegin();
             Entry prev = null;
             Entry found = null;
             for (Entry e = buckets.get(b); e != null; prev = e, e = e.next) {   // (2) walk the bucket [f_walk]
@@ -687,23 +603,16 @@ public final class ShadowVariables {
                     break;
                 }
             }
-            if (rec != null) {
-                rec.end("f_walk", found);
-            }
+            stepEnd("f_walk", found);
             if (found != null) {
                 failure = unlinkDestroyDefer(b, prev, found, dtor, false);      // first match: (a)-(c)
             }                                                                   // (d) stop
         } finally {
-            if (rec != null) {
-                rec.begin();
-                rec.lockHolderStopsReading(rcu);
-            }
+            stepBeginUnlock();
             if (locking) {
                 lock.unlock();                                                  // (3) unlock [f_unlock]
             }
-            if (rec != null) {
-                rec.endReturning("f_unlock", null, null, "done");
-            }
+            stepEndReturning("f_unlock", null, null, "done");
         }
         finishWriter(failure);
     }
@@ -719,72 +628,46 @@ public final class ShadowVariables {
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotInsideOwnCallback("freeAll");                                 // (0) reentrancy check
-        if (rec != null) {
-            rec.call("freeAll", null, id);                                      // [Call]
-        }
+        stepCall("freeAll", null, id);                                          // [Call]
         Throwable failure = null;
         lock.lock();                                                            // (1) lock [fa_lock]
         try {
             int b = 0;
-            if (rec != null) {
-                rec.begin();
-                rec.lockHolderReads(rcu);                                       // (recording mode: the lock holder is an RCU reader)
-            }
+            stepBeginLocked();
             Entry e = buckets.get(b);                                           // (2) walk every bucket: bucket 0's head [fa_lock]
-            if (rec != null) {
-                rec.end("fa_lock", e);
-            }
+            stepEnd("fa_lock", e);
             Entry prev = null;
             while (true) {                                                      // (2) one entry (or bucket end) per step [fa_walk]
-                if (rec != null) {
-                    rec.begin();
-                }
+                stepBegin();
                 if (e == null) {                                                // end of bucket b [fa_walk]
                     if (++b == buckets.length()) {
-                        if (rec != null) {
-                            rec.endWalk("fa_walk", "end", null);
-                        }
+                        stepEndWalk("fa_walk", "end", null);
                         break;
                     }
                     e = buckets.get(b);                                         // (2) the next bucket's head [fa_walk]
                     prev = null;
-                    if (rec != null) {
-                        rec.endWalk("fa_walk", "nextBucket", e);
-                    }
+                    stepEndWalk("fa_walk", "nextBucket", e);
                     continue;
                 }
                 checkPoison(e, null);
                 Entry next = e.next;                                            // read here, before (a); the spec reads it in [fa_next]
                 if (e.id == id) {                                               // every entry with that id [fa_walk]
-                    if (rec != null) {
-                        rec.endVisit("fa_walk", e, e.obj, e.id, "match", null);
-                    }
+                    stepEndVisit("fa_walk", e, "match", null);
                     Destructor<? super T> d = bug == SeededBug.FREEALL_SKIPS_DTOR ? null : dtor; // (SEEDED BUG: no dtor)
                     failure = Failures.combine(failure, unlinkDestroyDefer(b, prev, e, d, true)); // (a)-(c)
-                    if (rec != null) {
-                        rec.begin();
-                    }
+                    stepBegin();
                     e = next;                                                   // continue from the kept next link [fa_next]
-                    if (rec != null) {
-                        rec.end("fa_next", e);
-                    }
+                    stepEnd("fa_next", e);
                 } else {
                     prev = e;
                     e = next;                                                   // no match: follow the next link [fa_walk]
-                    if (rec != null) {
-                        rec.endVisit("fa_walk", prev, prev.obj, prev.id, "follow", e);
-                    }
+                    stepEndVisit("fa_walk", prev, "follow", e);
                 }
             }
         } finally {
-            if (rec != null) {
-                rec.begin();
-                rec.lockHolderStopsReading(rcu);
-            }
+            stepBeginUnlock();
             lock.unlock();                                                      // (3) unlock [fa_unlock]
-            if (rec != null) {
-                rec.endReturning("fa_unlock", null, null, "done");
-            }
+            stepEndReturning("fa_unlock", null, null, "done");
         }
         finishWriter(failure);
     }
@@ -796,9 +679,7 @@ public final class ShadowVariables {
      */
     @SuppressWarnings("unchecked")
     private <T> Throwable unlinkDestroyDefer(int bucket, Entry prev, Entry e, Destructor<? super T> dtor, boolean all) {
-        if (rec != null) {
-            rec.begin();
-        }
+        stepBegin();
         if (prev == null) {                                                     // (a) hash_del_rcu: unlink, [f_del / fa_del]
             buckets.set(bucket, e.next);                                        //     e.next stays intact for
         } else {                                                                //     readers standing on e
@@ -809,9 +690,7 @@ public final class ShadowVariables {
         }
         Entry.STATE.setRelease(e, State.UNLINKED);                              //     (release store: no fence needed, nothing waits on it)
         count(UNLINKED);                                                        // (under the lock; racy only in the FREE_OUTSIDE_LOCK seeded bug)
-        if (rec != null) {
-            rec.end(all ? "fa_del" : "f_del", e);
-        }
+        stepEnd(all ? "fa_del" : "f_del", e);
         Throwable thrown = null;
         if (dtor != null) {
             e.dtorDone = true;
@@ -821,34 +700,25 @@ public final class ShadowVariables {
                 thrown = t;
             }
         }
-        if (rec != null) {                                                      // (the dtor runs outside the step lock:
-            rec.begin();                                                        //  it touches only the caller's data)
-            rec.end(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
-            rec.begin();
-        }
+        stepDone(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
+        stepBegin();
         if (bug == SeededBug.RECLAIM_WITHOUT_GRACE_PERIOD) {
             reclaim(e);                                                         // (SEEDED BUG: kfree, no grace period)
         } else {
             rcu.callRcu(() -> reclaim(e));                                      // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
         }
-        if (rec != null) {
-            rec.end(all ? "fa_kfree_rcu" : "f_kfree_rcu", e);
-        }
+        stepEnd(all ? "fa_kfree_rcu" : "f_kfree_rcu", e);
         return thrown;
     }
 
     /** The RCU callback: poisons the entry (the stand-in for freeing its memory) [rcu_reclaim]. */
     private void reclaim(Entry e) {
-        if (rec != null) {
-            rec.begin();
-        }
+        stepBegin();
         Entry.STATE.setRelease(e, State.RECLAIMED);                             // release store: a reader that loads RECLAIMED is reported
         e.obj = null;
         e.data = POISON;
         reclaimed.increment();
-        if (rec != null) {
-            rec.end("rcu_reclaim", e);
-        }
+        stepEnd("rcu_reclaim", e);
     }
 
     /**
@@ -897,5 +767,141 @@ public final class ShadowVariables {
     private int bucketOf(Object obj) {
         int h = System.identityHashCode(obj);
         return (h ^ (h >>> 16)) & mask;
+    }
+
+    // Recording mode (tests only, see StepRecorder): each helper forwards to rec if it is set. Off,
+    // a call costs the one null check of the final field rec (the JIT inlines these tiny methods);
+    // their arguments are locals and constants, no lambda, array or boxing.
+
+    /** Records the Call step of operation {@code op} (obj null for freeAll). */
+    private void stepCall(String op, Object obj, long id) {
+        if (rec != null) {
+            rec.call(op, obj, id);
+        }
+    }
+
+    /** Starts a step (takes the step lock); a stepEnd... ends it. */
+    private void stepBegin() {
+        if (rec != null) {
+            rec.begin();
+        }
+    }
+
+    /** Starts a step under the just-taken writer lock: its holder becomes an RCU reader. */
+    private void stepBeginLocked() {
+        if (rec != null) {
+            rec.begin();
+            rec.lockHolderReads(rcu);
+        }
+    }
+
+    /** Starts an unlock step: the writer-lock holder stops being an RCU reader. */
+    private void stepBeginUnlock() {
+        if (rec != null) {
+            rec.begin();
+            rec.lockHolderStopsReading(rcu);
+        }
+    }
+
+    /** A whole lock step, just after lock(): begins, the holder becomes an RCU reader, ends. */
+    private void stepLocked(String label) {
+        if (rec != null) {
+            rec.begin();
+            rec.lockHolderReads(rcu);
+            rec.end(label);
+        }
+    }
+
+    /** Ends a step about {@code entry} (null is an observation for the labels that read a link). */
+    private void stepEnd(String label, Entry entry) {
+        if (rec != null) {
+            rec.end(label, entry);
+        }
+    }
+
+    /** Ends a step that returns the data of {@code result} (null: returns null) for reason {@code why}. */
+    private void stepEndReturning(String label, Entry entry, Entry result, String why) {
+        if (rec != null) {
+            rec.endReturning(label, entry, result, why);
+        }
+    }
+
+    /** Ends a walk step on {@code entry}: its obj and id (read now), the outcome and the next link. */
+    private void stepEndVisit(String label, Entry entry, String outcome, Entry next) {
+        if (rec != null) {
+            rec.endVisit(label, entry, entry.obj, entry.id, outcome, next);
+        }
+    }
+
+    /** Ends a walk step at the end of a bucket: the outcome and the entry stepped to. */
+    private void stepEndWalk(String label, String outcome, Entry next) {
+        if (rec != null) {
+            rec.endWalk(label, outcome, next);
+        }
+    }
+
+    /**
+     * Records a whole step whose work ran just before, outside the step lock (the allocation, a
+     * ctor, a dtor): begins and ends it at once.
+     */
+    private void stepDone(String label, Entry entry, String outcome) {
+        if (rec != null) {
+            rec.begin();
+            rec.end(label, entry, outcome);
+        }
+    }
+
+    /** Records a whole step, as {@link #stepDone(String, Entry, String)}, that returns null for reason {@code why}. */
+    private void stepDone(String label, Entry entry, String outcome, String why) {
+        if (rec != null) {
+            rec.begin();
+            rec.end(label, entry, outcome, null, null, why);
+        }
+    }
+
+    /**
+     * Records a whole step with no Java work of its own (the speculative entry is dropped, left to
+     * the GC) that returns the data of {@code result} (null: returns null) for reason {@code why}.
+     */
+    private void stepDoneReturning(String label, Entry entry, Entry result, String why) {
+        if (rec != null) {
+            rec.begin();
+            rec.endReturning(label, entry, result, why);
+        }
+    }
+
+    /** Ends the g_unlock step: get returns; the pre-check returns if it found the key. */
+    private void stepEndReadUnlock(String op, Entry found) {
+        if (rec != null) {
+            if (op.equals("get")) {
+                rec.endReturning("g_unlock", found, found, "value");
+            } else if (found == null) {
+                rec.end("g_unlock", null);                                      // pre-check missed: go on to (2)
+            } else if (op.equals("alloc")) {
+                rec.endReturning("g_unlock", found, null, "dup");
+            } else {
+                rec.endReturning("g_unlock", found, found, "exists");
+            }
+        }
+    }
+
+    /**
+     * Ends getOrAllocCore's unlock step (8), named after the way out; after a ctor that threw, also
+     * records the a_ctor_fail_kfree step (after an error code, getOrAllocCore records it itself).
+     */
+    private void stepEndAllocUnlock(Entry found, Entry entry, boolean ctorFailed, boolean ctorThrew) {
+        if (rec != null) {
+            if (found != null) {
+                rec.end("a_exists_unlock");
+            } else if (ctorFailed) {
+                rec.end("a_ctor_fail_unlock");
+                if (ctorThrew) {
+                    rec.begin();
+                    rec.endReturning("a_ctor_fail_kfree", entry, null, "ctorFail");
+                }
+            } else {
+                rec.endReturning("a_unlock", null, entry, "new");
+            }
+        }
     }
 }
