@@ -91,7 +91,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       not stop the wait and the thread's interrupt status is preserved, not cleared. Waiting
  *       spins with {@link Thread#onSpinWait()}, then yields; it never sleeps.</li>
  *   <li>Callbacks never run inside {@link #callRcu(Runnable)}; they run in
- *       {@link #processCallbacks()} or {@link #barrier()}, in the order they were queued, on the
+ *       {@link #processCallbacks()}, {@link #processCallbacksBatched()} or {@link #barrier()}, in
+ *       the order they were queued, on the
  *       calling thread. If callbacks throw, the others still run; the first exception is rethrown
  *       at the end with the later ones added as suppressed.</li>
  * </ul>
