@@ -101,6 +101,26 @@ final class JcstressRun {
         return new Result(exit, parse(Files.readAllLines(log, StandardCharsets.UTF_8)), log, report.resolve("index.html"));
     }
 
+    /**
+     * The harnesses that ended in a hard error because the table's poison reported a use after
+     * reclaim (a {@code shadowvars.UseAfterReclaimError} in the messages jcstress prints under the
+     * harness's "[ERROR] name" line): the stand-in for a KASAN report, which stops that harness
+     * before it has outcomes to grade.
+     */
+    static java.util.Set<String> poisonErrors(List<String> lines) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        String current = null;
+        for (String line : lines) {
+            Matcher h = HEADER.matcher(line);
+            if (h.matches()) {
+                current = h.group(1).trim().equals("ERROR") ? h.group(2) : null;
+            } else if (current != null && line.contains("shadowvars.UseAfterReclaimError")) {
+                out.add(current);
+            }
+        }
+        return out;
+    }
+
     /** The per-harness results of jcstress's verbose "RUN RESULTS" section. */
     static Map<String, Harness> parse(List<String> lines) {
         Map<String, Harness> out = new LinkedHashMap<>();
