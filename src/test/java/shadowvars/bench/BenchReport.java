@@ -139,27 +139,25 @@ public final class BenchReport {
                 }
                 forksRow(md, w.description, size, pairs, w.target);
             }
-            List<double[]> readers = new ArrayList<>();
-            for (Map<String, Row> m : byKey) {
-                Row with = m.get("readWithWriter:reader|shadow-b12|" + size);
-                Row alone = m.get("getHit|shadow-b12|" + size);
-                if (with != null && alone != null) {
-                    readers.add(new double[] {with.score, alone.score});
-                }
-            }
-            forksRow(md, "shadow reader with a writer / reader alone (columns: with, alone)", size, readers, 0.8);
-            List<double[]> chmReaders = new ArrayList<>();
-            for (Map<String, Row> m : byKey) {
-                Row with = m.get("readWithWriter:reader|chm|" + size);
-                Row alone = m.get("getHit|chm|" + size);
-                if (with != null && alone != null) {
-                    chmReaders.add(new double[] {with.score, alone.score});
-                }
-            }
+            forksRow(md, "shadow reader with a writer / reader alone (columns: with, alone)", size,
+                    readerPairs(byKey, "shadow-b12", size), 0.8);
             forksRow(md, "chm reader with a writer / reader alone (for comparison; columns: with, alone)", size,
-                    chmReaders, Double.NaN);
+                    readerPairs(byKey, "chm", size), Double.NaN);
         }
         return md.append("\n").toString();
+    }
+
+    /** Per fork: (the reader beside a writer, the reader alone) of {@code structure} at {@code size}. */
+    private static List<double[]> readerPairs(List<Map<String, Row>> byKey, String structure, int size) {
+        List<double[]> pairs = new ArrayList<>();
+        for (Map<String, Row> m : byKey) {
+            Row with = m.get("readWithWriter:reader|" + structure + "|" + size);
+            Row alone = m.get("getHit|" + structure + "|" + size);
+            if (with != null && alone != null) {
+                pairs.add(new double[] {with.score, alone.score});
+            }
+        }
+        return pairs;
     }
 
     /** One row of the forks table from per-fork (numerator, denominator) pairs; nothing if there are none. */
