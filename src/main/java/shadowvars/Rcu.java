@@ -43,7 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       {@link #BATCH} of them wait, so a stream of frees beside busy readers starts one grace
  *       period (one increment of the shared epoch, one scan of the readers' records) per BATCH
  *       frees instead of one per free, as the kernel batches kfree_rcu. Readers are not delayed
- *       by it; reclamation may be, by at most BATCH callbacks per domain.</li>
+ *       by it; reclamation may be, by at most BATCH - 1 callbacks per domain.</li>
  * </ul>
  *
  * <h2>Why a grace period protects an unlinked entry</h2>
@@ -92,8 +92,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       spins with {@link Thread#onSpinWait()}, then yields; it never sleeps.</li>
  *   <li>Callbacks never run inside {@link #callRcu(Runnable)}; they run in
  *       {@link #processCallbacks()}, {@link #processCallbacksBatched()} or {@link #barrier()}, in
- *       the order they were queued, on the
- *       calling thread. If callbacks throw, the others still run; the first exception is rethrown
+ *       the order they were queued, on the calling thread. If callbacks throw, the others still run; the first exception is rethrown
  *       at the end with the later ones added as suppressed.</li>
  * </ul>
  * A domain holds no static state: several domains are fully independent.
@@ -149,7 +148,7 @@ public final class Rcu {
     private final ReentrantLock runLock = new ReentrantLock();
     /**
      * How many queued callbacks make {@link #processCallbacksBatched()} process while readers are
-     * busy: 64 frees share one grace period; at most 64 reclamations wait for the batch.
+     * busy: 64 frees share one grace period; at most 63 reclamations wait for the batch.
      */
     public static final int BATCH = 64;
     /** How many callbacks are queued: written under queueLock, read without it (opaque). */
@@ -278,9 +277,10 @@ public final class Rcu {
     }
 
     /**
-     * Runs, in queue order, every queued callback whose grace period has completed; never waits for
-     * a grace period. Returns 0 without running anything if another thread is running callbacks
-     * at this moment.
+     * Starts the grace period of the callbacks queued since the last start (one increment, if any
+     * is queued), scans the readers once, and runs, in queue order, every queued callback whose
+     * grace period has completed; never waits for a grace period. Returns 0 without running
+     * anything if another thread is running callbacks at this moment.
      *
      * @return how many callbacks ran
      */
