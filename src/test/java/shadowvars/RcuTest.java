@@ -2,7 +2,6 @@ package shadowvars;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,7 +11,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,31 +43,6 @@ class RcuTest {
         void leave() throws InterruptedException {
             release.countDown();
             thread.join();
-        }
-    }
-
-    /** Runs {@code body} on a new thread; {@link #failure} keeps what it threw. */
-    static final class Worker {
-        final AtomicReference<Throwable> failure = new AtomicReference<>();
-        final AtomicBoolean returned = new AtomicBoolean();
-        final Thread thread;
-
-        Worker(Runnable body) {
-            thread = new Thread(() -> {
-                try {
-                    body.run();
-                    returned.set(true);
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            });
-            thread.start();
-        }
-
-        void join() throws InterruptedException {
-            thread.join();
-            assertNull(failure.get());
-            assertTrue(returned.get());
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -79,41 +78,31 @@ class TraceCheckTest {
         };
         int threads = 2 + random.nextInt(2);
         CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> workers = new ArrayList<>();
+        List<Worker> workers = new ArrayList<>();
         for (int w = 0; w < threads; w++) {
             SplittableRandom mine = random.split();
             int ops = 3 + mine.nextInt(4);
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int k = 0; k < ops; k++) {
-                        Object obj = mine.nextBoolean() ? objs.o1 : objs.o2;
-                        long id = IDS[mine.nextInt(IDS.length)];
-                        try {
-                            switch (mine.nextInt(5)) {
-                                case 0 -> t.get(obj, id);
-                                case 1 -> t.alloc(obj, id, allocate, ctor);
-                                case 2 -> t.getOrAlloc(obj, id, allocate, ctor);
-                                case 3 -> t.free(obj, id, dtor);
-                                default -> t.freeAll(id, dtor);
-                            }
-                        } catch (FaultInjection.InjectedFault expected) {
-                            // an injected constructor exception reaches the caller; the table is unchanged
+            workers.add(new Worker("trace-worker-" + w, () -> {
+                start.await();
+                for (int k = 0; k < ops; k++) {
+                    Object obj = mine.nextBoolean() ? objs.o1 : objs.o2;
+                    long id = IDS[mine.nextInt(IDS.length)];
+                    try {
+                        switch (mine.nextInt(5)) {
+                            case 0 -> t.get(obj, id);
+                            case 1 -> t.alloc(obj, id, allocate, ctor);
+                            case 2 -> t.getOrAlloc(obj, id, allocate, ctor);
+                            case 3 -> t.free(obj, id, dtor);
+                            default -> t.freeAll(id, dtor);
                         }
+                    } catch (FaultInjection.InjectedFault expected) {
+                        // an injected constructor exception reaches the caller; the table is unchanged
                     }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
                 }
-            }, "trace-worker-" + w);
-            workers.add(th);
-            th.start();
+            }));
         }
-        for (Thread th : workers) {
-            th.join();
-        }
-        if (failure.get() != null) {
-            throw new AssertionError("a worker failed (seed " + seed + ")", failure.get());
+        for (Worker w : workers) {
+            w.join("random run, seed " + seed);
         }
         t.rcu().barrier(); // run the pending reclamations: they are recorded too
         return rec.steps();
@@ -131,34 +120,18 @@ class TraceCheckTest {
         Constructor<Object> ctor = (o, d) -> 0;
         CountDownLatch t1Allocating = new CountDownLatch(1);
         CountDownLatch t2Done = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t1 = new Thread(() -> {
-            try {
-                t.getOrAlloc(objs.o1, 1, () -> {
-                    t1Allocating.countDown();
-                    awaitUninterruptibly(t2Done);
-                    return new Object();
-                }, ctor);
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "trace-t1");
-        Thread t2 = new Thread(() -> {
-            try {
-                awaitUninterruptibly(t1Allocating);
-                t.alloc(objs.o1, 1, Object::new, ctor);
-                t2Done.countDown();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "trace-t2");
-        t1.start();
-        t2.start();
-        t1.join();
-        t2.join();
-        if (failure.get() != null) {
-            throw new AssertionError("a thread failed", failure.get());
-        }
+        Worker t1 = new Worker("trace-t1", () -> t.getOrAlloc(objs.o1, 1, () -> {
+            t1Allocating.countDown();
+            awaitUninterruptibly(t2Done);
+            return new Object();
+        }, ctor));
+        Worker t2 = new Worker("trace-t2", () -> {
+            awaitUninterruptibly(t1Allocating);
+            t.alloc(objs.o1, 1, Object::new, ctor);
+            t2Done.countDown();
+        });
+        t1.join("lost race");
+        t2.join("lost race");
         t.rcu().barrier();
         return rec.steps();
     }
@@ -179,36 +152,18 @@ class TraceCheckTest {
                 awaitUninterruptibly(freed); // the reader stands on o2's entry while t3 frees it
             }
         });
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t1 = new Thread(() -> {
+        new Worker("trace-t1", () -> {
             t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
             t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
-        }, "trace-t1");
-        t1.start();
-        t1.join();
-        Thread t2 = new Thread(() -> {
-            try {
-                t.get(objs.o1, 1);
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "trace-t2");
-        Thread t3 = new Thread(() -> {
-            try {
-                awaitUninterruptibly(onO2);
-                t.free(objs.o2, 1, (o, d) -> { });
-                freed.countDown();
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "trace-t3");
-        t2.start();
-        t3.start();
-        t2.join();
-        t3.join();
-        if (failure.get() != null) {
-            throw new AssertionError("a thread failed", failure.get());
-        }
+        }).join("reader on an unlinked entry");
+        Worker t2 = new Worker("trace-t2", () -> t.get(objs.o1, 1));
+        Worker t3 = new Worker("trace-t3", () -> {
+            awaitUninterruptibly(onO2);
+            t.free(objs.o2, 1, (o, d) -> { });
+            freed.countDown();
+        });
+        t2.join("reader on an unlinked entry");
+        t3.join("reader on an unlinked entry");
         t.rcu().barrier();
         return rec.steps();
     }
@@ -225,29 +180,20 @@ class TraceCheckTest {
         ShadowVariables t = table(rec, AllocationFaults.NEVER, "NONE");
         CountDownLatch inDtor = new CountDownLatch(1);
         CountDownLatch processed = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread t1 = new Thread(() -> {
-            try {
-                t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
-                t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
-                t.freeAll(1, (o, d) -> {
-                    if (o == objs.o1) {
-                        inDtor.countDown();
-                        awaitUninterruptibly(processed);
-                    }
-                });
-            } catch (Throwable e) {
-                failure.compareAndSet(null, e);
-            }
-        }, "trace-t1");
-        t1.start();
+        Worker t1 = new Worker("trace-t1", () -> {
+            t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+            t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
+            t.freeAll(1, (o, d) -> {
+                if (o == objs.o1) {
+                    inDtor.countDown();
+                    awaitUninterruptibly(processed);
+                }
+            });
+        });
         awaitUninterruptibly(inDtor);
         reclaimedMeanwhile[0] = t.rcu().processCallbacks();
         processed.countDown();
-        t1.join();
-        if (failure.get() != null) {
-            throw new AssertionError("t1 failed", failure.get());
-        }
+        t1.join("reclaim while locked");
         t.rcu().barrier();
         return rec.steps();
     }
