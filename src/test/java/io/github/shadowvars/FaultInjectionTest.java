@@ -147,9 +147,8 @@ class FaultInjectionTest {
         SplittableRandom ops = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(ops.nextLong(), 0.2, 0.15, 0.15);
         RecordingLogger log = new RecordingLogger();
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        ShadowVariables t = new ShadowVariables(2, new Rcu(), faults, hooks); // 4 buckets: long chains
+        LockWatch locks = new LockWatch();
+        ShadowVariables t = new ShadowVariables(2, new Rcu(), faults, log, locks); // 4 buckets: long chains
         Object[] objs = new Object[OBJS];
         for (int o = 0; o < OBJS; o++) {
             objs[o] = new Object();
@@ -223,7 +222,7 @@ class FaultInjectionTest {
                     model[x] = null;
                 }
             }
-            assertFalse(t.writerLockIsLocked(), where);
+            assertFalse(locks.isLocked(), where);
             assertSameSnapshot(model, snapshot(t, objs), where);
         }
         t.rcu().barrier();

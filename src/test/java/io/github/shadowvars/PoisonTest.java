@@ -29,17 +29,16 @@ class PoisonTest {
         final AtomicReference<Object> readResult = new AtomicReference<>();
         final AtomicReference<Throwable> readFailure = new AtomicReference<>();
         final ShadowVariables table;
-        Object pauseOn;
 
         Scenario(Rcu rcu, int bucketBits) {
-            ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-            hooks.readVisit = (obj, id) -> {
-                if (obj == pauseOn && Thread.currentThread().getName().equals(READER)) {
-                    standing.countDown();
-                    SpeculativeRaceTest.await(resume);
-                }
-            };
-            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, hooks);
+            // The reader's first stand is on the bucket's head: the scenarios say whose entry that is.
+            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, new RecordingLogger(),
+                    new ReaderPause(Tracer.OFF, () -> {
+                        if (Thread.currentThread().getName().equals(READER) && standing.getCount() > 0) {
+                            standing.countDown();
+                            SpeculativeRaceTest.await(resume);
+                        }
+                    }));
         }
 
         Thread startReader(Object obj, long id) {
@@ -60,7 +59,7 @@ class PoisonTest {
         Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 12);
         Object obj = new Object();
         s.table.alloc(obj, 1, () -> "data", null);
-        s.pauseOn = obj;
+        // the reader will first stand on obj's entry, the head of its bucket
         Thread reader = s.startReader(obj, 1);
         s.standing.await();                       // the reader is inside get, standing on the entry
         s.table.free(obj, 1, null);               // unlink + callRcu; the broken domain reclaims at once
@@ -77,7 +76,7 @@ class PoisonTest {
         Scenario s = new Scenario(new Rcu(), 12);
         Object obj = new Object();
         String data = s.table.alloc(obj, 1, () -> "data", null);
-        s.pauseOn = obj;
+        // the reader will first stand on obj's entry, the head of its bucket
         Thread reader = s.startReader(obj, 1);
         s.standing.await();
         s.table.free(obj, 1, null);
@@ -100,7 +99,7 @@ class PoisonTest {
         Object second = new Object();
         s.table.alloc(first, 1, () -> "first", null);
         s.table.alloc(second, 1, () -> "second", null);
-        s.pauseOn = second;
+        // the reader will first stand on second's entry, the head of its bucket
         Thread reader = s.startReader(first, 1); // looks for first, passes over second
         s.standing.await();
         s.table.free(second, 1, null);           // unlink the entry the reader stands on
@@ -119,7 +118,7 @@ class PoisonTest {
         Object second = new Object();
         s.table.alloc(first, 1, () -> "first", null);
         s.table.alloc(second, 1, () -> "second", null);
-        s.pauseOn = second;
+        // the reader will first stand on second's entry, the head of its bucket
         Thread reader = s.startReader(first, 1);
         s.standing.await();
         s.table.free(second, 1, null);

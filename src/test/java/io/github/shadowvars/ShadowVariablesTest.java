@@ -39,10 +39,10 @@ class ShadowVariablesTest {
 
     final RecordingLogger log = new RecordingLogger();
 
+    final LockWatch locks = new LockWatch();
+
     ShadowVariables table(int bucketBits, AllocationFaults faults) {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        return new ShadowVariables(bucketBits, new Rcu(), faults, hooks);
+        return new ShadowVariables(bucketBits, new Rcu(), faults, log, locks);
     }
 
     ShadowVariables table(int bucketBits) {
@@ -188,7 +188,7 @@ class ShadowVariablesTest {
         Box r = t.alloc(obj, 9, () -> new Box(0), (o, d) -> -12);
         assertNull(r);
         assertNull(t.get(obj, 9));
-        assertFalse(t.writerLockIsLocked());
+        assertFalse(locks.isLocked());
         List<RecordingLogger.Entry> errors = log.at(Level.ERROR);
         assertEquals(1, errors.size());
         assertEquals("Failed to construct shadow variable <Key[name=ctor-fails], 9> (-12)", errors.get(0).message());
@@ -210,7 +210,7 @@ class ShadowVariablesTest {
                 }));
         assertSame(boom, thrown);
         assertNull(t.get(obj, 9));
-        assertFalse(t.writerLockIsLocked());
+        assertFalse(locks.isLocked());
         assertEquals(new ShadowVariables.Stats(1, 0, 1, 0, 0, 0), t.stats());
         Box other = onOtherThread(() -> t.<Box>alloc(obj, 9, () -> new Box(5), null));
         assertSame(other, t.get(obj, 9));
@@ -353,7 +353,7 @@ class ShadowVariablesTest {
             throw boom;
         })));
         assertNull(t.get(obj, 1));
-        assertFalse(t.writerLockIsLocked());
+        assertFalse(locks.isLocked());
         t.rcu().barrier();
         assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), t.stats());
         assertNotNull(onOtherThread(() -> t.<Box>alloc(obj, 1, () -> new Box(2), null)));

@@ -31,9 +31,7 @@ class SpeculativeRaceTest {
     final RecordingLogger log = new RecordingLogger();
 
     ShadowVariables table() {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, hooks);
+        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, log, Tracer.OFF);
     }
 
     @Test
