@@ -47,13 +47,13 @@ final class Counters {
      * read in an order that keeps the derived counts non-negative: reclaimed before unlinked before
      * published before allocated (each later counter only grows past the earlier one).
      */
-    ShadowVariables.Stats stats() {
+    Stats stats() {
         long poisoned = poisonedReads.sum();
         long reclaimedNow = reclaimed.sum();
         long unlinked = read(UNLINKED);
         long dropped = read(DROPPED);
         long published = read(PUBLISHED);
         long allocated = read(ALLOCATED);
-        return new ShadowVariables.Stats(allocated, published, dropped, unlinked, reclaimedNow, poisoned);
+        return new Stats(allocated, published, dropped, unlinked, reclaimedNow, poisoned);
     }
 }

@@ -11,89 +11,71 @@ import java.util.function.Supplier;
 
 /**
  * Shadow variables: data attached to objects whose class cannot change, keyed by
- * {@code <obj, id>}; the Java reference implementation of the Linux kernel's livepatch shadow
- * variables ({@code kernel/livepatch/shadow.c}). {@code obj} is compared by identity, never with
- * {@code equals}; {@code id} is any {@code long}. At most one variable exists per key.
+ * {@code <obj, id>}; the Java reference of the Linux kernel's livepatch shadow variables
+ * ({@code kernel/livepatch/shadow.c}). {@code obj} is compared by identity, never with
+ * {@code equals}; {@code id} is any {@code long}; at most one variable exists per key.
  *
  * <p>{@link #get} never blocks. Writers ({@link #alloc}, {@link #getOrAlloc}, {@link #free},
- * {@link #freeAll}) serialise on one lock per table; the constructor and destructor run under it,
- * so they must not call a writer method of the same table ({@link IllegalStateException}, table
- * unchanged) and should be short: they delay every writer of the table, never a reader.
+ * {@link #freeAll}) serialise on one lock per table; constructors and destructors run under it,
+ * so they must not call a writer of the same table for a key that needs the lock
+ * ({@link IllegalStateException}, table unchanged) and should be short: they delay writers, never
+ * readers.
  *
- * <p>Memory consistency effects: actions of a thread before it creates a variable (including
- * everything its constructor wrote) <i>happen-before</i> actions after any {@code get},
- * {@code alloc} or {@code getOrAlloc} of another thread returns that variable's data. A {@code get}
- * that runs concurrently with a {@code free} of the same key may still return the data; the
- * caller must not use data after it (or another thread) freed its key, as in C.
+ * <p>Memory consistency effects: actions in a thread before it creates a variable, including
+ * what its constructor wrote, <i>happen-before</i> actions following a {@code get},
+ * {@code alloc} or {@code getOrAlloc} in another thread that returns that variable's data. A
+ * {@code get} concurrent with a {@code free} of the key may still return the data: as in C, the
+ * caller must not use data after its key was freed.
  *
- * <p>Faults: an allocation failure ({@code allocate} returns null or {@link AllocationFaults} says
- * so) or a constructor error code returns null with nothing published; a throwing constructor
- * publishes nothing and its exception reaches the caller; a throwing destructor does not stop the
- * removal (freeAll removes every match and throws the first exception, later ones suppressed).
- * No method is interruptible. A table has no {@code close()}: to drop one, stop calling it, call
- * {@code rcu().barrier()}, then drop the reference; variables still in it get no destructor call.
+ * <p>Faults: an allocation failure or a constructor error code returns null, nothing published;
+ * a throwing constructor publishes nothing and its exception reaches the caller; a throwing
+ * destructor does not stop the removal (freeAll throws the first, later ones suppressed). No
+ * method is interruptible. No {@code close()}: stop calling, {@code rcu().barrier()}, drop it;
+ * variables still in it get no destructor call.
  */
 public final class ShadowVariables {
     /*
      * Implementation notes.
      *
-     * The three views. Each C function is a method of the same stem and each C step that matters
-     * is one commented line, numbered as in the project's c-semantics.md and tagged [label] with
-     * the labelled atomic step of spec/Shadow.tla it implements (README: the mapping table).
-     * Where the granularity differs, every Java line of a spec step carries its label: g_lock is
-     * rcu_read_lock plus the head load; g_walk is one entry; a_recheck and f_walk are a whole walk
-     * under the lock (the spec's one atomic Lookup); fa_walk is one entry or one bucket end.
-     * freeAll reads an entry's next link in fa_walk, before unlinking it; the spec and C read it in
-     * fa_next, after kfree_rcu. The value is the same (nothing changes it under the lock), and in
-     * Java the lock holder is not an RCU reader (in C, disabled interrupts make it one), so reading
-     * it first keeps it clear of a reclamation run by another thread.
+     * Three views. Each C function is a method of the same stem; each C step that matters is one
+     * commented line, numbered as in c-semantics.md and tagged [label] with the atomic step of
+     * spec/Shadow.tla it implements (README: the mapping table). g_lock is rcu_read_lock plus the
+     * head load; g_walk and fa_walk one entry (fa_walk also a bucket's end); a_recheck and f_walk
+     * a whole walk under the lock, as the spec's atomic Lookup. freeAll reads an entry's next link
+     * before unlinking it, where C and the spec read it after kfree_rcu: the same value (nothing
+     * changes it under the lock), and in Java the lock holder is not an RCU reader (in C, disabled
+     * interrupts make it one), so reading it first keeps it clear of a concurrent reclamation.
      *
-     * Table. Buckets of singly linked entries, newest first, indexed by the identity hash (the
-     * kernel hashes the pointer value). An unlinked entry keeps its next link (hash_del_rcu), so a
-     * reader standing on it walks on to the rest of the bucket; it is reclaimed (poisoned) by an
-     * RCU callback after a grace period. A speculative entry that is never published (a lost race,
-     * a failed constructor) is dropped to the GC: C's plain kfree.
+     * Table. Singly linked buckets, newest first, indexed by the identity hash (the kernel hashes
+     * the pointer). An unlinked entry keeps its next link, so a reader standing on it goes on; it
+     * is reclaimed by an RCU callback after a grace period. A speculative entry never published
+     * (lost race, failed constructor) is left to the GC: C's plain kfree.
      *
-     * Memory ordering, by kernel primitive (the helpers at the end of the class):
-     *   rcu_dereference    headAt and Entry.next: volatile loads (acquire, stronger than consume).
-     *   rcu_assign_pointer publish: the entry's fields and next link are plain stores, then the
-     *                      bucket head is a volatile store, which releases them and everything
-     *                      the constructor wrote to any reader whose acquire load returns it.
-     *   hash_del_rcu       one volatile store to the predecessor's link; the entry's state is a
-     *                      release store (nothing waits on it).
-     *   kfree_rcu          rcu.callRcu after the unlink: see Rcu for why the grace period it
-     *                      waits for covers every reader that can still reach the entry.
+     * Memory ordering, by kernel primitive:
+     *   rcu_dereference    headAt and Entry.next: volatile loads (acquire; stronger than consume).
+     *   rcu_assign_pointer the entry's fields and next link are plain stores; the head store is
+     *                      volatile and releases them, and what the constructor wrote, to every
+     *                      reader whose acquire load returns the entry.
+     *   hash_del_rcu       one volatile store to the predecessor's link.
+     *   kfree_rcu          rcu.callRcu after the unlink; see Rcu for why its grace period covers
+     *                      every reader that can still reach the entry.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (see Rcu).
-     * Counters are opaque stores under the lock (Counters).
      *
-     * Locking. klp_shadow_lock is a ReentrantLock used non-reentrantly: a writer that would lock
-     * it while holding it throws before changing anything (the kernel would deadlock). The
-     * lock-free pre-check of alloc/getOrAlloc comes first, as in C, so a constructor may look up
-     * its own table. Lock order: table lock, then the RCU domain's queue lock (callRcu under the
-     * table lock); callbacks run after the table lock is released.
+     * Locking. klp_shadow_lock is a ReentrantLock used non-reentrantly: a writer about to lock it
+     * while holding it throws first (the kernel would deadlock). The lock-free pre-check comes
+     * first, as in C, so a constructor may look up its own table. Lock order: table lock, then the
+     * RCU domain's queue lock; callbacks run after the table lock is released.
      *
-     * Poison (the KASAN stand-in). reclaim() marks the entry RECLAIMED and overwrites obj and data;
-     * every entry a walk visits is checked, and touching a reclaimed one throws
-     * UseAfterReclaimError.
-     *
-     * Tracing. Each labelled step calls the Tracer (begin, then end/visit; done for a step whose
-     * work ran just before); Tracer.OFF does nothing and is inlined away. Checks record traces,
-     * or pause a thread at a step, through it.
+     * Poison (the KASAN stand-in): reclaim() sets reclaimed (release store) and overwrites obj and
+     * data; every walk loads it at each entry and throws UseAfterReclaimError on a reclaimed one.
+     * Tracing: each labelled step calls the Tracer; Tracer.OFF does nothing and is inlined away.
      */
 
     /** The kernel's table size: 2^12 buckets. */
     public static final int DEFAULT_BUCKET_BITS = 12;
 
     /** What a reclaimed entry's data is overwritten with. */
-    private static final Object POISON = new Object() {
-        @Override
-        public String toString() {
-            return "POISON";
-        }
-    };
-
-    /** An entry's life: built privately, published in a bucket, unlinked by free, reclaimed after a grace period. */
-    private enum State { PRIVATE, PUBLISHED, UNLINKED, RECLAIMED }
+    private static final Object POISON = new Object();
 
     /** One shadow variable ({@code struct klp_shadow}). */
     private static final class Entry {
@@ -101,15 +83,15 @@ public final class ShadowVariables {
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
         volatile Entry next;        // kept when this entry is unlinked
-        volatile State state;       // loaded by the poison check
+        volatile boolean reclaimed; // the poison: set by the RCU callback, loaded by every walk
 
-        private static final VarHandle NEXT, STATE;
+        private static final VarHandle NEXT, RECLAIMED;
 
         static {
             try {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 NEXT = l.findVarHandle(Entry.class, "next", Entry.class);
-                STATE = l.findVarHandle(Entry.class, "state", State.class);
+                RECLAIMED = l.findVarHandle(Entry.class, "reclaimed", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
@@ -117,25 +99,6 @@ public final class ShadowVariables {
 
         Entry(Object data) {
             this.data = data;
-            STATE.set(this, State.PRIVATE);          // plain: not shared yet
-        }
-    }
-
-    /**
-     * The counters of a table.
-     *
-     * @param allocated     speculative entries made by alloc/getOrAlloc that reached the lock
-     * @param published     variables created
-     * @param dropped       speculative entries never published (lost race, constructor failure)
-     * @param unlinked      variables removed by free/freeAll
-     * @param reclaimed     removed variables whose grace period ended
-     * @param poisonedReads reads of reclaimed entries (0 unless the RCU domain is broken)
-     */
-    public record Stats(long allocated, long published, long dropped, long unlinked, long reclaimed,
-                        long poisonedReads) {
-        /** Variables in the table: published and not yet unlinked. */
-        public long live() {
-            return published - unlinked;
         }
     }
 
@@ -333,7 +296,6 @@ public final class ShadowVariables {
         int b = bucketOf(entry.obj);
         trace.begin();
         Entry.NEXT.set(entry, headAt(b));                                       // (7) link to the old head: plain store [a_publish]
-        Entry.STATE.set(entry, State.PUBLISHED);                                //     plain store: released by the next line
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
         counters.count(Counters.PUBLISHED);
         trace.end("a_publish", entry);
@@ -461,7 +423,7 @@ public final class ShadowVariables {
     /** The RCU callback: poisons the entry (the stand-in for freeing its memory) [rcu_reclaim]. */
     private void reclaim(Entry e) {
         trace.begin();
-        Entry.STATE.setRelease(e, State.RECLAIMED);                             // a reader that loads RECLAIMED is reported
+        Entry.RECLAIMED.setRelease(e, true);                                    // a walk that loads it reports the reader
         e.obj = null;
         e.data = POISON;
         counters.reclaimed();
@@ -515,7 +477,6 @@ public final class ShadowVariables {
             }
             prev.next = e.next;                                                 // volatile store
         }
-        Entry.STATE.setRelease(e, State.UNLINKED);
     }
 
     /** rcu_dereference of bucket b's head: a volatile load. */
@@ -531,22 +492,19 @@ public final class ShadowVariables {
     /** The data of an entry a walk reached: its poisoned data is a use after reclaim too. */
     private Object dataOf(Entry e) {
         Object data = e.data;
-        if (data == POISON) {
-            throw poisoned(e);
-        }
-        return data;
+        return data == POISON ? poisoned(e) : data;
     }
 
     /** The KASAN stand-in: touching a reclaimed entry is an error. */
     private void checkPoison(Entry e) {
-        if (e.state == State.RECLAIMED) {
-            throw poisoned(e);
+        if (e.reclaimed) {
+            poisoned(e);
         }
     }
 
-    private UseAfterReclaimError poisoned(Entry e) {
+    private Object poisoned(Entry e) {
         counters.poisonedRead();
-        return new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
+        throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
                 + "): a reader was not protected by a grace period");
     }
 

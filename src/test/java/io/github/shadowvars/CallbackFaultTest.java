@@ -128,13 +128,13 @@ class CallbackFaultTest {
         reader.leave();
         shared.barrier();                                       // before dropping `first`
         assertEquals(0, shared.pendingCallbacks(), "the domain keeps no callback of the dropped table");
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), first.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), first.stats());
         first = null;                                           // dropped like any object
 
         assertEquals(2, second.<Box>get(obj, 1).value);
         second.free(obj, 1, null);
         assertNotNull(second.alloc(obj, 1, () -> new Box(3), null));
         shared.barrier();
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), second.stats());
+        assertEquals(new Stats(2, 2, 0, 1, 1, 0), second.stats());
     }
 }

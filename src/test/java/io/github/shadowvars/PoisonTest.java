@@ -89,7 +89,7 @@ class PoisonTest {
         assertNull(s.readFailure.get());
         assertSame(data, s.readResult.get(), "the reader that stood on the entry still got its data");
         assertEquals(1, s.table.rcu().processCallbacks(), "the reader has left: the grace period is over");
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), s.table.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), s.table.stats());
     }
 
     @Test
@@ -108,7 +108,7 @@ class PoisonTest {
         assertNull(s.readFailure.get());
         assertEquals("first", s.readResult.get());
         s.table.rcu().barrier();
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), s.table.stats());
+        assertEquals(new Stats(2, 2, 0, 1, 1, 0), s.table.stats());
     }
 
     @Test

@@ -148,7 +148,7 @@ class SoakTest {
         table.rcu().barrier();
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
-        ShadowVariables.Stats s = table.stats();
+        Stats s = table.stats();
         long reachable = 0;
         for (Object[] objs : new Object[][]{hot, cold}) {
             for (Object obj : objs) {

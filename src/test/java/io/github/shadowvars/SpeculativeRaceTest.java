@@ -53,7 +53,7 @@ class SpeculativeRaceTest {
         assertEquals("B", winner.get().owner);
         assertSame(winner.get(), t.get(obj, 1));
         assertEquals(1, ctorCalls.get(), "the ctor ran only for the variable that was created");
-        assertEquals(new ShadowVariables.Stats(2, 1, 1, 0, 0, 0), t.stats());
+        assertEquals(new Stats(2, 1, 1, 0, 0, 0), t.stats());
         assertEquals(1, log.at(Level.WARNING).size());
         assertEquals(0, t.rcu().pendingCallbacks(), "the dropped entry was never published: no grace period");
     }
@@ -84,7 +84,7 @@ class SpeculativeRaceTest {
         assertSame(b, aResult.get(), "getOrAlloc returns the variable that won the race");
         assertSame(b, t.get(obj, 1));
         assertEquals(1, ctorCalls.get());
-        assertEquals(new ShadowVariables.Stats(2, 1, 1, 0, 0, 0), t.stats());
+        assertEquals(new Stats(2, 1, 1, 0, 0, 0), t.stats());
         assertEquals(0, log.records.size());
     }
 

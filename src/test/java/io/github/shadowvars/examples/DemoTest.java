@@ -1,5 +1,6 @@
 package io.github.shadowvars.examples;
 
+import io.github.shadowvars.Stats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
