@@ -75,7 +75,7 @@ public final class SeededBugs {
     public static Path classes(String bug) {
         return COMPILED.computeIfAbsent(bug, b -> {
             try {
-                return compile(b, PATCHES.resolve(b + ".diff"));
+                return applyAndCompile(b, PATCHES.resolve(b + ".diff"));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -87,6 +87,12 @@ public final class SeededBugs {
      * directory) and compiles them into {@code target/seeded-bugs/NAME/classes}.
      */
     public static Path compile(String name, Path patch) throws IOException {
+        Path out = applyAndCompile(name, patch);
+        COMPILED.put(name, out);
+        return out;
+    }
+
+    private static Path applyAndCompile(String name, Path patch) throws IOException {
         Path work = Path.of("target", "seeded-bugs", name);
         Path src = work.resolve("src");
         Path out = work.resolve("classes");
