@@ -486,6 +486,7 @@ public final class ShadowVariables {
         boolean ctorThrew = false;
         Entry found = null;
         lock.lock();                                                            // (3) lock [a_lock]
+        rcu.writerLockTaken();                                                  // (RCU hook: barrier/synchronize refuse under the lock)
         count(ALLOCATED);                                                       // (the speculative entry of (2), counted under the lock)
         stepLocked("a_lock");
         try {
@@ -530,6 +531,7 @@ public final class ShadowVariables {
             }
         } finally {
             stepBeginUnlock();
+            rcu.writerLockReleased();
             lock.unlock();                                                      // (8) unlock [a_unlock; a_exists_unlock, a_ctor_fail_unlock]
             stepEndAllocUnlock(found, entry, errorCode != 0 || ctorThrew, ctorThrew);
         }
@@ -589,6 +591,7 @@ public final class ShadowVariables {
         boolean locking = bug != SeededBug.FREE_OUTSIDE_LOCK;                   // (SEEDED BUG: no lock)
         if (locking) {
             lock.lock();                                                        // (1) lock [f_lock]
+            rcu.writerLockTaken();                                              // (RCU hook: barrier/synchronize refuse under the lock)
         }
         stepLocked("f_lock");
         try {
@@ -610,6 +613,7 @@ public final class ShadowVariables {
         } finally {
             stepBeginUnlock();
             if (locking) {
+                rcu.writerLockReleased();
                 lock.unlock();                                                  // (3) unlock [f_unlock]
             }
             stepEndReturning("f_unlock", null, null, "done");
@@ -631,6 +635,7 @@ public final class ShadowVariables {
         stepCall("freeAll", null, id);                                          // [Call]
         Throwable failure = null;
         lock.lock();                                                            // (1) lock [fa_lock]
+        rcu.writerLockTaken();                                                  // (RCU hook: barrier/synchronize refuse under the lock)
         try {
             int b = 0;
             stepBeginLocked();
@@ -666,6 +671,7 @@ public final class ShadowVariables {
             }
         } finally {
             stepBeginUnlock();
+            rcu.writerLockReleased();
             lock.unlock();                                                      // (3) unlock [fa_unlock]
             stepEndReturning("fa_unlock", null, null, "done");
         }
