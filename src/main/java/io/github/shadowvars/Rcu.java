@@ -41,9 +41,10 @@ import java.util.function.LongSupplier;
  *   <li>At most one grace period is in flight at a time; callbacks queued meanwhile wait for the
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
- *       ended threads are dropped when threads register, so their number stays below
- *       {@code max(}{@value #MIN_PRUNE_AT}{@code , 2 * live registered threads)} plus concurrent
- *       registrations, without waiting for a garbage collection. {@link #inReadSection()},
+ *       ended threads are dropped when threads register, so their number stays at most
+ *       {@code max(}{@value #MIN_PRUNE_AT}{@code , 2 * L)} plus concurrent registrations, where L
+ *       is the number of registered threads alive at the last pruning; no garbage collection is
+ *       needed. {@link #inReadSection()},
  *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
  *   <li>A grace period that has waited longer than the stall threshold (by default 21 s, the
  *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs one WARNING naming a thread that holds
@@ -439,13 +440,16 @@ public final class Rcu {
     }
 
     /**
-     * {@link #processCallbacks()} for a table's writer after each free: returns 0 at once while
-     * the reclaimer is active and fewer than {@link #BATCH} callbacks were queued since the last
+     * {@link #processCallbacks()} for a table's writer after each free: returns 0 at once if
+     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks were queued since the last
      * scan; never waits; never throws a callback's failure (it is logged at ERROR).
      *
      * @return how many callbacks ran on the calling thread
      */
     public int processCallbacksBatched() {
+        if ((int) QUEUED.getOpaque(this) == 0) {
+            return 0; // nothing queued (the caller's own callRcu is seen: same thread): no lock, no scan
+        }
         if ((boolean) RECLAIMER_ACTIVE.getOpaque(this) && (int) SINCE_SCAN.getOpaque(this) < BATCH) {
             return 0; // the reclaimer drives the grace period; no scan of the readers' records here
         }

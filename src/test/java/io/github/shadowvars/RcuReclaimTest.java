@@ -64,6 +64,26 @@ class RcuReclaimTest {
     }
 
     @Test
+    void aCallbackWhoseProcessingLostTheRaceToAnotherProcessingCallStillRuns() throws Exception {
+        Rcu rcu = new Rcu();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        rcu.callRcu(() -> {
+            running.countDown();
+            SpeculativeRaceTest.await(release); // holds the domain's callback runner
+        });
+        Worker first = new Worker("first-processor", rcu::processCallbacks);
+        running.await();
+        CountDownLatch ran = new CountDownLatch(1);
+        rcu.callRcu(ran::countDown);
+        assertEquals(0, rcu.processCallbacksBatched(), "another thread is running callbacks: returns at once");
+        release.countDown();
+        first.join();
+        assertTrue(ran.await(GUARD_SECONDS, TimeUnit.SECONDS), "the callback stayed queued with no further call");
+        assertEquals(0, rcu.pendingCallbacks());
+    }
+
+    @Test
     void recordsOfEndedReaderThreadsAreDroppedWithoutAGarbageCollection() throws Exception {
         Rcu rcu = new Rcu();
         int most = 0;
