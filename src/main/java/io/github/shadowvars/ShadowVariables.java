@@ -242,6 +242,7 @@ public final class ShadowVariables {
         int error = 0;
         Throwable thrown = null;
         lock.lock();                                                            // (3) lock [a_lock]
+        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
         try {
             counters.count(Counters.ALLOCATED);
             trace.done("a_lock", null, null);
@@ -273,6 +274,7 @@ public final class ShadowVariables {
                 counters.count(Counters.DROPPED);
             }
             trace.begin();
+            rcu.writerLockReleased();
             lock.unlock();                                                      // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
             trace.end(found != null ? "a_exists_unlock" : published ? "a_unlock" : "a_ctor_fail_unlock", entry);
         }
@@ -328,6 +330,7 @@ public final class ShadowVariables {
         trace.call("free", obj, id);                                            // [Call]
         Throwable thrown = null;
         lock.lock();                                                            // (1) lock [f_lock]
+        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
         try {
             trace.done("f_lock", null, null);
             trace.begin();
@@ -338,6 +341,7 @@ public final class ShadowVariables {
             }
         } finally {
             trace.begin();
+            rcu.writerLockReleased();
             lock.unlock();                                                      // (3) unlock [f_unlock]
             trace.end("f_unlock", null);
         }
@@ -358,6 +362,7 @@ public final class ShadowVariables {
         trace.call("freeAll", null, id);                                        // [Call]
         Throwable thrown = null;
         lock.lock();                                                            // (1) lock [fa_lock]
+        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
         try {
             int b = 0;
             trace.begin();
@@ -389,6 +394,7 @@ public final class ShadowVariables {
             }
         } finally {
             trace.begin();
+            rcu.writerLockReleased();
             lock.unlock();                                                      // (3) unlock [fa_unlock]
             trace.end("fa_unlock", null);
         }

@@ -73,7 +73,7 @@ class PoisonTest {
 
     @Test
     void withRealRcuTheReaderFinishesAndReclamationWaitsForIt() throws Exception {
-        Scenario s = new Scenario(new Rcu(), 12);
+        Scenario s = new Scenario(ManualExecutor.rcu(new ManualExecutor()), 12); // no reclaimer races with the counts below
         Object obj = new Object();
         String data = s.table.alloc(obj, 1, () -> "data", null);
         // the reader will first stand on obj's entry, the head of its bucket
