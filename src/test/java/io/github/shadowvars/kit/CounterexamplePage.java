@@ -56,10 +56,13 @@ final class CounterexamplePage {
      * @param title     the page's title, e.g. the model's name
      * @param violated  the property that is violated, or null
      * @param message   TLC's error line, or null
+     * @param breaks    what the highlighted row says, or null for "{@code violated} is violated in the
+     *                  state after this step"
      * @param notes     lines shown under the title (e.g. the module, what the manifest expects)
      * @param links     link text -> relative address (e.g. TLC's output next to the page)
      */
-    record Info(String title, String violated, String message, List<String> notes, Map<String, String> links) {
+    record Info(String title, String violated, String message, String breaks, List<String> notes,
+                Map<String, String> links) {
     }
 
     private CounterexamplePage() {
@@ -72,7 +75,16 @@ final class CounterexamplePage {
 
     /** The page for {@code trace}; {@code labels} maps a spec label to its C step. */
     static String render(Info info, List<TraceState> trace, Map<String, String> labels) {
-        List<Row> rows = rows(trace, labels);
+        return render(info, trace, labels, List.of());
+    }
+
+    /**
+     * As {@link #render(Info, List, Map)}, with the label of each step given: {@code stepLabels.get(n - 2)}
+     * is the label of the step into state n (for a trace module, whose action TLC names is not the
+     * spec's label); missing or null entries keep TLC's action name.
+     */
+    static String render(Info info, List<TraceState> trace, Map<String, String> labels, List<String> stepLabels) {
+        List<Row> rows = rows(trace, labels, stepLabels);
         List<String> threads = threads(trace);
         boolean otherColumn = rows.stream().anyMatch(r -> r.kind() != Kind.INIT && !threads.contains(r.thread()));
         int violation = violationRow(rows);
@@ -84,7 +96,7 @@ final class CounterexamplePage {
                 .append("</style>\n</head>\n<body>\n");
         h.append("<h1>Counterexample: ").append(esc(info.title())).append("</h1>\n");
         h.append("<p class=\"verdict\">").append(info.violated() == null ? "TLC's error trace"
-                : "<b>" + esc(info.violated()) + "</b> is violated").append(info.message() == null ? ""
+                : "<b>" + esc(info.violated()) + "</b>" + (info.breaks() == null ? " is violated" : "")).append(info.message() == null ? ""
                 : " &mdash; TLC: " + esc(info.message())).append(" &mdash; ").append(rows.size()).append(" states, ")
                 .append(threads.size()).append(" threads. <a href=\"#violation\">Go to the step where it breaks</a></p>\n");
         for (String note : info.notes()) {
@@ -148,9 +160,10 @@ final class CounterexamplePage {
     private static String stepText(Row r, String defaultLabel, boolean violation, Info info) {
         StringBuilder s = new StringBuilder();
         if (violation) {
-            s.append("<div class=\"broken\">&#10006; ").append(info.violated() == null ? "the error TLC reports"
-                    : esc(info.violated()) + " is violated").append(r.kind() == Kind.STEP || r.kind() == Kind.INIT
-                    ? " in the state after this step" : " : the behaviour repeats from here for ever").append("</div>");
+            s.append("<div class=\"broken\">&#10006; ").append(info.breaks() != null ? esc(info.breaks())
+                    : (info.violated() == null ? "the error TLC reports" : esc(info.violated()) + " is violated")
+                    + (r.kind() == Kind.STEP || r.kind() == Kind.INIT ? " in the state after this step"
+                    : ": the behaviour repeats from here for ever")).append("</div>");
         }
         s.append("<div class=\"label\">").append(esc(r.label().isEmpty() && defaultLabel != null ? defaultLabel : r.label()))
                 .append("</div>");
@@ -168,12 +181,16 @@ final class CounterexamplePage {
     }
 
     /** The rows, with the acting thread and the changes of each step (as {@link Counterexample#format}). */
-    private static List<Row> rows(List<TraceState> trace, Map<String, String> labels) {
+    private static List<Row> rows(List<TraceState> trace, Map<String, String> labels, List<String> stepLabels) {
         List<Row> rows = new ArrayList<>();
         Map<String, String> previous = null;
         List<Map<String, String>> byNumber = new ArrayList<>();
         for (TraceState s : trace) {
             String label = s.action() == null ? "" : s.action();
+            if (s.kind() == Kind.STEP && s.number() >= 2 && s.number() - 2 < stepLabels.size()
+                    && stepLabels.get(s.number() - 2) != null) {
+                label = stepLabels.get(s.number() - 2);
+            }
             switch (s.kind()) {
                 case STUTTER:
                     rows.add(new Row(Integer.toString(s.number()), "", "(stutters)", "", List.of("nothing changes from here on"),

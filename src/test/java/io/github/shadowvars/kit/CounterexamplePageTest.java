@@ -82,7 +82,7 @@ class CounterexamplePageTest {
 
     private static Document page(List<String> trace) {
         CounterexamplePage.Info info = new CounterexamplePage.Info("hand-written", "NoUseAfterReclaim",
-                "Invariant NoUseAfterReclaim is violated.", List.of("a note"), Map.of("TLC's output", "tlc.out"));
+                "Invariant NoUseAfterReclaim is violated.", null, List.of("a note"), Map.of("TLC's output", "tlc.out"));
         String html = CounterexamplePage.render(info, TlcOutput.parseTrace(trace, 0),
                 Map.of("a_publish", "hash_add_rcu(klp_shadow_hash, &new_shadow->node, obj)"));
         assertFalse(html.contains("http://") || html.contains("https://") || html.contains("<script"),

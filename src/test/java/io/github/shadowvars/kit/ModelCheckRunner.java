@@ -383,7 +383,7 @@ public final class ModelCheckRunner {
         Map<String, String> links = new java.util.LinkedHashMap<>();
         links.put("TLC's output (tlc.out)", "tlc.out");
         links.put("the trace as text (trace.txt)", "trace.txt");
-        return new CounterexamplePage.Info(row.model(), tlc.violated(), tlc.message(), notes, links);
+        return new CounterexamplePage.Info(row.model(), tlc.violated(), tlc.message(), null, notes, links);
     }
 
     private static boolean sameCounts(Manifest.Row row, TlcOutput tlc) {
