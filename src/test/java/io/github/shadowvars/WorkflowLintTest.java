@@ -60,6 +60,7 @@ class WorkflowLintTest {
                 "workflow_dispatch", "schedule", "actions/cache", "actions/upload-artifact")) {
             assertTrue(text.contains(part), WORKFLOW + " lacks " + part);
         }
+        assertTrue(Files.readString(Path.of(".ci/run")).contains("ci/checks test"), ".ci/run must call ci/checks test");
         CheckSummary.figures(getClass(), WORKFLOW + ": actionlint (" + ACTIONLINT + ") found no problem; linted, not run");
     }
 

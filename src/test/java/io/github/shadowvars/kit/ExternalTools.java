@@ -92,6 +92,11 @@ public final class ExternalTools {
      * on CI.
      */
     public static void require(String what, String install, String... programs) {
+        require("true".equals(System.getenv("CI")), System.out, what, install, programs);
+    }
+
+    /** As {@link #require(String, String, String...)}, on CI or not, the SKIPPED line going to {@code out}. */
+    static void require(boolean onCi, java.io.PrintStream out, String what, String install, String... programs) {
         List<String> missing = new ArrayList<>();
         for (String program : programs) {
             if (!available(program)) {
@@ -103,10 +108,10 @@ public final class ExternalTools {
         }
         String line = what + " needs " + String.join(" and ", programs) + " (missing: " + String.join(", ", missing)
                 + "); install: " + install;
-        if ("true".equals(System.getenv("CI"))) {
+        if (onCi) {
             fail("on CI every check runs, but " + line);
         }
-        System.out.println("SKIPPED: " + line);
+        out.println("SKIPPED: " + line);
         assumeTrue(false, line);
     }
 }
