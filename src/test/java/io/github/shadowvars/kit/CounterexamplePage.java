@@ -48,7 +48,7 @@ final class CounterexamplePage {
     }
 
     private static final String[] THREAD_COLOURS = {"#6a1b9a", "#00838f", "#ad1457", "#4e342e", "#283593", "#558b2f"};
-    private static final int BOX_W = 66, BOX_H = 34, GAP = 30, LEFT = 100, ROW_H = 58, TOP = 8;
+    private static final int BOX_W = 78, BOX_H = 34, GAP = 30, LEFT = 100, ROW_H = 58, TOP = 8;
 
     /**
      * What the page says about the run.
