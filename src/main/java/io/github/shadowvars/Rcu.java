@@ -288,6 +288,8 @@ public final class Rcu {
      * given is short and never blocks; an executor that runs tasks on the calling thread is
      * allowed (the reclaimer then runs one round inside the processing call that found work left).
      * If the executor rejects a task, callbacks wait for the next processing call.
+     *
+     * @param reclaimer runs the domain's reclamation rounds
      */
     public Rcu(Executor reclaimer) {
         this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()), false);
@@ -356,7 +358,7 @@ public final class Rcu {
         }
     }
 
-    /** Whether the calling thread is inside a read-side section of this domain. */
+    /** @return whether the calling thread is inside a read-side section of this domain */
     public boolean inReadSection() {
         Reader r = reader.get();
         return r != null && r.nesting > 0;
@@ -425,6 +427,8 @@ public final class Rcu {
      * Queues {@code callback} to run after a grace period that starts after this call began
      * ({@code call_rcu}, {@code kfree_rcu}). The callback never runs inside this method. May be
      * called inside a read-side section.
+     *
+     * @param callback what to run after the grace period
      */
     public void callRcu(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
@@ -512,7 +516,7 @@ public final class Rcu {
         }
     }
 
-    /** How many callbacks are queued and have not run yet. */
+    /** @return how many callbacks are queued and have not run yet */
     public int pendingCallbacks() {
         queueLock.lock();
         try {

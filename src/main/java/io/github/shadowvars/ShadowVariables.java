@@ -143,6 +143,10 @@ public final class ShadowVariables {
     /**
      * The data of {@code <obj, id>}, or null ({@code klp_shadow_get}). Never blocks.
      *
+     * @param obj the parent object, compared by identity
+     * @param id  the variable's id
+     * @param <T> the data's type
+     * @return the data, or null if the variable does not exist
      * @throws NullPointerException if obj is null
      * @throws UseAfterReclaimError if the walk touches a reclaimed entry (only with a broken RCU domain)
      */
@@ -208,7 +212,11 @@ public final class ShadowVariables {
      * constructor runs only if this call creates the variable. Parameters as in
      * {@link #alloc(Object, long, Supplier, Constructor)}.
      *
-     * @param <T> the data's type
+     * @param obj      the parent object, compared by identity
+     * @param id       the variable's id
+     * @param allocate makes the fresh data object, outside the lock; null is an allocation failure
+     * @param ctor     initialises new data under the lock before publication, or null
+     * @param <T>      the data's type
      * @return the existing or new data, or null (allocation failure, constructor error code)
      * @throws NullPointerException if obj or allocate is null (table unchanged)
      * @throws IllegalStateException if called from a constructor or destructor of this table for a
@@ -448,7 +456,7 @@ public final class ShadowVariables {
         }
     }
 
-    /** This table's RCU domain (for example to call {@link Rcu#barrier()} before dropping the table). */
+    /** @return this table's RCU domain (for example to call {@link Rcu#barrier()} before dropping the table) */
     public Rcu rcu() {
         return rcu;
     }

@@ -5,6 +5,7 @@ import io.github.shadowvars.kit.TraceTla;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -342,6 +343,9 @@ class TraceCheckTest {
                 + show(trace, trace.size()) + tail(v.output(), 40));
         assertEquals(1, v.rejectedTrace());
         assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
+        String page = Files.readString(ROOT.resolve("target/trace/" + name + "/" + TraceTla.PAGE));
+        assertTrue(page.contains("id=\"violation\"") && page.contains("t" + thread + " " + label)
+                && page.contains("data-label=\"Call\"") && !page.contains("data-label=\"TraceNext\""), "page of " + name);
     }
 
     /**
