@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 		ctor_calls = 0;
 		ndtor = 0;
 		ctor_obj = ctor_data = NULL;
-		long warn0 = shim_warnings, err0 = shim_errors, att0 = shim_alloc_attempts, af0 = shim_alloc_failed;
+		long warn0 = shim_warnings, err0 = shim_errors, att0 = shim_alloc_attempts, af0 = shim_alloc_failures;
 		shim_alloc_fail_next = allocfail;
 		void *r = NULL;
 		char gotwhy[32] = "done";
@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 				strcpy(gotwhy, tokof(r) ? "exists" : "new");
 			else if (ctor_calls)
 				strcpy(gotwhy, "ctorFail");
-			else if (shim_alloc_attempts > att0 && shim_alloc_failed > af0)
+			else if (shim_alloc_attempts > att0 && shim_alloc_failures > af0)
 				strcpy(gotwhy, "allocFail");
 			else
 				strcpy(gotwhy, "dup");

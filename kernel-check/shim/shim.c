@@ -150,6 +150,7 @@ void shim_warn(const char *file, int line, const char *fmt, ...)
 long shim_alloc_ok, shim_alloc_failed, shim_kfreed, shim_rcu_freed;
 __thread int shim_alloc_fail_next;	/* >0: fail the next allocation */
 __thread long shim_alloc_attempts;	/* this thread's kmalloc calls */
+__thread long shim_alloc_failures;	/* this thread's failed kmalloc calls */
 int shim_alloc_fail_permille;		/* random failures (stress) */
 static __thread uint64_t rnd_state;
 
@@ -179,6 +180,7 @@ void *shim_kmalloc(size_t size, gfp_t gfp, int zero)
 		if (shim_alloc_fail_next > 0)
 			shim_alloc_fail_next--;
 		__atomic_add_fetch(&shim_alloc_failed, 1, __ATOMIC_SEQ_CST);
+		shim_alloc_failures++;
 		shim_event(SHIM_EV_KZALLOC, NULL);
 		return NULL;
 	}

@@ -11,7 +11,7 @@ extern FILE *shim_log;
 extern long shim_warnings, shim_errors, shim_lockdep_splats;
 extern long shim_alloc_ok, shim_alloc_failed, shim_kfreed, shim_rcu_freed;
 extern __thread int shim_alloc_fail_next;
-extern __thread long shim_alloc_attempts;
+extern __thread long shim_alloc_attempts, shim_alloc_failures;
 extern int shim_alloc_fail_permille;
 extern const char *shim_rcu_flavour;
 uint64_t shim_rand(void);
