@@ -8,7 +8,7 @@
 (* a step of ShadowAtomic; this module only chooses the caller, numbers    *)
 (* the data deterministically and records.  TLC enumerates the traces      *)
 (* exhaustively (-dump) or at random (-simulate); the Java generator       *)
-(* (shadowvars.model.CorpusGenerator) turns them into corpus lines.        *)
+(* (io.github.shadowvars.kit.CorpusGenerator) turns them into corpus lines.        *)
 (***************************************************************************)
 EXTENDS ShadowAtomic, Sequences
 

@@ -1,11 +1,11 @@
 ------------------------------- MODULE MCRace --------------------------------
 (***************************************************************************)
 (* The jcstress races as small models of the algorithm (module Shadow):   *)
-(* each harness in src/test/java/shadowvars/jcstress races two threads,   *)
+(* each harness in src/test/java/io/github/shadowvars/jcstress races two threads,   *)
 (* p1 and p2, each with a fixed Script, on a table a setup thread p3 has   *)
 (* filled beforehand (as the harness's @State constructor does).  TLC      *)
 (* enumerates the reachable final states (-dump); the Java generator       *)
-(* shadowvars.model.RaceOutcomeGenerator maps each to the harness's        *)
+(* io.github.shadowvars.kit.RaceOutcomeGenerator maps each to the harness's        *)
 (* outcome id, and those ids are the harness's ACCEPTABLE outcomes.        *)
 (*                                                                         *)
 (* The algorithm's steps are Shadow's, unchanged.  This module adds only:  *)

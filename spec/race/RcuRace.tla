@@ -5,7 +5,7 @@
 (* grace period waits for the readers inside a read-side section when it  *)
 (* starts; a reader leaving its section stops being waited for), with one *)
 (* reader and one writer, and no shadow table.  TLC enumerates the final   *)
-(* states (-dump); shadowvars.model.RaceOutcomeGenerator maps them to the  *)
+(* states (-dump); io.github.shadowvars.kit.RaceOutcomeGenerator maps them to the  *)
 (* harness's outcome ids.                                                  *)
 (*                                                                         *)
 (* Reader (both harnesses): rcu_read_lock; load the shared reference;     *)

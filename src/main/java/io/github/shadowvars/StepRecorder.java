@@ -1,0 +1,217 @@
+package io.github.shadowvars;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Tests only: the recording mode of a {@link ShadowVariables} table. It logs, per thread, the
+ * steps of the table's operations at the granularity of the labels of spec/Shadow.tla (g_lock,
+ * g_walk, ..., rcu_reclaim, and the Call of each operation), so that a concurrent run can be
+ * checked by TLC as a behaviour of the spec (src/test/java/io/github/shadowvars/TraceCheckTest.java).
+ *
+ * <p>Set through the package-private {@code ShadowVariables.Hooks.recorder}; null (the default)
+ * means recording is off, and then the table's only cost is one null check of a final field at
+ * each step.
+ *
+ * <p>Atomicity. The spec assumes each labelled step is atomic. In recording mode every recorded
+ * step runs between {@link #begin()} and an {@code end(...)}: begin takes this recorder's step
+ * lock, end appends the step to the log (its position is the global sequence number) and releases
+ * the lock. So the recorded steps are atomic with respect to each other and the log order is an
+ * order in which they really happened. No step holds the step lock while it waits for the table's
+ * writer lock: a lock step first acquires the writer lock, then records (the writer lock is only
+ * released inside an unlock step, which is recorded before any later lock step can be). While
+ * a thread holds the step lock it waits for nothing but the RCU domain's internal queue lock
+ * (callRcu in a kfree_rcu step), which is only ever held for short non-blocking work; so the step
+ * lock cannot deadlock.
+ * The caller's constructor and destructor run outside the step lock, just before their a_ctor or
+ * f_dtor/fa_dtor step is recorded (they touch only the caller's data; a test may pause in them).
+ *
+ * <p>Limits: a step that throws before it ends (only UseAfterReclaimError, i.e. with a broken RCU
+ * domain or a seeded bug that reclaims early) leaves the step lock held, and other recording
+ * threads then wait for ever: record runs of the real algorithm, or of seeded bugs that do not
+ * poison (as TraceCheckTest does). One recorder per table.
+ *
+ * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
+ * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
+ */
+public final class StepRecorder {
+
+    /** The labels whose entry is an observation even when null (a head, a next link, a search result). */
+    private static final java.util.Set<String> OBSERVES_ENTRY =
+            java.util.Set.of("g_lock", "g_unlock", "a_recheck", "f_walk", "fa_lock", "fa_walk", "fa_next");
+
+    /**
+     * One recorded step.
+     *
+     * @param seq     its position in the global order, from 1
+     * @param thread  "t1", "t2", ...: the thread that took it
+     * @param label   the spec label (or "Call")
+     * @param op      Call only: get, alloc, getOrAlloc, free, freeAll; else null
+     * @param obj     Call: the parent object (null for freeAll); g_walk/fa_walk on an entry: the
+     *                obj field read there; else null
+     * @param id      Call: the id; g_walk/fa_walk on an entry: the id field read there; else 0
+     * @param entry   the entry the step is about (see the label's record in the trace module), 0 = null
+     * @param outcome what the step observed, if it can end more than one way ("ok"/"fail",
+     *                "match"/"follow"/"nextBucket"/"end", "called"/"none"), else null
+     * @param next    g_walk/fa_walk "follow" and "nextBucket": the entry stepped to, 0 = null
+     * @param result  a step that returns: the entry whose data the operation returns, 0 = null
+     * @param why     a step that returns: why (as ShadowAtomic's Whys), else null
+     */
+    public record Step(int seq, String thread, String label, String op, Object obj, long id, int entry,
+                String outcome, int next, int result, String why) {
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder().append(seq).append(' ').append(thread).append(' ').append(label);
+            if (op != null) {
+                b.append(' ').append(op).append('(').append(obj == null ? "" : obj + ", ").append(id).append(')');
+            }
+            if (entry != 0) {
+                b.append(" e").append(entry);
+            } else if (OBSERVES_ENTRY.contains(label)) {
+                b.append(" null");
+            }
+            if (op == null && (label.equals("g_walk") || label.equals("fa_walk")) && entry != 0) {
+                b.append(" <").append(obj).append(", ").append(id).append('>');
+            }
+            if (outcome != null) {
+                b.append(' ').append(outcome);
+            }
+            if ("follow".equals(outcome) || "nextBucket".equals(outcome)) {
+                b.append(" -> ").append(next == 0 ? "null" : "e" + next);
+            }
+            if (why != null) {
+                b.append(" returns ").append(result == 0 ? "null" : "e" + result).append(" (").append(why).append(')');
+            }
+            return b.toString();
+        }
+    }
+
+    /**
+     * Whether the writer-lock holder enters an RCU read-side section with the lock (true, the
+     * default: as in C, where the lock holder has interrupts disabled, and as the spec's Inside
+     * assumes) or not (false: the real table's reclamation timing; its traces are behaviours of
+     * the spec's variant Bug = "LockNotReader").
+     */
+    final boolean lockHolderIsReader;
+    /** Held during each recorded step; orders the steps (reentrant: a ctor may call another recorded table). */
+    private final ReentrantLock stepLock = new ReentrantLock();
+    /** The log, guarded by stepLock. */
+    private final List<Step> steps = new ArrayList<>();
+    /** Entry numbers, guarded by stepLock. */
+    private final Map<Object, Integer> entries = new IdentityHashMap<>();
+    /** Thread names, guarded by stepLock. */
+    private final Map<Thread, String> threads = new IdentityHashMap<>();
+
+    /** A recorder whose tables' lock holders are RCU readers (see {@link #lockHolderIsReader}). */
+    StepRecorder() {
+        this(true);
+    }
+
+    StepRecorder(boolean lockHolderIsReader) {
+        this.lockHolderIsReader = lockHolderIsReader;
+    }
+
+    /** Inside a lock step: the lock holder enters a read-side section of {@code rcu}, if so configured. */
+    void lockHolderReads(Rcu rcu) {
+        if (lockHolderIsReader) {
+            rcu.readLock();
+        }
+    }
+
+    /** Inside an unlock step: the lock holder leaves its read-side section, if it entered one. */
+    void lockHolderStopsReading(Rcu rcu) {
+        if (lockHolderIsReader) {
+            rcu.readUnlock();
+        }
+    }
+
+    /** Starts a step: takes the step lock. Every begin() is followed by exactly one end(...). */
+    void begin() {
+        stepLock.lock();
+    }
+
+    /** Ends a step that carries no observation. */
+    void end(String label) {
+        end(label, null, null, null, null, null);
+    }
+
+    /** Ends a step about {@code entry}. */
+    void end(String label, Object entry) {
+        end(label, entry, null, null, null, null);
+    }
+
+    /** Ends a step about {@code entry} with an outcome. */
+    void end(String label, Object entry, String outcome) {
+        end(label, entry, outcome, null, null, null);
+    }
+
+    /** Ends a step that returns the data of {@code result} (null: returns null) for reason {@code why}. */
+    void endReturning(String label, Object entry, Object result, String why) {
+        end(label, entry, null, null, result, why);
+    }
+
+    /** Ends a walk step at the end of a bucket (no entry read): the outcome and the entry stepped to. */
+    void endWalk(String label, String outcome, Object next) {
+        end(label, null, outcome, next, null, null);
+    }
+
+    /**
+     * Ends a walk step on {@code entry}: the obj and id fields read there, the outcome ("match" or
+     * "follow") and, for "follow", the next link read.
+     */
+    void endVisit(String label, Object entry, Object objRead, long idRead, String outcome, Object next) {
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), label, null, objRead, idRead, number(entry), outcome,
+                    number(next), 0, null));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /**
+     * Ends a step: appends it (see {@link Step} for the fields; null entries and results are
+     * recorded as 0) and releases the step lock, also if the append fails.
+     */
+    void end(String label, Object entry, String outcome, Object next, Object result, String why) {
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome,
+                    number(next), number(result), why));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** Records the Call step of an operation (obj null for freeAll). */
+    void call(String op, Object obj, long id) {
+        stepLock.lock();
+        try {
+            steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** A copy of the log so far, in step order. */
+    List<Step> steps() {
+        stepLock.lock();
+        try {
+            return List.copyOf(steps);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    private int number(Object entry) {
+        if (entry == null) {
+            return 0;
+        }
+        return entries.computeIfAbsent(entry, e -> entries.size() + 1);
+    }
+
+    private String threadName() {
+        return threads.computeIfAbsent(Thread.currentThread(), t -> "t" + (threads.size() + 1));
+    }
+}

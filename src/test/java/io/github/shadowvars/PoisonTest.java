@@ -1,0 +1,130 @@
+package io.github.shadowvars;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A reader stands on an entry inside its read-side section (paused by the read-visit hook) while
+ * another thread frees that entry. With the seeded-bug RCU domain (no grace periods) the entry is
+ * reclaimed at once and the reader's next access hits the poison; with the real domain the reader
+ * finishes normally and reclamation waits until it has left.
+ */
+@Timeout(60) // hang guard only; no test depends on timing
+class PoisonTest {
+
+    static final String READER = "poison-test-reader";
+
+    /** The scenario's shared state: a table whose reader thread pauses on one chosen obj. */
+    static final class Scenario {
+        final CountDownLatch standing = new CountDownLatch(1);
+        final CountDownLatch resume = new CountDownLatch(1);
+        final AtomicReference<Object> readResult = new AtomicReference<>();
+        final AtomicReference<Throwable> readFailure = new AtomicReference<>();
+        final ShadowVariables table;
+        Object pauseOn;
+
+        Scenario(Rcu rcu, int bucketBits) {
+            ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
+            hooks.readVisit = (obj, id) -> {
+                if (obj == pauseOn && Thread.currentThread().getName().equals(READER)) {
+                    standing.countDown();
+                    SpeculativeRaceTest.await(resume);
+                }
+            };
+            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, hooks);
+        }
+
+        Thread startReader(Object obj, long id) {
+            Thread t = new Thread(() -> {
+                try {
+                    readResult.set(table.get(obj, id));
+                } catch (Throwable e) {
+                    readFailure.set(e);
+                }
+            }, READER);
+            t.start();
+            return t;
+        }
+    }
+
+    @Test
+    void withoutGracePeriodsTheReaderHitsThePoison() throws Exception {
+        Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 12);
+        Object obj = new Object();
+        s.table.alloc(obj, 1, () -> "data", null);
+        s.pauseOn = obj;
+        Thread reader = s.startReader(obj, 1);
+        s.standing.await();                       // the reader is inside get, standing on the entry
+        s.table.free(obj, 1, null);               // unlink + callRcu; the broken domain reclaims at once
+        assertEquals(1, s.table.stats().reclaimed());
+        s.resume.countDown();
+        reader.join();
+        assertTrue(s.readFailure.get() instanceof UseAfterReclaimError, "got " + s.readFailure.get());
+        assertEquals(1, s.table.stats().poisonedReads());
+        assertNull(s.readResult.get());
+    }
+
+    @Test
+    void withRealRcuTheReaderFinishesAndReclamationWaitsForIt() throws Exception {
+        Scenario s = new Scenario(new Rcu(), 12);
+        Object obj = new Object();
+        String data = s.table.alloc(obj, 1, () -> "data", null);
+        s.pauseOn = obj;
+        Thread reader = s.startReader(obj, 1);
+        s.standing.await();
+        s.table.free(obj, 1, null);
+        assertNull(s.table.get(obj, 1), "unlinked for new readers");
+        assertEquals(0, s.table.stats().reclaimed(), "the reader is still inside: no reclamation");
+        assertEquals(1, s.table.rcu().pendingCallbacks());
+        assertEquals(0, s.table.rcu().processCallbacks());
+        s.resume.countDown();
+        reader.join();
+        assertNull(s.readFailure.get());
+        assertSame(data, s.readResult.get(), "the reader that stood on the entry still got its data");
+        assertEquals(1, s.table.rcu().processCallbacks(), "the reader has left: the grace period is over");
+        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), s.table.stats());
+    }
+
+    @Test
+    void aReaderStandingOnAnUnlinkedEntryContinuesThroughItsKeptNextLink() throws Exception {
+        Scenario s = new Scenario(new Rcu(), 0); // one bucket: newest first, so [second, first]
+        Object first = new Object();
+        Object second = new Object();
+        s.table.alloc(first, 1, () -> "first", null);
+        s.table.alloc(second, 1, () -> "second", null);
+        s.pauseOn = second;
+        Thread reader = s.startReader(first, 1); // looks for first, passes over second
+        s.standing.await();
+        s.table.free(second, 1, null);           // unlink the entry the reader stands on
+        s.resume.countDown();
+        reader.join();
+        assertNull(s.readFailure.get());
+        assertEquals("first", s.readResult.get());
+        s.table.rcu().barrier();
+        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), s.table.stats());
+    }
+
+    @Test
+    void withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoison() throws Exception {
+        Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 0);
+        Object first = new Object();
+        Object second = new Object();
+        s.table.alloc(first, 1, () -> "first", null);
+        s.table.alloc(second, 1, () -> "second", null);
+        s.pauseOn = second;
+        Thread reader = s.startReader(first, 1);
+        s.standing.await();
+        s.table.free(second, 1, null);
+        s.resume.countDown();
+        reader.join();
+        assertTrue(s.readFailure.get() instanceof UseAfterReclaimError, "got " + s.readFailure.get());
+    }
+}

@@ -1,0 +1,384 @@
+package io.github.shadowvars;
+
+import io.github.shadowvars.kit.TraceTla;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Trace validation (issue 5 part 3): concurrent runs of the Java table in recording mode
+ * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
+ * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). Deliberately broken tables
+ * (SeededBug NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR) produce traces TLC rejects.
+ *
+ * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
+ * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
+ * and a destructor, allocation failures and constructor failures (error codes and exceptions)
+ * injected. 200 runs in test mode ({@code -Dshadowvars.mode=test}, the default), 2000 in main
+ * mode, checked in batches of 250 traces per TLC run; the seed is printed.
+ */
+@Timeout(600) // hang guard only; no test depends on timing
+class TraceCheckTest {
+
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final long[] IDS = {1, 2};
+
+    /** The objects of a run and their names in the traces. */
+    private static final class Objs {
+        final Object o1 = named("o1");
+        final Object o2 = named("o2");
+        final Map<Object, String> names = Map.of(o1, "o1", o2, "o2");
+
+        /** An object whose toString is its name (the table compares objects by identity only). */
+        private static Object named(String name) {
+            return new Object() {
+                @Override
+                public String toString() {
+                    return name;
+                }
+            };
+        }
+    }
+
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug) {
+        return table(rec, faults, bug, null);
+    }
+
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug,
+                                         ShadowVariables.ReadVisitHook readVisit) {
+        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
+        hooks.recorder = rec;
+        hooks.readVisit = readVisit;
+        hooks.logger = new RecordingLogger();
+        hooks.seededBug = ShadowVariables.SeededBug.valueOf(bug);
+        return new ShadowVariables(0, new Rcu(), faults, hooks);
+    }
+
+    /** One random concurrent run in recording mode; returns its trace. */
+    static List<StepRecorder.Step> randomRun(long seed, Objs objs, boolean lockHolderIsReader) throws Exception {
+        SplittableRandom random = new SplittableRandom(seed);
+        FaultInjection faults = new FaultInjection(random.nextLong(), 0.15, 0.15, 0.05);
+        StepRecorder rec = new StepRecorder(lockHolderIsReader);
+        ShadowVariables t = table(rec, faults, "NONE");
+        Constructor<Object> ctor = faults.constructor((o, d) -> 0);
+        Destructor<Object> dtor = (o, d) -> { };
+        Supplier<Object> allocate = () -> {
+            Thread.yield(); // widen the window between the pre-check and the lock
+            return new Object();
+        };
+        int threads = 2 + random.nextInt(2);
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Worker> workers = new ArrayList<>();
+        for (int w = 0; w < threads; w++) {
+            SplittableRandom mine = random.split();
+            int ops = 3 + mine.nextInt(4);
+            workers.add(new Worker("trace-worker-" + w, () -> {
+                start.await();
+                for (int k = 0; k < ops; k++) {
+                    Object obj = mine.nextBoolean() ? objs.o1 : objs.o2;
+                    long id = IDS[mine.nextInt(IDS.length)];
+                    try {
+                        switch (mine.nextInt(5)) {
+                            case 0 -> t.get(obj, id);
+                            case 1 -> t.alloc(obj, id, allocate, ctor);
+                            case 2 -> t.getOrAlloc(obj, id, allocate, ctor);
+                            case 3 -> t.free(obj, id, dtor);
+                            default -> t.freeAll(id, dtor);
+                        }
+                    } catch (FaultInjection.InjectedFault expected) {
+                        // an injected constructor exception reaches the caller; the table is unchanged
+                    }
+                }
+            }));
+        }
+        for (Worker w : workers) {
+            w.join("random run, seed " + seed);
+        }
+        t.rcu().barrier(); // run the pending reclamations: they are recorded too
+        return rec.steps();
+    }
+
+    /**
+     * The lost-race scenario, ordered by latches: t1's getOrAlloc(o1, 1) misses in its pre-check
+     * and waits inside its allocation; t2's alloc(o1, 1) then runs to the end; t1 locks and
+     * re-checks. With the real algorithm t1 finds t2's entry and drops its own; with NO_RECHECK it
+     * publishes a duplicate.
+     */
+    static List<StepRecorder.Step> lostRaceRun(String bug, Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder();
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+        Constructor<Object> ctor = (o, d) -> 0;
+        CountDownLatch t1Allocating = new CountDownLatch(1);
+        CountDownLatch t2Done = new CountDownLatch(1);
+        Worker t1 = new Worker("trace-t1", () -> t.getOrAlloc(objs.o1, 1, () -> {
+            t1Allocating.countDown();
+            awaitUninterruptibly(t2Done);
+            return new Object();
+        }, ctor));
+        Worker t2 = new Worker("trace-t2", () -> {
+            awaitUninterruptibly(t1Allocating);
+            t.alloc(objs.o1, 1, Object::new, ctor);
+            t2Done.countDown();
+        });
+        t1.join("lost race");
+        t2.join("lost race");
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    /**
+     * A reader on an unlinked entry, ordered by latches: t1 allocates <o1, 1> and <o2, 1> (one
+     * bucket: o2's entry, then o1's); t2's get(o1, 1) pauses on o2's entry; t3 frees <o2, 1>; t2
+     * goes on. With the real algorithm t2 follows o2's kept next link to o1's entry and finds it;
+     * with UNLINK_CLEARS_NEXT the link is gone and t2 returns null.
+     */
+    static List<StepRecorder.Step> readerOnUnlinkedRun(String bug, Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder();
+        CountDownLatch onO2 = new CountDownLatch(1);
+        CountDownLatch freed = new CountDownLatch(1);
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug, (obj, id) -> {
+            if (obj == objs.o2 && onO2.getCount() > 0) {
+                onO2.countDown();
+                awaitUninterruptibly(freed); // the reader stands on o2's entry while t3 frees it
+            }
+        });
+        new Worker("trace-t1", () -> {
+            t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+            t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
+        }).join("reader on an unlinked entry");
+        Worker t2 = new Worker("trace-t2", () -> t.get(objs.o1, 1));
+        Worker t3 = new Worker("trace-t3", () -> {
+            awaitUninterruptibly(onO2);
+            t.free(objs.o2, 1, (o, d) -> { });
+            freed.countDown();
+        });
+        t2.join("reader on an unlinked entry");
+        t3.join("reader on an unlinked entry");
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    /**
+     * t1 allocates <o1, 1> and <o2, 1> (one bucket: o2's entry, then o1's) and calls freeAll(1);
+     * its destructor pauses on o1's entry (the lock held, o2's entry already handed to callRcu)
+     * while the test thread runs rcu().processCallbacks(); how many callbacks that ran goes to
+     * {@code reclaimedMeanwhile[0]}: 0 if the lock holder is an RCU reader, else 1.
+     */
+    static List<StepRecorder.Step> reclaimWhileLockedRun(boolean lockHolderIsReader, Objs objs, int[] reclaimedMeanwhile)
+            throws Exception {
+        StepRecorder rec = new StepRecorder(lockHolderIsReader);
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, "NONE");
+        CountDownLatch inDtor = new CountDownLatch(1);
+        CountDownLatch processed = new CountDownLatch(1);
+        Worker t1 = new Worker("trace-t1", () -> {
+            t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+            t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
+            t.freeAll(1, (o, d) -> {
+                if (o == objs.o1) {
+                    inDtor.countDown();
+                    awaitUninterruptibly(processed);
+                }
+            });
+        });
+        awaitUninterruptibly(inDtor);
+        reclaimedMeanwhile[0] = t.rcu().processCallbacks();
+        processed.countDown();
+        t1.join("reclaim while locked");
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    /** One thread: alloc <o1, 1>, then freeAll(1) with a destructor. FREEALL_SKIPS_DTOR does not call it. */
+    static List<StepRecorder.Step> freeAllRun(String bug, Objs objs) {
+        StepRecorder rec = new StepRecorder();
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+        t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+        t.freeAll(1, (o, d) -> { });
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // keep waiting: the scenario needs the order
+            }
+        }
+    }
+
+    /** How many times a step of one thread comes between two steps of another thread's operation. */
+    static int interleavings(List<StepRecorder.Step> trace) {
+        Map<String, Boolean> busy = new java.util.HashMap<>();
+        int count = 0;
+        String last = null;
+        for (StepRecorder.Step s : trace) {
+            if (s.label().equals("rcu_reclaim")) {
+                continue;
+            }
+            if (last != null && !last.equals(s.thread()) && busy.getOrDefault(last, false)) {
+                count++;
+            }
+            busy.put(s.thread(), s.why() == null || s.label().equals("Call"));
+            last = s.thread();
+        }
+        return count;
+    }
+
+    @Test
+    void recordedConcurrentRunsAreBehavioursOfTheSpec() throws Exception {
+        String mode = System.getProperty("shadowvars.mode", "test");
+        int runs = mode.equals("main") ? 2000 : 200;
+        int perBatch = 250; // traces per TLC run: one JVM start-up (about 2 s) per batch
+        long seed = FaultInjectionTest.seed("shadowvars.trace.seed", "recordedConcurrentRunsAreBehavioursOfTheSpec");
+        SplittableRandom seeds = new SplittableRandom(seed);
+        Objs objs = new Objs();
+        List<List<StepRecorder.Step>> all = new ArrayList<>();
+        all.add(lostRaceRun("NONE", objs));         // trace 1: the lost race, deterministically
+        all.add(readerOnUnlinkedRun("NONE", objs)); // trace 2: a reader passing an unlinked entry
+        all.add(freeAllRun("NONE", objs));          // trace 3: freeAll with a destructor
+        int[] reclaimedMeanwhile = new int[1];      // trace 4: no reclamation while freeAll holds the lock
+        all.add(reclaimWhileLockedRun(true, objs, reclaimedMeanwhile));
+        assertEquals(0, reclaimedMeanwhile[0], "the lock holder is an RCU reader in recording mode");
+        long recordStart = System.nanoTime();
+        for (int r = all.size(); r < runs; r++) {
+            all.add(randomRun(seeds.nextLong(), objs, true));
+        }
+        double recordSeconds = (System.nanoTime() - recordStart) / 1e9;
+        long steps = all.stream().mapToLong(List::size).sum();
+        long interleaved = all.stream().mapToLong(TraceCheckTest::interleavings).sum();
+        Map<String, Long> labels = new java.util.TreeMap<>();
+        all.forEach(t -> t.forEach(s -> labels.merge(s.label(), 1L, Long::sum)));
+        System.out.printf("trace check: %d traces, %d steps, %d interleavings, recorded in %.1f s%n",
+                all.size(), steps, interleaved, recordSeconds);
+        System.out.println("trace check: steps per label " + labels);
+        double tlcSeconds = 0;
+        for (int from = 0, b = 1; from < all.size(); from += perBatch, b++) {
+            List<List<StepRecorder.Step>> batch = all.subList(from, Math.min(all.size(), from + perBatch));
+            String name = "TraceBatch_" + b;
+            TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, batch, objs.names);
+            tlcSeconds += v.seconds();
+            System.out.printf("trace check: %s: %d traces, TLC exit %d, %d distinct states (expected %d), %.1f s%n",
+                    name, batch.size(), v.exitCode(), v.distinctStates(), v.expectedStates(), v.seconds());
+            if (!v.allAccepted()) {
+                StringBuilder why = new StringBuilder(name + " (seed " + seed + "): TLC exit " + v.exitCode()
+                        + ", distinct states " + v.distinctStates() + " (expected " + v.expectedStates() + ")");
+                if (v.rejectedTrace() > 0) {
+                    List<StepRecorder.Step> bad = batch.get(v.rejectedTrace() - 1);
+                    why.append("\ntrace ").append(from + v.rejectedTrace()).append(" rejected after ")
+                            .append(v.matchedPrefix()).append(" of ").append(bad.size()).append(" steps:\n")
+                            .append(show(bad, v.matchedPrefix()));
+                }
+                why.append("\nTLC output: target/trace/").append(name).append("/tlc.out\n")
+                        .append(tail(v.output(), 40));
+                throw new AssertionError(why.toString());
+            }
+        }
+        System.out.printf("trace check: all %d traces (%d steps) accepted by TLC in %.1f s%n", all.size(), steps, tlcSeconds);
+        CheckSummary.figures(getClass(), all.size() + " concurrent Java traces (" + steps + " steps) accepted by TLC");
+        assertTrue(labels.containsKey("a_kfree") && labels.containsKey("rcu_reclaim") && labels.containsKey("fa_del"),
+                "the runs reached the lost race, reclamation and freeAll removal: " + labels);
+    }
+
+    /**
+     * Three broken tables, each in a scenario that makes its bug show deterministically: TLC
+     * rejects the trace at the step where the broken code observes what the spec cannot (the same
+     * scenarios with the real algorithm are traces 1 to 3 of the accepted batch).
+     */
+    @Test
+    void brokenTablesProduceTracesTheSpecRejects() throws Exception {
+        Objs objs = new Objs();
+        // NO_RECHECK: t1's re-check under the lock "finds nothing" although t2 has published <o1, 1>.
+        rejectedAt(objs, "NO_RECHECK", lostRaceRun("NO_RECHECK", objs), "a_recheck", 1);
+        // UNLINK_CLEARS_NEXT: the reader standing on o2's unlinked entry finds its next link null.
+        rejectedAt(objs, "UNLINK_CLEARS_NEXT", readerOnUnlinkedRun("UNLINK_CLEARS_NEXT", objs), "g_walk", 2);
+        // FREEALL_SKIPS_DTOR: freeAll removes <o1, 1> without calling the destructor.
+        rejectedAt(objs, "FREEALL_SKIPS_DTOR", freeAllRun("FREEALL_SKIPS_DTOR", objs), "fa_dtor", 1);
+    }
+
+    /**
+     * Checks that TLC rejects {@code trace} exactly at the last step labelled {@code label} of
+     * the {@code thread}-th thread (t1, t2, ... in order of their first step).
+     */
+    private static void rejectedAt(Objs objs, String bug, List<StepRecorder.Step> trace, String label, int thread)
+            throws Exception {
+        int expected = -1;
+        for (int k = 0; k < trace.size(); k++) {
+            StepRecorder.Step s = trace.get(k);
+            if (s.label().equals(label) && s.thread().equals("t" + thread)) {
+                expected = k;
+            }
+        }
+        String name = "TraceBroken_" + bug;
+        TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, List.of(trace), objs.names);
+        System.out.println("trace check: " + bug + ": trace rejected by TLC (exit " + v.exitCode() + ") after "
+                + v.matchedPrefix() + " of " + trace.size() + " steps:\n" + show(trace, v.matchedPrefix()));
+        assertEquals(11, v.exitCode(), bug + ": TLC must reject the trace (deadlock = no matching step)\n"
+                + show(trace, trace.size()) + tail(v.output(), 40));
+        assertEquals(1, v.rejectedTrace());
+        assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
+    }
+
+    /**
+     * Reclamation while a writer holds the lock. Recording mode makes the lock holder an RCU
+     * reader, as in C and the spec; the real table does not (StepRecorder.lockHolderIsReader
+     * false). With the real timing an entry freeAll has handed to callRcu can be reclaimed before
+     * freeAll unlocks: the spec rejects that trace (its grace periods wait for the lock holder),
+     * and its variant Bug = "LockNotReader" accepts it. Java is safe there because freeAll reads the
+     * next link before unlinking (see ShadowVariables' notes); the C code reads it after kfree_rcu.
+     */
+    @Test
+    void reclaimWhileAWriterHoldsTheLockIsOnlyInTheLockNotReaderVariant() throws Exception {
+        Objs objs = new Objs();
+        int[] reclaimedMeanwhile = new int[1];
+        List<StepRecorder.Step> trace = reclaimWhileLockedRun(false, objs, reclaimedMeanwhile);
+        assertEquals(1, reclaimedMeanwhile[0], "o2's entry is reclaimed while freeAll holds the lock\n" + show(trace, trace.size()));
+        int reclaim = -1;
+        for (int k = 0; k < trace.size() && reclaim < 0; k++) {
+            if (trace.get(k).label().equals("rcu_reclaim")) {
+                reclaim = k;
+            }
+        }
+        TraceTla.Verdict none = TraceTla.check(ROOT, ROOT.resolve("target/trace/TraceReclaimWhileLocked"),
+                "TraceReclaimWhileLocked", List.of(trace), objs.names);
+        System.out.println("trace check: lock holder not a reader: rejected by the spec (exit " + none.exitCode() + ") after "
+                + none.matchedPrefix() + " of " + trace.size() + " steps:\n" + show(trace, none.matchedPrefix()));
+        assertEquals(11, none.exitCode(), tail(none.output(), 40));
+        assertEquals(reclaim, none.matchedPrefix(), "the spec rejects the reclamation while freeAll holds the lock");
+        TraceTla.Verdict variant = TraceTla.check(ROOT, ROOT.resolve("target/trace/TraceReclaimWhileLocked_LockNotReader"),
+                "TraceReclaimWhileLocked_LockNotReader", List.of(trace), objs.names, "LockNotReader");
+        System.out.println("trace check: lock holder not a reader: the variant LockNotReader accepts it (exit "
+                + variant.exitCode() + ", " + variant.distinctStates() + " distinct states)");
+        assertTrue(variant.allAccepted(), tail(variant.output(), 40));
+    }
+
+    /** The first {@code matched} steps, then the step that did not match, marked. */
+    static String show(List<StepRecorder.Step> trace, int matched) {
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < trace.size() && k <= matched; k++) {
+            b.append(k == matched ? "  >> " : "     ").append(trace.get(k)).append('\n');
+        }
+        if (matched < trace.size()) {
+            b.append("  (no step of the spec matches the step marked >>)\n");
+        }
+        return b.toString();
+    }
+
+    private static String tail(String text, int lines) {
+        String[] all = text.split("\n");
+        return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+}
