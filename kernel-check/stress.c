@@ -264,17 +264,32 @@ static int reclaimed_meanwhile;
 
 #define SCEN_CHECK(c, ...) do { if (!(c)) { scen_fail++; fprintf(stderr, "stress: scenario FAIL: " __VA_ARGS__); } } while (0)
 
+/* A scenario thread posts s_a at its pause point; if a (broken) shadow.c
+ * never reaches that point, the thread posts it when its call returns, so
+ * that the scenario fails instead of hanging. */
+static __thread int posted;
+static void pause_here(void)
+{
+	posted = 1;
+	sem_post(&s_a);
+	sem_wait(&s_b);
+}
+static void unblock(void)
+{
+	if (!posted)
+		sem_post(&s_a);
+	posted = 0;
+}
+
 static void hook(enum shim_event ev, const void *p)
 {
 	(void)p;
 	if (role == 1 && ev == SHIM_EV_KZALLOC) {		/* lost-race: A allocated */
 		role = 0;
-		sem_post(&s_a);
-		sem_wait(&s_b);
+		pause_here();
 	} else if (role == 2 && ev == SHIM_EV_WALK_RCU) {	/* reader on the first entry */
 		role = 0;
-		sem_post(&s_a);
-		sem_wait(&s_b);
+		pause_here();
 	} else if (role == 3 && ev == SHIM_EV_KFREE_RCU) {	/* free_all after kfree_rcu */
 		reclaimed_meanwhile += shim_try_reclaim_now();
 	}
@@ -284,8 +299,7 @@ static int ctor_pausing(void *obj, void *data, void *arg)
 {
 	(void)arg;
 	((struct data *)data)->obj = obj;
-	sem_post(&s_a);		/* in the constructor, under the lock */
-	sem_wait(&s_b);		/* until the reader has looked */
+	pause_here();		/* in the constructor, under the lock, until the reader has looked */
 	((struct data *)data)->mark = CTOR_MARK;
 	return 0;
 }
@@ -302,20 +316,37 @@ static void *lost_race_a(void *arg)
 {
 	shim_register_thread();
 	role = 1;
-	return klp_shadow_get_or_alloc(objs[0], 1, sizeof(struct data), GFP_NOWAIT, ctor_plain, arg);
+	void *r = klp_shadow_get_or_alloc(objs[0], 1, sizeof(struct data), GFP_NOWAIT, ctor_plain, arg);
+	role = 0;
+	unblock();
+	return r;
 }
 static void *reader_r(void *arg)
 {
 	(void)arg;
 	shim_register_thread();
 	role = 2;
-	return klp_shadow_get(objs[0], 1);
+	void *r = klp_shadow_get(objs[0], 1);
+	role = 0;
+	unblock();
+	return r;
 }
 static void *alloc_pausing(void *arg)
 {
 	(void)arg;
 	shim_register_thread();
-	return klp_shadow_alloc(objs[0], 1, sizeof(struct data), GFP_NOWAIT, ctor_pausing, NULL);
+	void *r = klp_shadow_alloc(objs[0], 1, sizeof(struct data), GFP_NOWAIT, ctor_pausing, NULL);
+	unblock();
+	return r;
+}
+
+/* In the scenarios the reclaimer thread is held back: a grace period ends
+ * only where a scenario attempts one (shim_try_reclaim_now) or at a barrier. */
+static void scen_barrier(void)
+{
+	shim_reclaimer_pause(0);
+	rcu_barrier();
+	shim_reclaimer_pause(1);
 }
 
 static void scenarios(void)
@@ -326,6 +357,7 @@ static void scenarios(void)
 	sem_init(&s_a, 0, 0);
 	sem_init(&s_b, 0, 0);
 	shim_event_hook = hook;
+	shim_reclaimer_pause(1);
 	long k0 = shim_kfreed;
 
 	/* lost-race */
@@ -338,11 +370,13 @@ static void scenarios(void)
 	SCEN_CHECK(shim_kfreed == k0 + 1, "lost-race: the speculative entry was not kfree'd (%ld kfree)\n", shim_kfreed - k0);
 	klp_shadow_free_all(1, dtor_plain);
 	SCEN_CHECK(!klp_shadow_get(objs[0], 1), "lost-race: a duplicate <obj, id> remained after free_all\n");
-	rcu_barrier();
+	scen_barrier();
 	printf("stress: scenario lost-race %s\n", scen_fail ? "FAIL" : "PASS");
 
 	/* reader-unlinked: bucket order o1's entry first, then o0's */
 	int f0 = scen_fail;
+	sem_init(&s_a, 0, 0);
+	sem_init(&s_b, 0, 0);
 	o1d = klp_shadow_alloc(objs[0], 1, sizeof(struct data), GFP_NOWAIT, ctor_plain, (void *)1UL);
 	o2d = klp_shadow_alloc(objs[1], 1, sizeof(struct data), GFP_NOWAIT, ctor_plain, (void *)1UL);
 	pthread_create(&a, NULL, reader_r, NULL);
@@ -354,7 +388,7 @@ static void scenarios(void)
 	SCEN_CHECK(ra == o1d, "reader-unlinked: the reader got %p, expected %p (the entry after the unlinked one)\n", ra, o1d);
 	SCEN_CHECK(early == 0, "reader-unlinked: %d entries reclaimed while a reader stood on one\n", early);
 	klp_shadow_free_all(1, dtor_plain);
-	rcu_barrier();
+	scen_barrier();
 	(void)o2d;
 	printf("stress: scenario reader-unlinked %s\n", scen_fail > f0 ? "FAIL" : "PASS");
 
@@ -371,11 +405,13 @@ static void scenarios(void)
 		   reclaimed_meanwhile);
 	for (int o = 0; o < 3; o++)
 		SCEN_CHECK(!klp_shadow_get(objs[o], 1), "freeall-reader: <o%d, 1> left after free_all\n", o);
-	rcu_barrier();
+	scen_barrier();
 	printf("stress: scenario freeall-reader %s\n", scen_fail > f0 ? "FAIL" : "PASS");
 
 	/* ctor-publish: a reader while the constructor runs */
 	f0 = scen_fail;
+	sem_init(&s_a, 0, 0);
+	sem_init(&s_b, 0, 0);
 	pthread_create(&a, NULL, alloc_pausing, NULL);
 	sem_wait(&s_a);
 	rb = klp_shadow_get(objs[0], 1);
@@ -384,9 +420,11 @@ static void scenarios(void)
 	sem_post(&s_b);
 	pthread_join(a, &ra);
 	klp_shadow_free_all(1, dtor_plain);
-	rcu_barrier();
+	scen_barrier();
 	printf("stress: scenario ctor-publish %s\n", scen_fail > f0 ? "FAIL" : "PASS");
 	shim_event_hook = NULL;
+	shim_reclaimer_pause(0);
+	rcu_barrier();
 	if (shim_alloc_ok != shim_kfreed + shim_rcu_freed)
 		SCEN_CHECK(0, "scenarios: accounting: allocated %ld != kfree %ld + kfree_rcu %ld\n",
 			   shim_alloc_ok, shim_kfreed, shim_rcu_freed);
