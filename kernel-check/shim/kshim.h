@@ -239,16 +239,25 @@ extern void (*volatile shim_event_hook)(enum shim_event ev, const void *p);
 void shim_event(enum shim_event ev, const void *p);
 void shim_check_rcu_walk(void);
 
+/* The trace recorder (kernel-check/trace.c) needs each link load or store
+ * and its event to be one atomic step in the recorded order: with tracing
+ * on, shim_trace_begin/end hold the recorder's mutex around them (they do
+ * nothing otherwise, so the stress builds see no extra synchronisation). */
+void shim_trace_begin(void);
+void shim_trace_end(void);
+
 static inline void hlist_add_head_rcu(struct hlist_node *n, struct hlist_head *h)
 {
 	struct hlist_node *first = h->first;
 
 	n->next = first;
 	n->pprev = &h->first;
+	shim_trace_begin();
 	rcu_assign_pointer(h->first, n);
+	shim_event(SHIM_EV_ADD_RCU, n);
+	shim_trace_end();
 	if (first)
 		first->pprev = &n->next;
-	shim_event(SHIM_EV_ADD_RCU, n);
 }
 
 static inline void hlist_del_rcu(struct hlist_node *n)
@@ -256,14 +265,16 @@ static inline void hlist_del_rcu(struct hlist_node *n)
 	struct hlist_node *next = n->next;
 	struct hlist_node **pprev = n->pprev;
 
+	shim_trace_begin();
 	WRITE_ONCE(*pprev, next);
+	shim_event(SHIM_EV_DEL_RCU, n);
+	shim_trace_end();
 	if (next)
 		next->pprev = pprev;
 #ifdef SHIM_DEL_CLEARS_NEXT
 	WRITE_ONCE(n->next, NULL);
 #endif
 	n->pprev = LIST_POISON2;
-	shim_event(SHIM_EV_DEL_RCU, n);
 }
 
 static inline int hlist_unhashed(const struct hlist_node *h) { return !h->pprev; }
@@ -274,20 +285,36 @@ static inline void INIT_HLIST_NODE(struct hlist_node *h) { h->next = NULL; h->pp
 	({ typeof(ptr) ____ptr = (ptr); \
 	   ____ptr ? hlist_entry(____ptr, type, member) : NULL; })
 
-/* A step of a walk: report the node stood on (or the end); yields pos. */
-#define shim_walk_step(ev, pos, member) \
-	(shim_event(ev, (pos) ? (const void *)&(pos)->member : NULL), (pos) != NULL)
+/* One step of a walk: load the link (with rcu_dereference in an _rcu walk,
+ * plainly under the lock) and report the node now stood on (NULL: the end). */
+static inline struct hlist_node *shim_walk_rcu(struct hlist_node **link)
+{
+	struct hlist_node *n;
+
+	shim_trace_begin();
+	n = rcu_dereference_raw(*link);
+	shim_event(SHIM_EV_WALK_RCU, n);
+	shim_trace_end();
+	return n;
+}
+static inline struct hlist_node *shim_walk_locked(struct hlist_node **link)
+{
+	struct hlist_node *n = *link;
+
+	shim_event(SHIM_EV_WALK, n);
+	return n;
+}
 
 #define hlist_for_each_entry(pos, head, member) \
-	for (pos = hlist_entry_safe((head)->first, typeof(*(pos)), member); \
-	     shim_walk_step(SHIM_EV_WALK, pos, member); \
-	     pos = hlist_entry_safe((pos)->member.next, typeof(*(pos)), member))
+	for (pos = hlist_entry_safe(shim_walk_locked(&(head)->first), typeof(*(pos)), member); \
+	     pos; \
+	     pos = hlist_entry_safe(shim_walk_locked(&(pos)->member.next), typeof(*(pos)), member))
 
 #define hlist_for_each_entry_rcu(pos, head, member, ...) \
 	for (shim_check_rcu_walk(), \
-	     pos = hlist_entry_safe(rcu_dereference_raw((head)->first), typeof(*(pos)), member); \
-	     shim_walk_step(SHIM_EV_WALK_RCU, pos, member); \
-	     pos = hlist_entry_safe(rcu_dereference_raw((pos)->member.next), typeof(*(pos)), member))
+	     pos = hlist_entry_safe(shim_walk_rcu(&(head)->first), typeof(*(pos)), member); \
+	     pos; \
+	     pos = hlist_entry_safe(shim_walk_rcu(&(pos)->member.next), typeof(*(pos)), member))
 
 /* ---------------------------------------------------------------------
  * linux/hash.h: hash_64 / hash_32 / hash_long, the kernel's multiplicative

@@ -479,3 +479,21 @@ void shim_event(enum shim_event ev, const void *p)
 }
 
 void shim_register_thread(void) { reg(); }
+
+/* The trace recorder's mutex (recursive: the recorder's hook takes it too). */
+int shim_tracing;
+static pthread_mutex_t trace_mutex = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP;
+void shim_trace_begin(void)
+{
+	if (__atomic_load_n(&shim_tracing, __ATOMIC_RELAXED))
+		pthread_mutex_lock(&trace_mutex);
+}
+__thread void (*shim_after_step)(void);
+void shim_trace_end(void)
+{
+	if (__atomic_load_n(&shim_tracing, __ATOMIC_RELAXED)) {
+		pthread_mutex_unlock(&trace_mutex);
+		if (shim_after_step)
+			shim_after_step();
+	}
+}

@@ -19,4 +19,8 @@ void shim_seed_thread(uint64_t seed);
 void shim_register_thread(void);
 void shim_reclaimer_pause(int paused);
 int shim_try_reclaim_now(void);
+extern int shim_tracing;
+extern __thread void (*shim_after_step)(void);
+void shim_trace_begin(void);
+void shim_trace_end(void);
 #endif
