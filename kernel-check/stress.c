@@ -245,14 +245,14 @@ static int random_phase(long nops, uint64_t seed)
 				ERR("final: <o%d, %lu> present after klp_shadow_free_all\n", o, id);
 	rcu_barrier();
 	long allocs = shim_alloc_ok - allocs0;
-	printf("stress: threads=%d ops=%ld kzalloc=%ld failed=%ld kfree=%ld kfree_rcu=%ld ctor=%ld ctor_ok=%ld dtor=%ld dtor_twice=%ld lockdep=%ld errors=%ld\n",
-	       nthreads, ops_per_thread * nthreads, allocs, shim_alloc_failed, shim_kfreed, shim_rcu_freed,
-	       ctor_calls, ctor_ok, dtor_calls, dtor_twice, shim_lockdep_splats, errors);
 	if (shim_alloc_ok != shim_kfreed + shim_rcu_freed)
 		ERR("accounting: allocated %ld != kfree %ld + kfree_rcu %ld\n", shim_alloc_ok, shim_kfreed, shim_rcu_freed);
 	if (ctor_ok != dtor_calls || dtor_calls != shim_rcu_freed - rcu0 || dtor_twice)
 		ERR("accounting: constructed %ld, destructed %ld (twice %ld), freed after a grace period %ld\n",
 		    ctor_ok, dtor_calls, dtor_twice, shim_rcu_freed - rcu0);
+	printf("stress: threads=%d ops=%ld kzalloc=%ld failed=%ld kfree=%ld kfree_rcu=%ld ctor=%ld ctor_ok=%ld dtor=%ld dtor_twice=%ld lockdep=%ld errors=%ld\n",
+	       nthreads, ops_per_thread * nthreads, allocs, shim_alloc_failed, shim_kfreed, shim_rcu_freed,
+	       ctor_calls, ctor_ok, dtor_calls, dtor_twice, shim_lockdep_splats, errors);
 	return errors == 0;
 }
 
