@@ -48,7 +48,7 @@ struct ev {
 	const void *p;		/* node / block / data */
 	int op, obj, id, ok;	/* EV_CALL: op, obj (1, 2; 0 none), id; EV_CTOR: ok */
 };
-#define MAXEV 20000
+#define MAXEV 200000
 static struct ev evs[MAXEV];
 static int nev, overflow;
 static __thread int tidx;
@@ -62,8 +62,13 @@ static void add(int kind, const void *p, int op, int obj, int id, int ok)
 	if (!__atomic_load_n(&recording, __ATOMIC_RELAXED))
 		return;
 	shim_trace_begin();
-	if (nev < MAXEV)
-		evs[nev++] = (struct ev){ tidx, kind, p, op, obj, id, ok };
+	/* free_all's walk ends 4096 buckets: consecutive ends of one thread's
+	 * walk under the lock are kept as one event with a count (in ok) */
+	if (kind == SHIM_EV_WALK && !p && nev > 0 && evs[nev - 1].kind == SHIM_EV_WALK &&
+	    !evs[nev - 1].p && evs[nev - 1].t == tidx)
+		evs[nev - 1].ok++;
+	else if (nev < MAXEV)
+		evs[nev++] = (struct ev){ tidx, kind, p, op, obj, id, kind == SHIM_EV_WALK ? 1 : ok };
 	else
 		overflow = 1;
 	shim_trace_end();
@@ -576,7 +581,8 @@ static void write_trace(const char *name)
 	seq = 0;
 	fprintf(out, "trace %s\n", name);
 	for (int k = 0; k < nev; k++)
-		translate_event(ths, &evs[k]);
+		for (int c = 0; c < (evs[k].kind == SHIM_EV_WALK ? evs[k].ok : 1); c++)
+			translate_event(ths, &evs[k]);
 	fprintf(out, "end\n\n");
 }
 
