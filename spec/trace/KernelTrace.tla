@@ -30,15 +30,18 @@
 (*    speculative entry: no a_kfree) would be accepted as a prefix.        *)
 (*                                                                         *)
 (* 4. Shape apart from property.  KernelNext matches labels AND the       *)
-(*    observations (ShadowTrace!Observed).  ShapeNext matches the labels   *)
-(*    (and the operation of each Call) only: if a trace KernelNext rejects *)
-(*    is still a ShapeNext path to its end, its labels follow the spec's   *)
-(*    step structure and an observation is one the spec does not allow   *)
-(*    there: a behaviour the spec excludes ("property").  If not even      *)
-(*    ShapeNext can follow it, the C code took steps in an order the spec *)
-(*    does not have ("shape": a refactor, e.g. hash_for_each_safe, or a   *)
-(*    step missing).  The kit checks ShapeNext with deadlock checking off *)
-(*    and the invariant NotAtEnd: a violation is a path to the end.        *)
+(*    observations (ShadowTrace!Observed) on the spec's state.  ShapeNext  *)
+(*    follows each thread's labels along Shadow's control-flow graph (CFG  *)
+(*    below) only, without data: if a trace KernelNext rejects is still a  *)
+(*    ShapeNext path to its end (KernelShape.tla, which needs nothing of  *)
+(*    Shadow but its labels), the C code took the spec's control flow     *)
+(*    and what it observed or did is what the spec's state forbids there  *)
+(*    ("property": a bug, or a deliberate change of behaviour).  If not    *)
+(*    even ShapeNext can follow it, the C code took steps the spec's      *)
+(*    control flow does not have ("shape": a refactor, e.g.               *)
+(*    hash_for_each_safe, or a step missing).  The kit checks ShapeNext   *)
+(*    with deadlock checking off and the invariant NotAtEnd: a violation  *)
+(*    is a path to the end.                                                *)
 (***************************************************************************)
 EXTENDS ShadowTrace
 
@@ -69,27 +72,4 @@ KernelNext(Traces) ==
      /\ AllIdle
      /\ UNCHANGED traceVars
 
-(* The labels only: the step of r.p at r.l (and r's operation for Call). *)
-ShapeMatch(r) ==
-  IF r.l = "rcu_reclaim"
-    THEN rcu_reclaim
-    ELSE /\ pc[r.p] = IF r.l = "Call" THEN "idle" ELSE r.l
-         /\ Step(r.p)
-         /\ r.l = "Call" => op'[r.p] = r.op
-
-ShapeNext(Traces) ==
-  \/ UnobservedStep
-  \/ /\ Pending = {}
-     /\ i <= Len(Traces[tr])
-     /\ ShapeMatch(Traces[tr][i])
-     /\ i' = i + 1
-     /\ UNCHANGED tr
-  \/ /\ Pending = {}
-     /\ i > Len(Traces[tr])
-     /\ AllIdle
-     /\ UNCHANGED traceVars
-
-(* Violated exactly when a path has matched the whole trace, every       *)
-(* operation returned (the shape check's success).                        *)
-NotAtEnd(Traces) == ~(i > Len(Traces[tr]) /\ Pending = {} /\ AllIdle)
 =============================================================================
