@@ -12,16 +12,20 @@
 int shim_module_init(void);
 void shim_module_exit(void);
 
-int main(void)
+/* argv[1], argv[2]: the load and unload lines the selftest script's
+ * functions.sh echoes (they differ between kernel versions). */
+int main(int argc, char **argv)
 {
 	int ret;
+	const char *load = argc > 1 ? argv[1] : "% insmod test_modules/test_klp_shadow_vars.ko";
+	const char *unload = argc > 2 ? argv[2] : "% rmmod test_klp_shadow_vars";
 
 	shim_log = stdout;
-	printf("%% insmod test_modules/test_klp_shadow_vars.ko\n");
+	printf("%s\n", load);
 	ret = shim_module_init();
 	if (ret)
 		printf("insmod: ERROR: could not insert module: module init returned %d\n", ret);
-	printf("%% rmmod test_klp_shadow_vars\n");
+	printf("%s\n", unload);
 	shim_module_exit();
 	rcu_barrier();
 	fprintf(stderr, "selftest: init returned %d; kzalloc ok %ld, kfree %ld, kfree_rcu freed %ld, warnings %ld\n",
