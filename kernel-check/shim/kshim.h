@@ -310,6 +310,13 @@ static inline struct hlist_node *shim_walk_locked(struct hlist_node **link)
 	     pos; \
 	     pos = hlist_entry_safe(shim_walk_locked(&(pos)->member.next), typeof(*(pos)), member))
 
+/* The _safe walk loads the next link before the body runs (the body may
+ * delete pos): here too, each load is one walk event. */
+#define hlist_for_each_entry_safe(pos, n, head, member) \
+	for (pos = hlist_entry_safe(shim_walk_locked(&(head)->first), typeof(*(pos)), member); \
+	     pos && ({ n = shim_walk_locked(&(pos)->member.next); 1; }); \
+	     pos = hlist_entry_safe(n, typeof(*(pos)), member))
+
 #define hlist_for_each_entry_rcu(pos, head, member, ...) \
 	for (shim_check_rcu_walk(), \
 	     pos = hlist_entry_safe(shim_walk_rcu(&(head)->first), typeof(*(pos)), member); \
@@ -350,6 +357,9 @@ static inline uint32_t hash_64(uint64_t val, unsigned int bits)
 #define hash_for_each(name, bkt, obj, member) \
 	for ((bkt) = 0, obj = NULL; obj == NULL && (bkt) < (int)HASH_SIZE(name); (bkt)++) \
 		hlist_for_each_entry(obj, &name[bkt], member)
+#define hash_for_each_safe(name, bkt, tmp, obj, member) \
+	for ((bkt) = 0, obj = NULL; obj == NULL && (bkt) < (int)HASH_SIZE(name); (bkt)++) \
+		hlist_for_each_entry_safe(obj, tmp, &name[bkt], member)
 #define hash_for_each_possible(name, obj, member, key) \
 	hlist_for_each_entry(obj, &name[hash_min(key, HASH_BITS(name))], member)
 #define hash_for_each_possible_rcu(name, obj, member, key, ...) \
