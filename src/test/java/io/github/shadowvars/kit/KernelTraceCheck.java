@@ -30,7 +30,7 @@ import io.github.shadowvars.StepRecorder;
  * its end, the rejection is a <b>property</b> failure (an observation the spec does not allow:
  * a wrong result, a missed entry, a destructor not called, a reclaim during a read-side section),
  * else a <b>shape</b> failure (the C code's steps are not in the spec's order: a refactor, or a
- * missing step). The batch is then checked again without it; after 5 rejections the rest is not
+ * missing step). The batch is then checked again without it; after 3 rejections the rest is not
  * checked (reported as not checked).
  */
 public final class KernelTraceCheck {
@@ -203,7 +203,7 @@ public final class KernelTraceCheck {
         double seconds = 0;
         for (int from = 0, b = 1; from < traces.size(); from += perBatch, b++) {
             List<Trace> batch = new ArrayList<>(traces.subList(from, Math.min(traces.size(), from + perBatch)));
-            if (shape + property >= 5) {
+            if (shape + property >= 3) {
                 unchecked += batch.size();
                 continue;
             }
@@ -259,7 +259,7 @@ public final class KernelTraceCheck {
                                 : "its steps leave the spec's step structure",
                         r.prefix(), bad.steps().size(), at == null ? "(end: an operation did not return)" : at.toString());
                 batch.remove(r.rejected() - 1);
-                if (shape + property >= 5) {
+                if (shape + property >= 3) {
                     unchecked += batch.size();
                     break;
                 }
