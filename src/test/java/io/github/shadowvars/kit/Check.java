@@ -48,6 +48,10 @@ public final class Check {
               Each takes --seeded-bug NAME (a patch of src/test/seeded-bugs: the check must FAIL) or
               --source FILE (your changed copy of ShadowVariables.java, checked in place of the real one).
 
+            Traces of any implementation (format: model-check/TRACE.md):
+              trace FILE [OUTDIR]           TLC checks every trace of FILE against spec/Shadow.tla; shape
+                                            failures (control flow left the spec's) apart from property ones
+
             Seeded bugs:
               seeded-bugs                   list the Java seeded bugs (src/test/seeded-bugs/*.diff)
 
@@ -111,6 +115,17 @@ public final class Check {
             }
             case "races" -> {
                 return junit(rest, "io.github.shadowvars.jcstress.OutcomeSetsTest");
+            }
+            case "trace" -> {
+                if (rest.isEmpty() || rest.size() > 2) {
+                    return usage("trace needs FILE [OUTDIR]");
+                }
+                try {
+                    return KernelTraceCheck.run(Path.of(rest.get(0)),
+                            Path.of(rest.size() > 1 ? rest.get(1) : "target/trace-check"));
+                } catch (IllegalArgumentException e) {
+                    return usage(e.getMessage());
+                }
             }
             case "seeded-bugs" -> {
                 for (String bug : SeededBugs.names()) {

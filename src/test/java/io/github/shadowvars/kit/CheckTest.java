@@ -18,7 +18,7 @@ class CheckTest {
     void helpListsEveryCommand() throws Exception {
         String out = capture("--help");
         for (String command : new String[] {"models", "model", "cfg", "corpus", "properties", "traces", "races",
-                "seeded-bugs", "kernel"}) {
+                "trace", "seeded-bugs", "kernel"}) {
             assertTrue(out.contains("\n  " + command + " "), command + " missing from --help");
         }
     }
@@ -48,6 +48,20 @@ class CheckTest {
         assertTrue(!changed.equals(source));
         Files.writeString(copy, changed);
         assertEquals(1, Check.run(new String[] {"corpus", "--source", copy.toString()}));
+    }
+
+    @Test
+    void traceAcceptsAnAllocAndRejectsAWrongReturn() throws Exception {
+        String good = String.join("\n", "trace alloc-1", "1 t1 Call op=alloc obj=o1 id=1", "2 t1 g_lock e=0",
+                "3 t1 g_unlock e=0", "4 t1 a_alloc e=1 o=ok", "5 t1 a_lock", "6 t1 a_recheck e=0", "7 t1 a_ctor e=1 o=ok",
+                "8 t1 a_publish e=1", "9 t1 a_unlock res=1 why=new", "end", "");
+        Path file = Path.of("target", "check-trace-good.txt");
+        Files.writeString(file, good);
+        assertEquals(0, Check.run(new String[] {"trace", file.toString(), "target/check-trace-good"}));
+        Path bad = Path.of("target", "check-trace-bad.txt");
+        Files.writeString(bad, good.replace("why=new", "why=exists"));   // a new variable reported as found
+        assertEquals(1, Check.run(new String[] {"trace", bad.toString(), "target/check-trace-bad"}));
+        assertEquals(2, Check.run(new String[] {"trace"}));
     }
 
     private static String capture(String... args) throws Exception {

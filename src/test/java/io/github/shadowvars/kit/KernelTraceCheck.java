@@ -184,16 +184,24 @@ public final class KernelTraceCheck {
             System.err.println("usage: KernelTraceCheck TRACES.txt OUTDIR");
             System.exit(2);
         }
+        System.exit(run(Path.of(args[0]), Path.of(args[1])));
+    }
+
+    /**
+     * Checks every trace of {@code file} (format: model-check/TRACE.md), TLC's files under
+     * {@code out}; prints a line per rejected trace and a totals line. Returns 0 when every trace
+     * was accepted, 1 when some was rejected, 2 for a malformed file.
+     */
+    public static int run(Path file, Path out) throws Exception {
         Path root = Path.of("").toAbsolutePath();
         List<Trace> traces;
         try {
-            traces = read(Path.of(args[0]));
+            traces = read(file);
         } catch (IllegalArgumentException e) {
             System.out.println("traces: malformed: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
-        Path outDir = Path.of(args[1]).toAbsolutePath();
+        Path outDir = out.toAbsolutePath();
         int perBatch = 250;
         int accepted = 0;
         int shape = 0;
@@ -267,6 +275,6 @@ public final class KernelTraceCheck {
         }
         System.out.printf("traces: total=%d accepted=%d shape=%d property=%d unchecked=%d steps=%d tlc_seconds=%.0f%n",
                 traces.size(), accepted, shape, property, unchecked, steps, seconds);
-        System.exit(accepted == traces.size() ? 0 : 1);
+        return accepted == traces.size() ? 0 : 1;
     }
 }
