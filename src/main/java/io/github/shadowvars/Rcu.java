@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
  *       ended threads are dropped when threads register, so their number stays at most
- *       {@code max(}{@value #MIN_PRUNE_AT}{@code , 2 * L)} plus concurrent registrations, where L
+ *       {@code max(16, 2 * L)} plus concurrent registrations, where L
  *       is the number of registered threads alive at the last pruning; no garbage collection is
  *       needed. {@link #inReadSection()},
  *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
