@@ -441,8 +441,9 @@ public final class Rcu {
 
     /**
      * {@link #processCallbacks()} for a table's writer after each free: returns 0 at once if
-     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks were queued since the last
-     * scan; never waits; never throws a callback's failure (it is logged at ERROR).
+     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks
+     * were queued since the last scan; never waits; never throws a callback's failure (it is
+     * logged at ERROR on this domain's logger).
      *
      * @return how many callbacks ran on the calling thread
      */
