@@ -42,7 +42,7 @@ import java.util.function.LongSupplier;
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
  *       ended threads are dropped when threads register, so their number stays at most
- *       {@code max(}{@value #MIN_PRUNE_AT}{@code , 2 * L)} plus concurrent registrations, where L
+ *       {@code max(16, 2 * L)} plus concurrent registrations, where L
  *       is the number of registered threads alive at the last pruning; no garbage collection is
  *       needed. {@link #inReadSection()},
  *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
@@ -445,8 +445,9 @@ public final class Rcu {
 
     /**
      * {@link #processCallbacks()} for a table's writer after each free: returns 0 at once if
-     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks were queued since the last
-     * scan; never waits; never throws a callback's failure (it is logged at ERROR).
+     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks
+     * were queued since the last scan; never waits; never throws a callback's failure (it is
+     * logged at ERROR on this domain's logger).
      *
      * @return how many callbacks ran on the calling thread
      */

@@ -63,8 +63,10 @@ public final class ShadowVariables {
      *
      * Locking. klp_shadow_lock is a ReentrantLock used non-reentrantly: a writer about to lock it
      * while holding it throws first (the kernel would deadlock). The lock-free pre-check comes
-     * first, as in C, so a constructor may look up its own table. Lock order: table lock, then the
-     * RCU domain's queue lock; callbacks run after the table lock is released.
+     * first, as in C, so a constructor may look up its own table. The table reports its lock to
+     * the domain (writerLockTaken/Released), which refuses barrier and synchronize under it. Lock
+     * order: table lock, then the domain's queue lock; callbacks run after the table lock is
+     * released, on this thread or on the domain's reclaimer (Rcu has every internal lock).
      *
      * Poison (the KASAN stand-in): reclaim() sets reclaimed (release store) and overwrites obj and
      * data; every walk loads it at each entry and throws UseAfterReclaimError on a reclaimed one.
@@ -444,13 +446,13 @@ public final class ShadowVariables {
         trace.end("rcu_reclaim", e);
     }
 
-    /** After a writer released the lock: reclamation (batched while readers are busy, see Rcu), then the dtor's exception. */
+    /**
+     * After a writer released the lock: the callbacks no reader holds up run here (the others on
+     * the domain's reclaimer once their readers leave; a callback's failure is the domain's to
+     * log), then the dtor's exception.
+     */
     private void afterUnlock(Throwable thrown) {
-        try {
-            rcu.processCallbacksBatched();
-        } catch (Throwable t) {
-            thrown = Failures.combine(thrown, t);
-        }
+        rcu.processCallbacksBatched();
         if (thrown != null) {
             throw Failures.rethrow(thrown);
         }

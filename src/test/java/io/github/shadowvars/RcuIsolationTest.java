@@ -2,6 +2,7 @@ package io.github.shadowvars;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,40 @@ class RcuIsolationTest {
             });
             assertEquals(boom, assertThrows(IllegalStateException.class, viaBarrier ? rcu::barrier : rcu::processCallbacks));
         }
+    }
+
+    @Test
+    void aCallbackFailingOnTheReclaimerIsLoggedNotThrown() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        ManualExecutor reclaimer = new ManualExecutor();
+        Rcu rcu = new Rcu(reclaimer, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        RcuTest.ParkedReader reader = new RcuTest.ParkedReader(rcu).start();
+        rcu.callRcu(() -> {
+            throw new IllegalStateException("fails on the reclaimer");
+        });
+        assertEquals(0, rcu.processCallbacksBatched(), "held up by the reader: handed to the reclaimer");
+        assertEquals(1, reclaimer.queued());
+        reader.leave();
+        assertDoesNotThrow(reclaimer::runQueued);
+        assertEquals(0, rcu.pendingCallbacks());
+        assertEquals(1, log.at(Level.ERROR).size());
+        assertEquals("RCU callback failed", log.at(Level.ERROR).get(0).message());
+    }
+
+    @Test
+    void aRejectingExecutorLeavesCallbacksToTheNextProcessingCall() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        Rcu rcu = new Rcu(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        }, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        RcuTest.ParkedReader reader = new RcuTest.ParkedReader(rcu).start();
+        rcu.callRcu(() -> { });
+        assertDoesNotThrow(rcu::processCallbacksBatched);
+        assertEquals(1, log.at(Level.WARNING).size(), "the rejection is logged");
+        assertFalse(rcu.reclaimerActiveForTest());
+        reader.leave();
+        assertEquals(1, rcu.pendingCallbacks(), "no reclaimer: waits for the next processing call");
+        assertEquals(1, rcu.processCallbacks());
     }
 
     @Test
