@@ -451,6 +451,54 @@ class ShadowVariablesTest {
         assertEquals(new Stats(2, 2, 0, 1, 1, 0), t.stats());
     }
 
+    /**
+     * As in C, alloc and getOrAlloc of a key that exists are answered by the lock-free pre-check:
+     * a constructor may call them on its own table for such a key (the kernel would not deadlock
+     * either). Only the locked path is re-entry.
+     */
+    @Test
+    void ctorMayLookUpAnExistingKeyOfItsOwnTable() {
+        ShadowVariables t = table(12);
+        Object present = new Object();
+        Box presentData = t.alloc(present, 1, () -> new Box(0), null);
+        AtomicReference<Object> seen = new AtomicReference<>();
+        AtomicReference<Object> dup = new AtomicReference<>(presentData);
+        Box made = t.alloc(new Object(), 2, () -> new Box(1), (o, d) -> {
+            seen.set(t.getOrAlloc(present, 1, () -> new Box(9), null));
+            dup.set(t.alloc(present, 1, () -> new Box(9), null));
+            return 0;
+        });
+        assertNotNull(made);
+        assertSame(presentData, seen.get(), "getOrAlloc of an existing key from a ctor returns it");
+        assertNull(dup.get(), "alloc of an existing key from a ctor: the duplicate warning, null");
+        assertEquals(new Stats(2, 2, 0, 0, 0, 0), t.stats());
+    }
+
+    /** stats() reads its counters so that the derived counts never go negative, even mid-churn. */
+    @Test
+    void statsNeverShowANegativeLiveCount() throws Exception {
+        ShadowVariables t = table(12);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            Object obj = new Object();
+            while (!stop.get()) {
+                t.alloc(obj, 1, () -> new Box(1), null);
+                t.free(obj, 1, null);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 2_000_000; i++) {
+                Stats s = t.stats();
+                assertTrue(s.live() >= 0, "live " + s);
+                assertTrue(s.reclaimed() <= s.unlinked() && s.published() + s.dropped() <= s.allocated(), s.toString());
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
     @Test
     void ctorAndDtorMayCallIntoAnotherTable() {
         ShadowVariables t1 = table(12);
