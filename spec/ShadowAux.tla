@@ -96,11 +96,10 @@ HOps(p) ==
          [] OTHER -> eff
   /\ ctorCalls' =
        CASE calling -> [ctorCalls EXCEPT ![p] = 0]
-         [] l = "a_ctor" /\ pc'[p] \in {"a_publish", "a_unlock", "a_ctor_fail_unlock"}
-              -> [ctorCalls EXCEPT ![p] = @ + 1]
+         [] l = "a_ctor" -> [ctorCalls EXCEPT ![p] = @ + 1]
          [] OTHER -> ctorCalls
   /\ ctorDone' =
-       IF l = "a_ctor" /\ pc'[p] \in {"a_publish", "a_unlock"}
+       IF l = "a_ctor" /\ pc'[p] # "a_ctor_fail_unlock"
          THEN [ctorDone EXCEPT ![new[p]] = TRUE] ELSE ctorDone
   /\ gpOwed' =
        [e \in Entries |->

@@ -127,14 +127,14 @@ cb_lock(p) ==
 
 (* The algorithm with a constructor (kind = "ctor") or a destructor       *)
 (* (kind = "dtor") that calls back into the API.                          *)
+(* (The callback has not returned: no history update for the ctor or dtor.) *)
 ReenterStep(p, kind) ==
-  /\ \/ CCall(p) \/ CGUnlock(p) \/ cb_lock(p)
-     \/ IF kind = "ctor"
-          THEN \/ a_ctor_reenter(p)
-               \/ /\ pc[p] # "a_ctor" /\ COther(p)
-          ELSE \/ dtor_reenter(p)
-               \/ /\ pc[p] \notin {"f_dtor", "fa_dtor"} /\ COther(p)
-  /\ HStep(p)
+  \/ /\ \/ CCall(p) \/ CGUnlock(p) \/ cb_lock(p)
+        \/ IF kind = "ctor" THEN pc[p] # "a_ctor" /\ COther(p)
+                            ELSE pc[p] \notin {"f_dtor", "fa_dtor"} /\ COther(p)
+     /\ HStep(p)
+  \/ /\ IF kind = "ctor" THEN a_ctor_reenter(p) ELSE dtor_reenter(p)
+     /\ UNCHANGED auxVars
 
 CtorReenterNext ==
   \/ \E p \in Procs : ReenterStep(p, "ctor")

@@ -281,6 +281,105 @@ NextDtorAfterReclaim ==
 SpecDtorAfterReclaim == HInit /\ [][NextDtorAfterReclaim]_hvars
 
 -----------------------------------------------------------------------------
+(* CtorBeforeRecheck: the constructor runs right after spin_lock, before *)
+(* the lookup under the lock (and before obj and id are set): it may run  *)
+(* for a key that another thread has published meanwhile, and fail for it.*)
+a_lock_CtorBeforeRecheck(p) ==
+  /\ pc[p] = "a_lock"
+  /\ lock = Nil
+  /\ lock' = p
+  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven THEN "a_ctor" ELSE "a_recheck"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate, waitFor>>
+
+a_ctor_CtorBeforeRecheck(p) ==
+  /\ pc[p] = "a_ctor"
+  /\ \/ pc' = [pc EXCEPT ![p] = "a_recheck"]
+     \/ /\ CtorFail
+        /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
+
+a_set_CtorBeforeRecheck(p) == a_set_PublishBeforeCtor(p)  \* a_set -> a_publish
+
+StepCtorBeforeRecheck(p) ==
+  \/ pc[p] \notin {"a_lock", "a_ctor", "a_set"} /\ Step(p)
+  \/ a_lock_CtorBeforeRecheck(p) \/ a_ctor_CtorBeforeRecheck(p)
+  \/ a_set_CtorBeforeRecheck(p)
+SpecCtorBeforeRecheck == HInit /\ [][HNextOf(StepCtorBeforeRecheck)]_hvars
+
+-----------------------------------------------------------------------------
+(* PublishBeforeSet: hash_add_rcu before new->obj and new->id are set     *)
+(* (a_recheck -> a_publish -> a_set -> a_unlock; models without a         *)
+(* constructor).  Readers can meet an entry with zeroed fields.            *)
+a_recheck_PublishBeforeSet(p) ==
+  LET f == Lookup(KeyOf(op[p])) IN
+  /\ pc[p] = "a_recheck"
+  /\ IF f # Nil
+       THEN /\ cur' = [cur EXCEPT ![p] = f]
+            /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
+       ELSE /\ pc' = [pc EXCEPT ![p] = "a_publish"]
+            /\ UNCHANGED cur
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+
+a_publish_PublishBeforeSet(p) ==
+  LET e == new[p]
+      b == Hash[op[p].obj] IN
+  /\ pc[p] = "a_publish"
+  /\ next' = [next EXCEPT ![e] = head[b]]
+  /\ head' = [head EXCEPT ![b] = e]
+  /\ estate' = [estate EXCEPT ![e] = "published"]
+  /\ cur' = [cur EXCEPT ![p] = e]
+  /\ new' = [new EXCEPT ![p] = Nil]
+  /\ pc' = [pc EXCEPT ![p] = "a_set"]
+  /\ UNCHANGED <<op, nOps, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+
+a_set_PublishBeforeSet(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "a_set"
+  /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
+  /\ eid' = [eid EXCEPT ![e] = op[p].id]
+  /\ pc' = [pc EXCEPT ![p] = "a_unlock"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next,
+                 estate, waitFor>>
+
+StepPublishBeforeSet(p) ==
+  \/ pc[p] \notin {"a_recheck", "a_publish", "a_set"} /\ Step(p)
+  \/ a_recheck_PublishBeforeSet(p) \/ a_publish_PublishBeforeSet(p)
+  \/ a_set_PublishBeforeSet(p)
+SpecPublishBeforeSet == HInit /\ [][HNextOf(StepPublishBeforeSet)]_hvars
+
+-----------------------------------------------------------------------------
+(* EarlyReadUnlock: rcu_read_unlock inside the walk, as soon as the       *)
+(* reader leaves the first entry that does not match; it walks on outside *)
+(* its read-side section.                                                   *)
+g_walk_EarlyReadUnlock(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] = "g_walk"
+  /\ IF eobj[e] = op[p].obj /\ eid[e] = op[p].id
+       THEN /\ pc' = [pc EXCEPT ![p] = "g_unlock"]
+            /\ UNCHANGED <<cur, inRead, waitFor>>
+       ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
+            /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
+                                       ELSE "g_walk"]
+            /\ inRead' = [inRead EXCEPT ![p] = FALSE]
+            /\ LeaveSection(p)
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, head, next, eobj, eid, estate>>
+
+StepEarlyReadUnlock(p) == (pc[p] # "g_walk" /\ Step(p)) \/ g_walk_EarlyReadUnlock(p)
+SpecEarlyReadUnlock == HInit /\ [][HNextOf(StepEarlyReadUnlock)]_hvars
+
+-----------------------------------------------------------------------------
+(* FreeAllSkipsDtor: freeAll does not call the destructor (free does).   *)
+(* As for DtorAfterReclaim, only the history variable dtorCount sees it.  *)
+NextFreeAllSkipsDtor ==
+  \/ \E p \in Procs :
+       /\ Step(p) /\ HOps(p)
+       /\ IF pc[p] = "fa_dtor" THEN UNCHANGED dtorCount ELSE HDtor(p)
+  \/ rcu_reclaim /\ UNCHANGED auxVars
+  \/ Finished /\ UNCHANGED auxVars
+SpecFreeAllSkipsDtor == HInit /\ [][NextFreeAllSkipsDtor]_hvars
+
+-----------------------------------------------------------------------------
 (* The historical kpatch shadow API (dynup/kpatch kmod/core/shadow.c,    *)
 (* kpatch_shadow_alloc, before the kernel's klp_shadow_ functions).  Its  *)
 (* alloc has no lookup at all (neither the lockless pre-check nor the     *)

@@ -69,6 +69,9 @@ NoUseAfterReclaim ==
                "fa_del", "fa_dtor", "fa_kfree_rcu"} /\ cur[p] # Nil
       => estate[cur[p]] # "reclaimed"
 
+(* Every entry reachable from a bucket head has its obj and id set. *)
+PublishedFieldsSet == \A e \in Reachable : eobj[e] # Nil /\ eid[e] # Nil
+
 (* Every entry reachable from a bucket head has been constructed (or no  *)
 (* constructor is given).                                                  *)
 ConstructedBeforePublished ==
@@ -114,6 +117,21 @@ Linearizable ==
   [][\A p \in Procs :
        Busy(p) /\ ~Busy(p)' =>
          A0!Allowed(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
+
+(* The kernel's own reading of an allocation failure: kzalloc may return *)
+(* NULL at any time, and alloc/getOrAlloc then return NULL, whether the   *)
+(* key was absent at some moment of the call or not.  ShadowAtomic's      *)
+(* AllowedResults allows the failure only if the key was absent at some   *)
+(* moment; this reading allows it whenever the operation inserted nothing.*)
+AllowedNullOnFailure(o, r, s, e) ==
+  \/ A0!Allowed(o, r, s, e)
+  \/ o \in {"alloc", "getOrAlloc"} /\ AllocFail /\ e = Nil
+     /\ r = A0!Rec(o, Nil, "allocFail", 0)
+
+LinearizableNullOnFailure ==
+  [][\A p \in Procs :
+       Busy(p) /\ ~Busy(p)' =>
+         AllowedNullOnFailure(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
 
 -----------------------------------------------------------------------------
 (* Refinement: the algorithm implements the abstract atomic map, with the *)
