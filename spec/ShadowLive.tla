@@ -176,9 +176,12 @@ OpsComplete == \A p \in Procs : Busy(p) ~> ~Busy(p)
 (* entering their read-side sections.                                       *)
 EntriesReclaimed == \A e \in Entries : estate[e] = "gp_wait" ~> estate[e] = "reclaimed"
 
-(* Readers do keep entering (a witness that the model is the intended one: *)
-(* TLC must violate it).                                                    *)
-Witness_ReadersStop == <>[](\A p \in Loopers : pc[p] \in {"idle", "done"})
+(* A reader enters its read-side section while a grace period it is not *)
+(* owed to is pending (a witness that new readers keep entering: TLC must  *)
+(* violate it).                                                             *)
+Witness_NewReaderDuringGP ==
+  ~ \E e \in Entries, p \in Loopers :
+      estate[e] = "gp_wait" /\ pc[p] \in {"g_walk", "g_unlock"} /\ p \notin waitFor[e]
 
 (* No thread waiting for klp_shadow_lock waits for ever. *)
 NoLockStarvation == \A p \in Procs : pc[p] = "f_lock" ~> lock = p
