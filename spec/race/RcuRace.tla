@@ -21,6 +21,14 @@
 (* reclaim, start its grace period); processCallbacks (run it if the grace *)
 (* period has ended, never wait).  Arbiter (after both): barrier (wait for *)
 (* the grace period, run what is queued); read the flag.                    *)
+(*                                                                         *)
+(* The Java domain (issue 16) may also run the queued callback on its      *)
+(* reclaimer, but only after the writer's processCallbacks found the grace *)
+(* period held up (so r3 = 0 already) and only once the grace period has   *)
+(* ended; barrier waits for a reclaimer that is running callbacks.  That   *)
+(* gives the same outcomes as a_barrier running the callback, so the model *)
+(* leaves the reclaimer out.  Grace periods start at most one at a time in *)
+(* the Java domain; here only one is ever started.                         *)
 (***************************************************************************)
 EXTENDS Naturals
 

@@ -12,6 +12,10 @@ public interface AllocationFaults {
     AllocationFaults NEVER = (obj, id) -> false;
 
     /**
+     * Decides whether the allocation for one alloc/getOrAlloc call fails.
+     *
+     * @param obj the parent object of the call
+     * @param id  the id of the call
      * @return true to make this allocation fail (the operation then returns null and publishes nothing)
      */
     boolean failNext(Object obj, long id);

@@ -84,7 +84,11 @@ public final class FaultInjection implements AllocationFaults {
         return rate;
     }
 
-    /** The seed this injector was built with. */
+    /**
+     * The seed this injector was built with.
+     *
+     * @return the seed
+     */
     public long seed() {
         return seed;
     }
@@ -92,6 +96,8 @@ public final class FaultInjection implements AllocationFaults {
     /**
      * {@link AllocationFaults}: true (fail this allocation) with probability {@code allocationFailureRate}.
      * Draws from the random only if the rate is strictly between 0 and 1.
+     *
+     * @return true to fail this allocation
      */
     @Override
     public boolean failNext(Object obj, long id) {
@@ -108,8 +114,10 @@ public final class FaultInjection implements AllocationFaults {
      * and return what it returns. An injected failure does not call {@code real}. With both
      * constructor rates 0 nothing is drawn.
      *
+     * @param <T>  the type of the data the constructor initialises
      * @param real the constructor to call when no fault is injected; null means "no constructor",
      *             which succeeds (returns 0), as a null ctor does in the table
+     * @return the constructor with faults injected
      */
     public <T> Constructor<T> constructor(Constructor<? super T> real) {
         if (ctorErrorRate == 0 && ctorThrowRate == 0) {
@@ -144,22 +152,38 @@ public final class FaultInjection implements AllocationFaults {
         }
     }
 
-    /** How many allocations this injector has failed. */
+    /**
+     * How many allocations this injector has failed.
+     *
+     * @return the count so far
+     */
     public long allocationFaultsInjected() {
         return allocationFaults.sum();
     }
 
-    /** How many wrapped constructor calls returned {@link #INJECTED_ERROR}. */
+    /**
+     * How many wrapped constructor calls returned {@link #INJECTED_ERROR}.
+     *
+     * @return the count so far
+     */
     public long ctorErrorsInjected() {
         return ctorErrors.sum();
     }
 
-    /** How many wrapped constructor calls threw {@link InjectedFault}. */
+    /**
+     * How many wrapped constructor calls threw {@link InjectedFault}.
+     *
+     * @return the count so far
+     */
     public long ctorExceptionsInjected() {
         return ctorExceptions.sum();
     }
 
-    /** All faults injected so far: allocation failures, constructor error codes and constructor exceptions. */
+    /**
+     * All faults injected so far: allocation failures, constructor error codes and constructor exceptions.
+     *
+     * @return the sum of the three counts
+     */
     public long faultsInjected() {
         return allocationFaultsInjected() + ctorErrorsInjected() + ctorExceptionsInjected();
     }

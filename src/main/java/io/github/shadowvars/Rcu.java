@@ -1,5 +1,7 @@
 package io.github.shadowvars;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
@@ -8,96 +10,166 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * One userspace RCU domain: read-side critical sections, grace periods and deferred callbacks,
  * the Java stand-in for the kernel's {@code rcu_read_lock}, {@code rcu_read_unlock},
  * {@code synchronize_rcu}, {@code call_rcu}/{@code kfree_rcu} and {@code rcu_barrier}.
  *
- * <h2>Algorithm (epoch based)</h2>
+ * <h2>Contract</h2>
  * <ul>
- *   <li>The domain has a global epoch counter, starting at 1 and only ever incremented.</li>
- *   <li>Every thread that uses the domain gets one {@link Reader} record (through a ThreadLocal
- *       owned by this domain, not a static one), registered once in this domain's registry. The
- *       record holds a volatile {@code epoch}: 0 while the thread is outside any read-side section,
- *       otherwise the global epoch it read when it entered its outermost section. Sections nest,
- *       like {@code rcu_read_lock}; only the outermost lock and unlock touch {@code epoch}.</li>
- *   <li>{@link #readLock()} stores {@code epoch = globalEpoch}; {@link #readUnlock()} stores
- *       {@code epoch = 0}. Readers never block and never take a lock.</li>
- *   <li>A grace period is started by incrementing the global epoch; the new value is its
- *       {@code target}. It has completed once a scan of the registry, made after the increment,
- *       finds every reader with {@code epoch == 0} (outside) or {@code epoch >= target} (entered
- *       after the start). {@link #synchronize()} increments and spins until then.</li>
- *   <li>{@link #callRcu(Runnable)} does not increment: it reads the global epoch {@code g} and
- *       queues the callback with target {@code g + 1}, the next grace period. The increment to
- *       {@code g + 1} comes after that read (the counter only grows), so that grace period starts
- *       after everything the caller did before callRcu. {@link #processCallbacks()} and
- *       {@link #barrier()} start it (one increment for every callback queued since the last one:
- *       a freeAll of n entries costs one grace period, not n), scan, and run the callbacks whose
- *       target has completed.</li>
- *   <li>Batching ({@link #processCallbacksBatched()}, what the table calls after each free):
- *       while the last scan found a reader inside a section, it leaves callbacks queued until
- *       {@link #BATCH} of them wait, so a stream of frees beside busy readers starts one grace
- *       period (one increment of the shared epoch, one scan of the readers' records) per BATCH
- *       frees instead of one per free, as the kernel batches kfree_rcu. Readers are not delayed
- *       by it; reclamation may be, by at most BATCH - 1 callbacks per domain.</li>
+ *   <li>{@link #readLock()}/{@link #readUnlock()} nest, never block and take no lock.</li>
+ *   <li>{@link #synchronize()} returns after every read-side section that had begun before the
+ *       call has ended. {@link #callRcu(Runnable)} queues a callback that runs after every
+ *       read-side section that had begun before the call has ended; it never runs inside callRcu.</li>
+ *   <li>Queued callbacks run in queue order, on a thread that calls {@link #processCallbacks()},
+ *       {@link #processCallbacksBatched()} or {@link #barrier()}, or on this domain's reclaimer
+ *       (the {@link Executor} given to {@link #Rcu(Executor)}; by default
+ *       {@link ForkJoinPool#commonPool()}): once a processing call has found that a reader holds
+ *       up their grace period, the reclaimer runs them when that reader has left, without any
+ *       further call. Nothing else is needed for a callback handed to a processing call to run.</li>
+ *   <li>At most one grace period is in flight at a time; callbacks queued meanwhile wait for the
+ *       next one, started when it ends.</li>
+ *   <li>The domain keeps one record per thread that has entered a read-side section; records of
+ *       ended threads are dropped when threads register, so their number stays at most
+ *       {@code max(}{@value #MIN_PRUNE_AT}{@code , 2 * L)} plus concurrent registrations, where L
+ *       is the number of registered threads alive at the last pruning; no garbage collection is
+ *       needed. {@link #inReadSection()},
+ *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
+ *   <li>A grace period that has waited longer than the stall threshold (by default 21 s, the
+ *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs one WARNING naming a thread that holds
+ *       it up and that thread's stack, like the kernel's RCU CPU stall detector.</li>
  * </ul>
- *
- * <h2>Why a grace period protects an unlinked entry</h2>
- * Every access the argument relies on but one is a volatile access (the reader's epoch store on
- * entry, its loads of list links, the writer's unlinking store, the epoch increment, the writer's
- * loads of the readers' epochs, the registry's links), and volatile accesses are sequentially
- * consistent in the Java memory model: they form one total order consistent with each thread's
- * program order, and each volatile load sees the last store to that variable before it in that
- * order. The exception is the store of 0 on exit: a release store (VarHandle.setRelease), which is
- * enough because the only thing it must order is "every load of the section before the store", and
- * a scan that reads that 0 with a volatile (acquire) load then sees everything the section did as
- * happened-before; it is ordered after the same thread's earlier volatile entry store (coherence),
- * so a scan cannot read an older 0 once the entry store is visible. The entry store must stay a
- * volatile (store-load fenced) store: the section's list loads must not move before it. A writer
- * unlinks an entry, then calls callRcu, whose volatile read of the epoch g fixes target g + 1; the
- * increment to g + 1 comes after that read in the total order, so after the unlink; the scan that
- * completes the grace period comes after the increment. Take any reader whose scan result let the
- * grace period complete:
- * <ul>
- *   <li>it was seen with {@code epoch == 0}: either its section ended before the scan (its
- *       unlock store of 0 comes before the scan's load, so all its loads of the list did too:
- *       the writer may reclaim), or its section's epoch store comes after the scan's load in
- *       the total order, so all of that section's list loads come after the unlink and cannot
- *       reach the unlinked entry (new sections start from the bucket head);</li>
- *   <li>it was seen with {@code epoch >= target}: it read the global epoch after the increment,
- *       so again after the unlink;</li>
- *   <li>a reader whose record was not in the registry yet registers (a CAS on the registry's
- *       links) after the scan read those links, hence enters after the unlink as well.</li>
- * </ul>
- * Readers seen with {@code 0 < epoch < target} may have entered before the unlink; the grace
- * period waits for them. Waiting for a reader that entered just after the start (it read the old
- * epoch but stored it late) is conservative, never wrong. A registered thread that has terminated
- * cannot read anything any more ({@link Thread#isAlive()} returning false gives the needed
- * happens-before), so its record is dropped from the registry: at the next scan if the thread
- * died inside a section (a bug in the caller, forgiven rather than blocking grace periods forever),
- * otherwise once the GC has cleared the record's weak reference to the Thread.
- * The epoch is a {@code long}: 2^63 grace periods before it could wrap.
  *
  * <h2>Rules and answers</h2>
  * <ul>
  *   <li>{@link #readUnlock()} without a matching {@link #readLock()}: {@link IllegalStateException}.</li>
  *   <li>{@link #synchronize()} or {@link #barrier()} inside a read-side section of the calling
- *       thread: {@link IllegalStateException} (the wait could never end: it waits for the caller).</li>
+ *       thread: {@link IllegalStateException} (the wait could never end: it waits for the caller);
+ *       likewise while the calling thread holds the writer lock of a table on this domain (from a
+ *       constructor or destructor), which could deadlock against a callback that needs that lock.</li>
  *   <li>Waiting is uninterruptible, like the kernel's {@code synchronize_rcu}: an interrupt does
- *       not stop the wait and the thread's interrupt status is preserved, not cleared. Waiting
- *       spins with {@link Thread#onSpinWait()}, then yields; it never sleeps.</li>
- *   <li>Callbacks never run inside {@link #callRcu(Runnable)}; they run in
- *       {@link #processCallbacks()}, {@link #processCallbacksBatched()} or {@link #barrier()}, in
- *       the order they were queued, on the calling thread. If callbacks throw, the others still run; the first exception is rethrown
- *       at the end with the later ones added as suppressed.</li>
+ *       not stop the wait and the thread's interrupt status is preserved, not cleared. A waiter
+ *       spins briefly, then yields, then parks for growing times (at most 1 ms): a long wait does
+ *       not keep a core busy.</li>
+ *   <li>Failing callbacks: the others still run. {@link #processCallbacks()} and {@link #barrier()}
+ *       rethrow the first failure at the end, later ones suppressed in it.
+ *       {@link #processCallbacksBatched()} (what a table calls after each free) and the reclaimer
+ *       never throw a callback's failure: they log it at ERROR on this domain's logger, so that a
+ *       callback queued by someone else does not fail the caller's operation.</li>
  * </ul>
  * A domain holds no static state: several domains are fully independent.
  */
 public final class Rcu {
+    /*
+     * Implementation notes.
+     *
+     * Algorithm (epoch based)
+     * - The domain has a global epoch counter, starting at 1 and only ever incremented, only under
+     *   gpLock. Incrementing it to g starts grace period g. `completed` (under gpLock) is the
+     *   newest grace period known to have completed; one is in flight iff completed < epoch, so
+     *   at most one is in flight: while one is, drivers re-scan instead of starting another.
+     * - Every thread that enters a read-side section gets one Reader record (through a ThreadLocal
+     *   owned by this domain, not a static one), registered once in this domain's registry. The
+     *   record holds a volatile `epoch`: 0 while the thread is outside any read-side section,
+     *   otherwise the global epoch it read when it entered its outermost section. Sections nest;
+     *   only the outermost lock and unlock touch `epoch`.
+     * - readLock stores epoch = globalEpoch; readUnlock stores epoch = 0.
+     * - Grace period g has completed once a scan of the registry, made after the increment to g,
+     *   finds every reader with epoch == 0 (outside) or epoch >= g (entered after the start).
+     * - callRcu does not increment: it reads the global epoch g and queues the callback with
+     *   target g + 1, the next grace period to start. synchronize does the same for itself
+     *   (`wanted`). The increment to g + 1 comes after that read (the counter only grows), so that
+     *   grace period starts after everything the caller did before.
+     * - advance() (under gpLock) is the one state machine every driver runs: if a grace period is
+     *   in flight, scan; if that completes it, or none was in flight, and a queued callback or a
+     *   synchronize wants a newer one, start it (one increment for every callback queued since
+     *   the last start: a freeAll of n entries costs one grace period, not n) and scan once.
+     * - Drivers: processCallbacks/processCallbacksBatched (one advance, never wait), barrier and
+     *   synchronize (advance until their target has completed, backing off in between), and the
+     *   reclaimer (below). Callbacks whose target <= completed run in queue order under runLock.
+     *
+     * The reclaimer (why an Executor, and not the last reader's exit)
+     * A reader's exit is a release store; making it also notice "I was the last reader a grace
+     * period waits for" would need a store-load fence on every exit (a Dekker handshake with the
+     * scanning writer), doubling the read side's cost. Instead, a processing call that leaves
+     * callbacks queued (their grace period held up by a reader, or a concurrent callRcu it did not
+     * see) makes sure one reclaimer is active: a task submitted to the domain's Executor that runs
+     * one processing round, and, while callbacks stay queued, re-arms itself after a delay that
+     * doubles from 10 us to 1 ms (CompletableFuture.delayedExecutor: the JDK's delay thread hands
+     * the task back to the executor, so no pool thread is blocked while waiting; like Caffeine's
+     * maintenance on ForkJoinPool.commonPool()). It ends when the queue is empty. At most one is
+     * active per domain (`reclaimerActive`, under queueLock). While one is active, writers'
+     * processCallbacksBatched returns at once until BATCH callbacks were queued since the last
+     * scan (then it re-scans, in case the executor is slow; it never starts a second grace
+     * period), so a stream of frees beside a long reader costs one grace period and one scan per
+     * BATCH frees.
+     * A processing call that loses runLock's tryLock to another one returns at once: the holder
+     * re-checks `queued` after unlocking (a volatile write in callRcu, a volatile read after the
+     * unlock: if the holder misses the callback, the loser's tryLock would have seen the lock
+     * free), and hands what is left to a further round or the reclaimer.
+     *
+     * Why a grace period protects an unlinked entry
+     * Every access the argument relies on but one is a volatile access (the reader's epoch store on
+     * entry, its loads of list links, the writer's unlinking store, the epoch increment, the writer's
+     * loads of the readers' epochs, the registry's links), and volatile accesses are sequentially
+     * consistent in the Java memory model: they form one total order consistent with each thread's
+     * program order, and each volatile load sees the last store to that variable before it in that
+     * order. The exception is the store of 0 on exit: a release store, which is enough because the
+     * only thing it must order is "every load of the section before the store", and a scan that
+     * reads that 0 with a volatile (acquire) load then sees everything the section did as
+     * happened-before; it is ordered after the same thread's earlier volatile entry store
+     * (coherence), so a scan cannot read an older 0 once the entry store is visible. The entry
+     * store must stay a volatile (store-load fenced) store: the section's list loads must not move
+     * before it. A writer unlinks an entry, then calls callRcu, whose volatile read of the epoch g
+     * fixes target g + 1; the increment to g + 1 comes after that read in the total order, so after
+     * the unlink; every scan that can complete grace period g + 1 runs under gpLock after the
+     * increment (same thread, or a later holder of gpLock), so after it. Take any reader whose
+     * scan result let the grace period complete:
+     * - seen with epoch == 0: either its section ended before the scan (its unlock store of 0 comes
+     *   before the scan's load, so all its loads of the list did too: the writer may reclaim), or
+     *   its section's epoch store comes after the scan's load in the total order, so all of that
+     *   section's list loads come after the unlink and cannot reach the unlinked entry;
+     * - seen with epoch >= target: it read the global epoch after the increment, so after the unlink;
+     * - a reader whose record was not in the registry yet registers (a CAS on the registry's links)
+     *   after the scan read those links, hence enters after the unlink as well.
+     * Readers seen with 0 < epoch < target may have entered before the unlink; the grace period
+     * waits for them. Waiting for a reader that entered just after the start (it read the old epoch
+     * but stored it late) is conservative, never wrong. A registered thread that has terminated
+     * cannot read anything any more (Thread.isAlive() returning false gives the needed
+     * happens-before), so a scan ignores a dead thread's record even if it died inside a section (a
+     * caller bug, forgiven rather than blocking grace periods forever). The epoch is a long: 2^63
+     * grace periods before it could wrap.
+     *
+     * Registry bound
+     * Records are removed only by pruneEnded(), under registryLock (so never twice), which a
+     * registration runs when the registry has reached pruneAt records; it drops every record whose
+     * thread has ended (Thread.isAlive(), or the weak reference cleared) and sets pruneAt to
+     * max(MIN_PRUNE_AT, 2 * records left): amortised O(1) isAlive calls per registration, and no
+     * dependence on the GC. Only registration grows the registry, so a read-only workload with
+     * thread churn is bounded as well.
+     *
+     * Lock order (every lock this class takes, and the table's):
+     *   table writer lock -> queueLock                  (callRcu in free, under the table lock)
+     *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
+     *   runLock -> gpLock -> queueLock                  (processing, barrier)
+     *   runLock -> any lock a callback takes            (callbacks run under runLock)
+     * registryLock is a leaf, only ever tryLock'ed; runLock is only tryLock'ed except by barrier,
+     * which refuses to run under a table writer lock (writerLockTaken/writerLockReleased, the
+     * table's hook), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
+     * Executor or the logger with a lock of this class held, except callbacks (runLock). Stack
+     * traces for stall warnings are taken outside every lock.
+     */
 
     /**
      * One thread's read-side state in this domain. Package-private so that the table can hold the
@@ -109,7 +181,7 @@ public final class Rcu {
         volatile long epoch;
         /** Read-side nesting depth; only the owner thread touches it. */
         int nesting;
-        /** The owner thread, weakly, so that a terminated thread's record can be dropped. */
+        /** The owner thread, weakly, so that the record does not keep a dead Thread object alive. */
         final WeakReference<Thread> owner;
 
         Reader(Thread owner) {
@@ -122,71 +194,126 @@ public final class Rcu {
 
     /** {@link Reader#epoch}, for the release store of readUnlock (no full fence needed on exit). */
     private static final VarHandle EPOCH;
+    /** Opaque/volatile access to {@link #queued}, {@link #sinceScan}, {@link #reclaimerActive}, {@link #pruneAt}. */
+    private static final VarHandle QUEUED;
+    private static final VarHandle SINCE_SCAN;
+    private static final VarHandle RECLAIMER_ACTIVE;
+    private static final VarHandle PRUNE_AT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             EPOCH = l.findVarHandle(Reader.class, "epoch", long.class);
             QUEUED = l.findVarHandle(Rcu.class, "queued", int.class);
-            READERS_BUSY = l.findVarHandle(Rcu.class, "readersBusy", boolean.class);
+            SINCE_SCAN = l.findVarHandle(Rcu.class, "sinceScan", int.class);
+            RECLAIMER_ACTIVE = l.findVarHandle(Rcu.class, "reclaimerActive", boolean.class);
+            PRUNE_AT = l.findVarHandle(Rcu.class, "pruneAt", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** The global epoch; starts at 1 so that 0 can mean "outside any section". */
+    /**
+     * While a reclaimer is active, how many callbacks queued since the last scan make
+     * {@link #processCallbacksBatched()} scan again itself: 64 frees share one scan.
+     */
+    public static final int BATCH = 64;
+    /** The smallest registry size at which a registration prunes the records of ended threads. */
+    static final int MIN_PRUNE_AT = 16;
+    /** Default stall threshold: the kernel's CONFIG_RCU_CPU_STALL_TIMEOUT, 21 s. */
+    static final long DEFAULT_STALL_NANOS = TimeUnit.SECONDS.toNanos(21);
+    /** Reclaimer re-arm delays: from 10 us, doubling, at most 1 ms. */
+    private static final long RECLAIM_MIN_DELAY_NANOS = 10_000;
+    private static final long MAX_PARK_NANOS = 1_000_000;
+
+    /** The global epoch; starts at 1 so that 0 can mean "outside any section". Written only under gpLock. */
     private final AtomicLong globalEpoch = new AtomicLong(1);
-    /** Every thread's reader record in this domain (registered once per thread, pruned when dead). */
+    /** Guards the grace-period state: completed, wanted, the stall fields; every increment and scan. */
+    private final ReentrantLock gpLock = new ReentrantLock();
+    /** The newest grace period known to have completed (under gpLock). */
+    private long completed = 1;
+    /** The newest grace period a synchronize waits for (under gpLock). */
+    private long wanted = 1;
+    /** The grace period in flight whose blocking was first seen at {@link #blockedSince} (under gpLock). */
+    private long blockedGp;
+    /** Clock reading when a scan first found {@link #blockedGp} held up (under gpLock). */
+    private long blockedSince;
+    /** The last grace period a stall WARNING was logged for (under gpLock). */
+    private long warnedGp;
+
+    /** Every registered thread's reader record (appended lock-free; removed only by pruneEnded). */
     private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
-    /** The calling thread's reader record, registered on first use. */
-    private final ThreadLocal<Reader> reader = ThreadLocal.withInitial(this::register);
+    /** How many records {@link #readers} holds. */
+    private final AtomicInteger registered = new AtomicInteger();
+    /** Registry size at which a registration prunes (opaque: a hint; written under registryLock). */
+    private int pruneAt = MIN_PRUNE_AT;
+    /** Held (tryLock only) while pruning the registry. */
+    private final ReentrantLock registryLock = new ReentrantLock();
+    /** The calling thread's reader record; null until its first read-side section. */
+    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    /** How many table writer locks on this domain the calling thread holds (the table's hook). */
+    private final ThreadLocal<int[]> writerLocks = ThreadLocal.withInitial(() -> new int[1]);
+
     /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    /** Guards {@link #queue}; held only for short non-blocking work, never while callbacks run. */
+    /** Guards {@link #queue}, {@link #reclaimerActive}; held only for short non-blocking work. */
     private final ReentrantLock queueLock = new ReentrantLock();
     /** Held while a thread runs callbacks, so that barrier() also waits for callbacks another thread is running. */
     private final ReentrantLock runLock = new ReentrantLock();
-    /**
-     * How many queued callbacks make {@link #processCallbacksBatched()} process while readers are
-     * busy: 64 frees share one grace period; at most 63 reclamations wait for the batch.
-     */
-    public static final int BATCH = 64;
-    /** How many callbacks are queued: written under queueLock, read without it (opaque). */
+    /** How many callbacks are queued: written under queueLock (volatile store), read without it. */
     private int queued;
-    /** Whether the last scan found a reader inside a section (opaque; a hint for batching only). */
-    private boolean readersBusy;
-    /** Opaque access to {@link #queued} and {@link #readersBusy}: atomic, no fence. */
-    private static final VarHandle QUEUED;
-    private static final VarHandle READERS_BUSY;
+    /** Callbacks queued since the last scan by a processing call (written under queueLock, read opaque). */
+    private int sinceScan;
+    /** A reclaimer task is submitted or running (written under queueLock, read opaque). */
+    private boolean reclaimerActive;
+    /** Re-arm delay of the active reclaimer (only the active reclaimer touches it). */
+    private long reclaimDelayNanos;
+
+    private final Executor reclaimer;
+    private final LongSupplier clock;
+    private final long stallNanos;
+    private final Logger logger;
     /** Seeded bug for tests: grace periods complete immediately, without waiting for readers. */
     private final boolean brokenNoGracePeriod;
     /** Test hook: run once per grace-period wait, when the waiter first finds a reader to wait for. */
     private volatile Runnable waitHook;
 
-    /** A new, independent RCU domain. */
+    /** A new, independent RCU domain whose reclaimer runs on {@link ForkJoinPool#commonPool()}. */
     public Rcu() {
-        this(false);
+        this(ForkJoinPool.commonPool());
     }
 
     /**
-     * SEEDED BUG, tests only: with {@code brokenNoGracePeriod} true, grace periods do not wait for
-     * readers, so callbacks (reclamation) may run while readers still stand on the entry. Used to
-     * show that the poison detects use after reclaim.
+     * A new, independent RCU domain whose reclaimer runs on {@code reclaimer}. Each task it is
+     * given is short and never blocks; an executor that runs tasks on the calling thread is
+     * allowed (the reclaimer then runs one round inside the processing call that found work left).
+     * If the executor rejects a task, callbacks wait for the next processing call.
+     *
+     * @param reclaimer runs the domain's reclamation rounds
      */
-    Rcu(boolean brokenNoGracePeriod) {
+    public Rcu(Executor reclaimer) {
+        this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()), false);
+    }
+
+    /** Everything injectable (tests): the reclaimer, the stall clock and threshold, the logger, the seeded bug. */
+    Rcu(Executor reclaimer, LongSupplier clock, long stallNanos, Logger logger, boolean brokenNoGracePeriod) {
+        this.reclaimer = Objects.requireNonNull(reclaimer, "reclaimer");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        if (stallNanos <= 0) {
+            throw new IllegalArgumentException("stallNanos must be positive: " + stallNanos);
+        }
+        this.stallNanos = stallNanos;
+        this.logger = Objects.requireNonNull(logger, "logger");
         this.brokenNoGracePeriod = brokenNoGracePeriod;
     }
 
     /** SEEDED BUG, tests only: a domain whose grace periods never wait for readers. */
     static Rcu seededBugWithoutGracePeriods() {
-        return new Rcu(true);
+        return new Rcu(ForkJoinPool.commonPool(), System::nanoTime, DEFAULT_STALL_NANOS,
+                System.getLogger(Rcu.class.getName()), true);
     }
 
-    private Reader register() {
-        Reader r = new Reader(Thread.currentThread());
-        readers.add(r);
-        return r;
-    }
+    // ---------------------------------------------------------------- read side
 
     /** Enters a read-side critical section (nestable). Never blocks. */
     public void readLock() {
@@ -200,7 +327,7 @@ public final class Rcu {
      */
     public void readUnlock() {
         Reader r = reader.get();
-        if (r.nesting == 0) {
+        if (r == null || r.nesting == 0) {
             throw new IllegalStateException("readUnlock without a matching readLock");
         }
         exit(r);
@@ -212,6 +339,9 @@ public final class Rcu {
      */
     Reader enter() {
         Reader r = reader.get();
+        if (r == null) {
+            r = register();
+        }
         if (r.nesting++ == 0) {
             r.epoch = globalEpoch.get(); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
         }
@@ -228,27 +358,77 @@ public final class Rcu {
         }
     }
 
-    /** Whether the calling thread is inside a read-side section of this domain. */
+    /** @return whether the calling thread is inside a read-side section of this domain */
     public boolean inReadSection() {
-        return reader.get().nesting > 0;
+        Reader r = reader.get();
+        return r != null && r.nesting > 0;
     }
+
+    private Reader register() {
+        Reader r = new Reader(Thread.currentThread());
+        readers.add(r); // a CAS on the registry's links: a scan that already read past them does not need r (class notes)
+        reader.set(r);
+        if (registered.incrementAndGet() >= (int) PRUNE_AT.getOpaque(this)) { // opaque: a hint, re-read under registryLock
+            pruneEnded();
+        }
+        return r;
+    }
+
+    /** Drops the records of ended threads; skipped if another thread is pruning right now. */
+    private void pruneEnded() {
+        if (!registryLock.tryLock()) {
+            return;
+        }
+        try {
+            int left = 0;
+            for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
+                Reader r = it.next();
+                Thread t = r.owner.get();
+                if (t == null || !t.isAlive()) {
+                    it.remove(); // only here, under registryLock: never removed twice
+                    registered.decrementAndGet();
+                } else {
+                    left++;
+                }
+            }
+            PRUNE_AT.setOpaque(this, Math.max(MIN_PRUNE_AT, 2 * left));
+        } finally {
+            registryLock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------- update side
 
     /**
      * Waits until every read-side section that had begun before this call has ended
      * ({@code synchronize_rcu}). Uninterruptible; the interrupt status is preserved.
      *
-     * @throws IllegalStateException if called inside a read-side section of the calling thread
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
      */
     public void synchronize() {
-        requireOutsideReadSection("synchronize");
-        long target = globalEpoch.incrementAndGet(); // the grace period starts now
-        awaitGracePeriod(target);
+        requireMayWait("synchronize");
+        if (brokenNoGracePeriod) {
+            return; // SEEDED BUG: no wait at all
+        }
+        long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
+        gpLock.lock();
+        try {
+            if (wanted < target) {
+                wanted = target;
+            }
+        } finally {
+            gpLock.unlock();
+        }
+        awaitCompleted(target);
     }
 
     /**
      * Queues {@code callback} to run after a grace period that starts after this call began
      * ({@code call_rcu}, {@code kfree_rcu}). The callback never runs inside this method. May be
      * called inside a read-side section.
+     *
+     * @param callback what to run after the grace period
      */
     public void callRcu(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
@@ -256,60 +436,41 @@ public final class Rcu {
         try {
             long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
             queue.addLast(new Pending(target, callback));
-            QUEUED.setOpaque(this, queue.size());
+            SINCE_SCAN.setOpaque(this, sinceScan + 1);
+            QUEUED.setVolatile(this, queue.size()); // volatile: a processing call that re-checks after unlocking runLock sees it (class notes)
         } finally {
             queueLock.unlock();
         }
     }
 
     /**
-     * {@link #processCallbacks()}, batched: if the last scan found a reader inside a section and
-     * fewer than {@link #BATCH} callbacks are queued, returns 0 at once without scanning (see the
-     * class comment). Otherwise processes now. Never waits for a grace period.
+     * {@link #processCallbacks()} for a table's writer after each free: returns 0 at once if
+     * nothing is queued, or while the reclaimer is active and fewer than {@link #BATCH} callbacks were queued since the last
+     * scan; never waits; never throws a callback's failure (it is logged at ERROR).
      *
-     * @return how many callbacks ran
+     * @return how many callbacks ran on the calling thread
      */
     public int processCallbacksBatched() {
-        if ((boolean) READERS_BUSY.getOpaque(this) && (int) QUEUED.getOpaque(this) < BATCH) {
-            return 0; // wait for the batch: no epoch increment, no scan of the readers' records
+        if ((int) QUEUED.getOpaque(this) == 0) {
+            return 0; // nothing queued (the caller's own callRcu is seen: same thread): no lock, no scan
         }
-        return processCallbacks();
+        if ((boolean) RECLAIMER_ACTIVE.getOpaque(this) && (int) SINCE_SCAN.getOpaque(this) < BATCH) {
+            return 0; // the reclaimer drives the grace period; no scan of the readers' records here
+        }
+        return process(false);
     }
 
     /**
-     * Starts the grace period of the callbacks queued since the last start (one increment, if any
-     * is queued), scans the readers once, and runs, in queue order, every queued callback whose
-     * grace period has completed; never waits for a grace period. Returns 0 without running
-     * anything if another thread is running callbacks at this moment.
+     * Advances the grace periods (scans the readers once if one is in flight; starts the next one,
+     * with one increment, if callbacks wait for it and none is in flight, and scans once more),
+     * and runs, in queue order, every queued callback whose grace period has completed; never
+     * waits for a grace period. Returns 0 without running anything if another thread is running
+     * callbacks at this moment. Callbacks left queued are handed to the reclaimer.
      *
-     * @return how many callbacks ran
+     * @return how many callbacks ran on the calling thread
      */
     public int processCallbacks() {
-        if (!runLock.tryLock()) {
-            return 0;
-        }
-        try {
-            List<Pending> ready;
-            queueLock.lock();
-            try {
-                if (queue.isEmpty()) {
-                    return 0;
-                }
-                long oldest = Long.MAX_VALUE;
-                if (!brokenNoGracePeriod) {
-                    startGracePeriod(queue.peekLast().target()); // every queued target has started
-                    oldest = oldestActiveEpoch();                // the scan, after the start
-                    READERS_BUSY.setOpaque(this, oldest != Long.MAX_VALUE);
-                }
-                ready = takeUpTo(oldest);
-            } finally {
-                queueLock.unlock();
-            }
-            runAll(ready);
-            return ready.size();
-        } finally {
-            runLock.unlock();
-        }
+        return process(true);
     }
 
     /**
@@ -317,10 +478,12 @@ public final class Rcu {
      * when it returns, every callback queued before the call has finished running (also those
      * another thread was running). Uninterruptible; the interrupt status is preserved.
      *
-     * @throws IllegalStateException if called inside a read-side section of the calling thread
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
      */
     public void barrier() {
-        requireOutsideReadSection("barrier");
+        requireMayWait("barrier");
+        Throwable failure;
         runLock.lock();
         try {
             long last;
@@ -333,27 +496,27 @@ public final class Rcu {
             if (last == 0) {
                 return;
             }
-            startGracePeriod(last);
-            awaitGracePeriod(last); // completion of the last target completes every earlier one
+            if (!brokenNoGracePeriod) {
+                awaitCompleted(last); // completion of the last target completes every earlier one
+            }
             List<Pending> ready;
             queueLock.lock();
             try {
-                ready = takeUpTo(last);
+                ready = takeUpTo(brokenNoGracePeriod ? Long.MAX_VALUE : last);
             } finally {
                 queueLock.unlock();
             }
-            runAll(ready);
+            failure = runAll(ready);
         } finally {
             runLock.unlock();
         }
+        afterUnlock(); // callbacks queued meanwhile, whose callers may have lost runLock to us
+        if (failure != null) {
+            throw Failures.rethrow(failure);
+        }
     }
 
-    /** Tests: the global epoch now (grace periods started so far, plus 1). */
-    long epochForTest() {
-        return globalEpoch.get();
-    }
-
-    /** How many callbacks are queued and have not run yet. */
+    /** @return how many callbacks are queued and have not run yet */
     public int pendingCallbacks() {
         queueLock.lock();
         try {
@@ -363,74 +526,361 @@ public final class Rcu {
         }
     }
 
+    // ---------------------------------------------------------------- table hook
+
+    /** Table hook: the calling thread has taken the writer lock of a table on this domain. */
+    void writerLockTaken() {
+        writerLocks.get()[0]++;
+    }
+
+    /** Table hook: the calling thread is about to release a writer lock it reported taken. */
+    void writerLockReleased() {
+        writerLocks.get()[0]--;
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    /** Tests: the global epoch now (grace periods started so far, plus 1). */
+    long epochForTest() {
+        return globalEpoch.get();
+    }
+
+    /** Tests: how many reader records the registry holds. */
+    int readerRecordsForTest() {
+        return registered.get();
+    }
+
+    /** Tests: whether a reclaimer task is submitted or running. */
+    boolean reclaimerActiveForTest() {
+        return (boolean) RECLAIMER_ACTIVE.getOpaque(this);
+    }
+
     /** Test hook: {@code hook} runs once per grace-period wait, when the waiter first has to wait. */
     void setWaitHookForTest(Runnable hook) {
         this.waitHook = hook;
     }
 
-    private void requireOutsideReadSection(String what) {
-        if (reader.get().nesting > 0) {
+    // ---------------------------------------------------------------- internals
+
+    private void requireMayWait(String what) {
+        if (inReadSection()) {
             throw new IllegalStateException(
                     what + " called inside a read-side section of the same thread: it would wait for itself forever");
         }
+        if (writerLocks.get()[0] > 0) {
+            throw new IllegalStateException(what + " called while the thread holds the writer lock of a table on this"
+                    + " RCU domain (from a constructor or destructor): it could deadlock against a callback that needs"
+                    + " that lock");
+        }
     }
 
-    /** Spins (then yields) until the grace period with {@code target} has completed. Ignores interrupts. */
-    private void awaitGracePeriod(long target) {
-        if (brokenNoGracePeriod) {
-            return; // SEEDED BUG: no wait at all
-        }
-        boolean reported = false;
-        int spins = 0;
-        while (oldestActiveEpoch() < target) {
-            if (!reported) {
-                reported = true;
-                Runnable hook = waitHook;
-                if (hook != null) {
-                    hook.run();
+    /**
+     * One or two processing rounds on the calling thread, then the reclaimer for what is left.
+     * {@code rethrow}: callback failures are rethrown (else logged).
+     */
+    private int process(boolean rethrow) {
+        int total = 0;
+        Throwable failure = null;
+        try {
+            for (int round = 0; round < 2; round++) {
+                if (!runLock.tryLock()) {
+                    return total; // the holder re-checks after unlocking
+                }
+                boolean blocked;
+                try {
+                    Round r = round();
+                    total += r.ran;
+                    failure = Failures.combine(failure, r.failure);
+                    blocked = r.blocked;
+                } finally {
+                    runLock.unlock();
+                }
+                if ((int) QUEUED.getVolatile(this) == 0) { // volatile load after the unlock (class notes)
+                    return total;
+                }
+                if (blocked) {
+                    break; // the reclaimer waits for the reader
                 }
             }
-            if (spins < 1000) {
-                spins++;
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
+            ensureReclaimer();
+            return total;
+        } finally {
+            if (failure != null) {
+                if (rethrow) {
+                    throw Failures.rethrow(failure);
+                }
+                logCallbackFailure(failure);
             }
         }
     }
 
-    /**
-     * One scan of the registry: the smallest epoch of a reader now inside a section, or
-     * {@link Long#MAX_VALUE} if none. A grace period with {@code target} has completed iff
-     * {@code target <= oldestActiveEpoch()} at some scan after it started. Drops the records of
-     * terminated threads: at once when the Thread object is gone; for a reader seen inside a
-     * section, when {@link Thread#isAlive()} says so (asked only then: it is a call into the VM, and
-     * a reader outside every section holds up no grace period, so its record can wait for the GC).
-     */
-    private long oldestActiveEpoch() {
-        long oldest = Long.MAX_VALUE;
-        for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
-            Reader r = it.next();
-            long e = r.epoch; // volatile load
-            Thread t = r.owner.get();
-            if (t == null || (e != 0 && !t.isAlive())) {
-                it.remove(); // a terminated thread reads nothing any more
-            } else if (e != 0 && e < oldest) {
-                oldest = e;
+    /** What one processing round did. */
+    private record Round(int ran, boolean blocked, Throwable failure) { }
+
+    /** One processing round (caller holds runLock): advance, take what is ready, run it. */
+    private Round round() {
+        long done;
+        boolean blocked = false;
+        Stall stall = null;
+        if (brokenNoGracePeriod) {
+            done = Long.MAX_VALUE;
+        } else {
+            gpLock.lock();
+            try {
+                done = advance();
+                blocked = done < globalEpoch.get();
+                stall = takeStall();
+            } finally {
+                gpLock.unlock();
             }
         }
-        return oldest;
+        if (stall != null) {
+            warn(stall);
+        }
+        List<Pending> ready;
+        queueLock.lock();
+        try {
+            SINCE_SCAN.setOpaque(this, 0);
+            ready = takeUpTo(done);
+        } finally {
+            queueLock.unlock();
+        }
+        return new Round(ready.size(), blocked, runAll(ready));
     }
 
     /**
-     * Starts the grace period {@code target} if the epoch has not reached it yet: increments the
-     * global epoch (at most once: a target is at most the epoch read at callRcu plus 1).
+     * The grace-period state machine (caller holds gpLock); returns {@link #completed}. If a grace
+     * period is in flight, scans; if none is (any more) and a queued callback or a synchronize
+     * wants a newer one, starts it and scans once.
      */
-    private void startGracePeriod(long target) {
+    private long advance() {
         long g = globalEpoch.get();
-        if (g < target) {
-            globalEpoch.compareAndSet(g, g + 1); // fails only if another thread incremented it: started anyway
+        if (completed < g) {
+            if (firstBlocker(g) != null) {
+                return completed; // still in flight: re-scanned, no new grace period
+            }
+            completed = g;
         }
+        long need = wanted;
+        queueLock.lock();
+        try {
+            if (!queue.isEmpty()) {
+                need = Math.max(need, queue.peekLast().target());
+            }
+        } finally {
+            queueLock.unlock();
+        }
+        if (need > completed) { // need == g + 1: targets are at most the epoch plus 1
+            globalEpoch.set(g + 1); // volatile store: grace period g + 1 starts; every later scan comes after it
+            if (firstBlocker(g + 1) == null) {
+                completed = g + 1;
+            }
+        }
+        return completed;
+    }
+
+    /** A stall to report, found under gpLock and logged after it is released. */
+    private record Stall(long gp, long waitedNanos, Reader blocker, long epoch) { }
+
+    /** The reader that held up the last scan, if it was blocked (under gpLock); set by firstBlocker. */
+    private Reader lastBlocker;
+
+    /**
+     * One scan of the registry for grace period {@code target} (caller holds gpLock): a reader
+     * inside a section it must wait for ({@code 0 < epoch < target}, thread alive), or null if the
+     * grace period has completed. Records the blocker for stall detection.
+     */
+    private Reader firstBlocker(long target) {
+        for (Reader r : readers) {
+            long e = r.epoch; // volatile load
+            if (e != 0 && e < target) {
+                Thread t = r.owner.get();
+                if (t != null && t.isAlive()) { // a terminated thread reads nothing any more
+                    if (blockedGp != target) {
+                        blockedGp = target;
+                        blockedSince = clock.getAsLong();
+                    }
+                    lastBlocker = r;
+                    return r;
+                }
+            }
+        }
+        lastBlocker = null;
+        return null;
+    }
+
+    /** Under gpLock, after advance: the stall to warn about, once per grace period, or null. */
+    private Stall takeStall() {
+        long g = globalEpoch.get();
+        Reader b = lastBlocker;
+        if (b == null || completed >= g || blockedGp != g || warnedGp == g) {
+            return null;
+        }
+        long waited = clock.getAsLong() - blockedSince;
+        if (waited < stallNanos) {
+            return null;
+        }
+        warnedGp = g;
+        return new Stall(g, waited, b, b.epoch);
+    }
+
+    /** Logs one stall WARNING (no lock held): the blocking thread and its stack. */
+    private void warn(Stall s) {
+        Thread t = s.blocker().owner.get();
+        StringBuilder msg = new StringBuilder("RCU grace period ").append(s.gp()).append(" has waited ")
+                .append(TimeUnit.NANOSECONDS.toMillis(s.waitedNanos())).append(" ms for thread ");
+        if (t == null) {
+            msg.append("(gone)");
+        } else {
+            msg.append('"').append(t.getName()).append("\" (id ").append(t.getId())
+                    .append("), inside a read-side section entered at epoch ").append(s.epoch())
+                    .append("; its stack:");
+            for (StackTraceElement f : t.getStackTrace()) {
+                msg.append("\n\tat ").append(f);
+            }
+        }
+        logger.log(Level.WARNING, msg.toString());
+    }
+
+    /**
+     * Advances grace periods until {@code target} has completed, backing off between scans.
+     * Uninterruptible; the interrupt status is preserved.
+     */
+    private void awaitCompleted(long target) {
+        boolean reported = false;
+        boolean interrupted = false;
+        int rounds = 0;
+        try {
+            while (true) {
+                Stall stall;
+                gpLock.lock();
+                try {
+                    if (advance() >= target) {
+                        return;
+                    }
+                    stall = takeStall();
+                } finally {
+                    gpLock.unlock();
+                }
+                if (stall != null) {
+                    warn(stall);
+                }
+                if (!reported) {
+                    reported = true;
+                    Runnable hook = waitHook;
+                    if (hook != null) {
+                        hook.run();
+                    }
+                }
+                interrupted |= backOff(rounds++);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // restore the status parking had to clear
+            }
+        }
+    }
+
+    /**
+     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms.
+     * Returns whether it cleared an interrupt (parkNanos would return at once while it is set).
+     */
+    private boolean backOff(int round) {
+        if (round < 100) {
+            Thread.onSpinWait();
+            return false;
+        }
+        if (round < 110) {
+            Thread.yield();
+            return false;
+        }
+        int doublings = Math.min(round - 110, 10);
+        LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, 1_000L << doublings));
+        return Thread.interrupted();
+    }
+
+    /** After releasing runLock: callbacks queued by callers that lost its tryLock go to the reclaimer. */
+    private void afterUnlock() {
+        if ((int) QUEUED.getVolatile(this) != 0) { // volatile load after the unlock (class notes)
+            ensureReclaimer();
+        }
+    }
+
+    /** Makes sure one reclaimer is active if callbacks are queued. */
+    private void ensureReclaimer() {
+        queueLock.lock();
+        try {
+            if (reclaimerActive || queue.isEmpty()) {
+                return;
+            }
+            RECLAIMER_ACTIVE.setOpaque(this, true);
+        } finally {
+            queueLock.unlock();
+        }
+        reclaimDelayNanos = 0; // happens-before the task through the executor's submission
+        submitReclaimer(reclaimer);
+    }
+
+    private void submitReclaimer(Executor executor) {
+        try {
+            executor.execute(this::reclaimStep);
+        } catch (RuntimeException rejected) {
+            reclaimerStopped();
+            logger.log(Level.WARNING, "RCU reclaimer task rejected; callbacks wait for the next processing call",
+                    rejected);
+        }
+    }
+
+    /** The reclaimer: one processing round; re-armed after a growing delay while callbacks stay queued. */
+    private void reclaimStep() {
+        boolean rearm = false;
+        try {
+            boolean progressed = false;
+            if (runLock.tryLock()) { // else another thread runs callbacks: try again later
+                Round r;
+                try {
+                    r = round();
+                } finally {
+                    runLock.unlock();
+                }
+                progressed = r.ran > 0;
+                if (r.failure != null) {
+                    logCallbackFailure(r.failure);
+                }
+            }
+            queueLock.lock();
+            try {
+                if (queue.isEmpty()) {
+                    RECLAIMER_ACTIVE.setOpaque(this, false); // under queueLock: a later ensureReclaimer sees it
+                    return;
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            reclaimDelayNanos = progressed || reclaimDelayNanos == 0 ? RECLAIM_MIN_DELAY_NANOS
+                    : Math.min(MAX_PARK_NANOS, 2 * reclaimDelayNanos);
+            rearm = true;
+        } catch (Throwable unexpected) {
+            reclaimerStopped();
+            logger.log(Level.ERROR, "RCU reclaimer failed; callbacks wait for the next processing call", unexpected);
+            return;
+        }
+        if (rearm) {
+            submitReclaimer(CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, reclaimer));
+        }
+    }
+
+    private void reclaimerStopped() {
+        queueLock.lock();
+        try {
+            RECLAIMER_ACTIVE.setOpaque(this, false);
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    private void logCallbackFailure(Throwable failure) {
+        logger.log(Level.ERROR, "RCU callback failed", failure);
     }
 
     /** Removes (caller holds queueLock) the queued callbacks with target {@code <= limit}, in queue order. */
@@ -439,26 +889,20 @@ public final class Rcu {
         while (!queue.isEmpty() && queue.peekFirst().target() <= limit) {
             ready.add(queue.pollFirst());
         }
-        QUEUED.setOpaque(this, queue.size());
+        QUEUED.setVolatile(this, queue.size());
         return ready;
     }
 
-    /** Runs every callback; the first failure is rethrown at the end, later ones suppressed in it. */
-    private static void runAll(List<Pending> ready) {
+    /** Runs every callback; returns the first failure (later ones suppressed in it), or null. */
+    private static Throwable runAll(List<Pending> ready) {
         Throwable first = null;
         for (Pending p : ready) {
             try {
                 p.callback().run();
             } catch (Throwable t) {
-                if (first == null) {
-                    first = t;
-                } else {
-                    first.addSuppressed(t);
-                }
+                first = Failures.combine(first, t);
             }
         }
-        if (first != null) {
-            throw Failures.rethrow(first);
-        }
+        return first;
     }
 }

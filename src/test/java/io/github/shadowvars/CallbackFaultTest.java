@@ -45,7 +45,8 @@ class CallbackFaultTest {
     @ParameterizedTest
     @ValueSource(strings = {"alloc", "getOrAlloc", "free", "freeAll"})
     void aSlowConstructorBlocksWritersButNotReaders(String writerOp) throws Exception {
-        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER);
+        LockWatch locks = new LockWatch();
+        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, new RecordingLogger(), locks);
         Object other = new Object();
         Box otherData = t.alloc(other, 1, () -> new Box(1), null);
         Object victim = new Object();                          // the writer's key for free/freeAll (id 2)
@@ -65,7 +66,7 @@ class CallbackFaultTest {
         ctorInside.await();
 
         // Readers and the lockless paths complete while the ctor holds the writer lock.
-        assertTrue(t.writerLockIsLocked());
+        assertTrue(locks.isLocked());
         assertSame(otherData, t.get(other, 1));
         assertNull(t.get(slowObj, 1), "not published before the ctor returned");
         assertSame(otherData, t.getOrAlloc(other, 1, () -> new Box(9), null), "existing key: lock-free pre-check");
@@ -127,13 +128,13 @@ class CallbackFaultTest {
         reader.leave();
         shared.barrier();                                       // before dropping `first`
         assertEquals(0, shared.pendingCallbacks(), "the domain keeps no callback of the dropped table");
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), first.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), first.stats());
         first = null;                                           // dropped like any object
 
         assertEquals(2, second.<Box>get(obj, 1).value);
         second.free(obj, 1, null);
         assertNotNull(second.alloc(obj, 1, () -> new Box(3), null));
         shared.barrier();
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), second.stats());
+        assertEquals(new Stats(2, 2, 0, 1, 1, 0), second.stats());
     }
 }

@@ -147,9 +147,8 @@ class FaultInjectionTest {
         SplittableRandom ops = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(ops.nextLong(), 0.2, 0.15, 0.15);
         RecordingLogger log = new RecordingLogger();
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        ShadowVariables t = new ShadowVariables(2, new Rcu(), faults, hooks); // 4 buckets: long chains
+        LockWatch locks = new LockWatch();
+        ShadowVariables t = new ShadowVariables(2, new Rcu(), faults, log, locks); // 4 buckets: long chains
         Object[] objs = new Object[OBJS];
         for (int o = 0; o < OBJS; o++) {
             objs[o] = new Object();
@@ -170,7 +169,7 @@ class FaultInjectionTest {
             int k = o * IDS.length + i;
             Object obj = objs[o];
             long id = IDS[i];
-            ShadowVariables.Stats before = t.stats();
+            Stats before = t.stats();
             long allocFaults = faults.allocationFaultsInjected();
             long ctorFaults = faults.ctorErrorsInjected() + faults.ctorExceptionsInjected();
             int r = ops.nextInt(100); // weights: alloc 30, getOrAlloc 30, free 15, freeAll 3, get 22
@@ -195,7 +194,7 @@ class FaultInjectionTest {
             String where = "step " + step + " (" + what + ", seed " + seed + ")";
             boolean allocFault = faults.allocationFaultsInjected() != allocFaults;
             boolean ctorFault = faults.ctorErrorsInjected() + faults.ctorExceptionsInjected() != ctorFaults;
-            ShadowVariables.Stats after = t.stats();
+            Stats after = t.stats();
             if (allocFault || ctorFault) {
                 faulted++;
                 assertNull(model[k], where + ": a fault can only hit an absent key (else nothing is allocated)");
@@ -204,7 +203,7 @@ class FaultInjectionTest {
                     assertFalse(threw, where);
                     assertEquals(before, after, where + ": allocation failure changes no counter");
                 } else {
-                    assertEquals(new ShadowVariables.Stats(before.allocated() + 1, before.published(),
+                    assertEquals(new Stats(before.allocated() + 1, before.published(),
                             before.dropped() + 1, before.unlinked(), before.reclaimed(), before.poisonedReads()),
                             after, where + ": the speculative entry was dropped, nothing published");
                 }
@@ -223,11 +222,11 @@ class FaultInjectionTest {
                     model[x] = null;
                 }
             }
-            assertFalse(t.writerLockIsLocked(), where);
+            assertFalse(locks.isLocked(), where);
             assertSameSnapshot(model, snapshot(t, objs), where);
         }
         t.rcu().barrier();
-        ShadowVariables.Stats s = t.stats();
+        Stats s = t.stats();
         long live = java.util.Arrays.stream(model).filter(x -> x != null).count();
         System.out.println("everyFailedOperationLeavesTheTableExactlyAsBefore: " + steps + " steps, "
                 + faulted + " faulted; " + faults + "; " + s);

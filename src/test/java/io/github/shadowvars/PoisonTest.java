@@ -29,17 +29,16 @@ class PoisonTest {
         final AtomicReference<Object> readResult = new AtomicReference<>();
         final AtomicReference<Throwable> readFailure = new AtomicReference<>();
         final ShadowVariables table;
-        Object pauseOn;
 
         Scenario(Rcu rcu, int bucketBits) {
-            ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-            hooks.readVisit = (obj, id) -> {
-                if (obj == pauseOn && Thread.currentThread().getName().equals(READER)) {
-                    standing.countDown();
-                    SpeculativeRaceTest.await(resume);
-                }
-            };
-            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, hooks);
+            // The reader's first stand is on the bucket's head: the scenarios say whose entry that is.
+            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, new RecordingLogger(),
+                    new ReaderPause(Tracer.OFF, () -> {
+                        if (Thread.currentThread().getName().equals(READER) && standing.getCount() > 0) {
+                            standing.countDown();
+                            SpeculativeRaceTest.await(resume);
+                        }
+                    }));
         }
 
         Thread startReader(Object obj, long id) {
@@ -60,7 +59,7 @@ class PoisonTest {
         Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 12);
         Object obj = new Object();
         s.table.alloc(obj, 1, () -> "data", null);
-        s.pauseOn = obj;
+        // the reader will first stand on obj's entry, the head of its bucket
         Thread reader = s.startReader(obj, 1);
         s.standing.await();                       // the reader is inside get, standing on the entry
         s.table.free(obj, 1, null);               // unlink + callRcu; the broken domain reclaims at once
@@ -74,10 +73,10 @@ class PoisonTest {
 
     @Test
     void withRealRcuTheReaderFinishesAndReclamationWaitsForIt() throws Exception {
-        Scenario s = new Scenario(new Rcu(), 12);
+        Scenario s = new Scenario(ManualExecutor.rcu(new ManualExecutor()), 12); // no reclaimer races with the counts below
         Object obj = new Object();
         String data = s.table.alloc(obj, 1, () -> "data", null);
-        s.pauseOn = obj;
+        // the reader will first stand on obj's entry, the head of its bucket
         Thread reader = s.startReader(obj, 1);
         s.standing.await();
         s.table.free(obj, 1, null);
@@ -90,7 +89,7 @@ class PoisonTest {
         assertNull(s.readFailure.get());
         assertSame(data, s.readResult.get(), "the reader that stood on the entry still got its data");
         assertEquals(1, s.table.rcu().processCallbacks(), "the reader has left: the grace period is over");
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), s.table.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), s.table.stats());
     }
 
     @Test
@@ -100,7 +99,7 @@ class PoisonTest {
         Object second = new Object();
         s.table.alloc(first, 1, () -> "first", null);
         s.table.alloc(second, 1, () -> "second", null);
-        s.pauseOn = second;
+        // the reader will first stand on second's entry, the head of its bucket
         Thread reader = s.startReader(first, 1); // looks for first, passes over second
         s.standing.await();
         s.table.free(second, 1, null);           // unlink the entry the reader stands on
@@ -109,7 +108,7 @@ class PoisonTest {
         assertNull(s.readFailure.get());
         assertEquals("first", s.readResult.get());
         s.table.rcu().barrier();
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), s.table.stats());
+        assertEquals(new Stats(2, 2, 0, 1, 1, 0), s.table.stats());
     }
 
     @Test
@@ -119,7 +118,7 @@ class PoisonTest {
         Object second = new Object();
         s.table.alloc(first, 1, () -> "first", null);
         s.table.alloc(second, 1, () -> "second", null);
-        s.pauseOn = second;
+        // the reader will first stand on second's entry, the head of its bucket
         Thread reader = s.startReader(first, 1);
         s.standing.await();
         s.table.free(second, 1, null);

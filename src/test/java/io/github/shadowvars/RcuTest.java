@@ -142,7 +142,7 @@ class RcuTest {
 
     @Test
     void callbacksWaitForReadersThatWereInsideWhenTheyWereQueued() throws Exception {
-        Rcu rcu = new Rcu();
+        Rcu rcu = ManualExecutor.rcu(new ManualExecutor()); // no reclaimer races with the counts below
         ParkedReader old = new ParkedReader(rcu).start();
         List<String> ran = new CopyOnWriteArrayList<>();
         rcu.callRcu(() -> ran.add("x"));
@@ -291,37 +291,44 @@ class RcuTest {
     }
 
     @Test
-    void batchedProcessingWaitsForAFullBatchWhileReadersAreBusy() throws InterruptedException {
-        Rcu rcu = new Rcu();
+    void batchedProcessingWaitsForAFullBatchSinceTheLastScanWhileTheReclaimerIsActive() throws InterruptedException {
+        ManualExecutor reclaimer = new ManualExecutor();
+        Rcu rcu = ManualExecutor.rcu(reclaimer);
         List<Integer> ran = new ArrayList<>();
         rcu.callRcu(() -> ran.add(0));
-        assertEquals(1, rcu.processCallbacksBatched(), "no scan has seen a reader yet: processed at once");
+        assertEquals(1, rcu.processCallbacksBatched(), "no reader: processed at once");
+        assertEquals(0, reclaimer.submitted(), "nothing left: no reclaimer");
 
         ParkedReader reader = new ParkedReader(rcu).start();
         rcu.callRcu(() -> ran.add(1));
-        assertEquals(0, rcu.processCallbacksBatched(), "the scan finds the reader inside: callback 1 waits");
-        reader.leave();
         long epoch = rcu.epochForTest();
-        for (int i = 2; i < Rcu.BATCH; i++) {
+        assertEquals(0, rcu.processCallbacksBatched(), "the scan finds the reader inside: callback 1 waits");
+        assertEquals(epoch + 1, rcu.epochForTest(), "its grace period started");
+        assertTrue(rcu.reclaimerActiveForTest());
+        assertEquals(1, reclaimer.submitted(), "handed to the reclaimer");
+        reader.leave();
+        for (int i = 2; i <= Rcu.BATCH; i++) {
             int n = i;
             rcu.callRcu(() -> ran.add(n));
-            assertEquals(0, rcu.processCallbacksBatched(), "readers were busy at the last scan: wait for the batch");
+            assertEquals(0, rcu.processCallbacksBatched(), "the reclaimer is active: wait for a batch since the last scan");
         }
-        assertEquals(epoch, rcu.epochForTest(), "no grace period started while the batch fills");
-        assertEquals(Rcu.BATCH - 1, rcu.pendingCallbacks());
-        int n = Rcu.BATCH;
+        assertEquals(epoch + 1, rcu.epochForTest(), "no grace period started while the batch fills");
+        assertEquals(Rcu.BATCH, rcu.pendingCallbacks());
+        int n = Rcu.BATCH + 1;
         rcu.callRcu(() -> ran.add(n));
-        assertEquals(Rcu.BATCH, rcu.processCallbacksBatched(), "a full batch: one scan, every callback runs");
-        assertEquals(Rcu.BATCH + 1, ran.size());
+        assertEquals(Rcu.BATCH + 1, rcu.processCallbacksBatched(), "a full batch since the scan: every callback runs");
+        assertEquals(Rcu.BATCH + 2, ran.size());
+        assertEquals(1, reclaimer.runQueued());
+        assertFalse(rcu.reclaimerActiveForTest(), "the reclaimer found nothing queued and ended");
         rcu.callRcu(() -> ran.add(-1));
-        assertEquals(1, rcu.processCallbacksBatched(), "the last scan found no reader: processed at once again");
+        assertEquals(1, rcu.processCallbacksBatched(), "no reclaimer active: processed at once again");
     }
 
     @Test
     void aCallbackQueuedBeforeAReaderEntersStillWaitsForItIfItsGracePeriodHasNotStarted() throws InterruptedException {
         // callRcu fixes target = epoch + 1; a reader entering after callRcu but before the grace
         // period starts stores the old epoch, and the grace period waits for it (conservative).
-        Rcu rcu = new Rcu();
+        Rcu rcu = ManualExecutor.rcu(new ManualExecutor()); // no reclaimer races with the counts below
         AtomicBoolean ran = new AtomicBoolean();
         rcu.callRcu(() -> ran.set(true));
         ParkedReader reader = new ParkedReader(rcu).start();

@@ -39,10 +39,10 @@ class ShadowVariablesTest {
 
     final RecordingLogger log = new RecordingLogger();
 
+    final LockWatch locks = new LockWatch();
+
     ShadowVariables table(int bucketBits, AllocationFaults faults) {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        return new ShadowVariables(bucketBits, new Rcu(), faults, hooks);
+        return new ShadowVariables(bucketBits, new Rcu(), faults, log, locks);
     }
 
     ShadowVariables table(int bucketBits) {
@@ -85,8 +85,8 @@ class ShadowVariablesTest {
         t.freeAll(2, null);
         assertNull(t.get(obj, 2));
         t.rcu().barrier();
-        ShadowVariables.Stats s = t.stats();
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 2, 2, 0), s);
+        Stats s = t.stats();
+        assertEquals(new Stats(2, 2, 0, 2, 2, 0), s);
         assertEquals(0, s.live());
     }
 
@@ -188,11 +188,11 @@ class ShadowVariablesTest {
         Box r = t.alloc(obj, 9, () -> new Box(0), (o, d) -> -12);
         assertNull(r);
         assertNull(t.get(obj, 9));
-        assertFalse(t.writerLockIsLocked());
+        assertFalse(locks.isLocked());
         List<RecordingLogger.Entry> errors = log.at(Level.ERROR);
         assertEquals(1, errors.size());
         assertEquals("Failed to construct shadow variable <Key[name=ctor-fails], 9> (-12)", errors.get(0).message());
-        assertEquals(new ShadowVariables.Stats(1, 0, 1, 0, 0, 0), t.stats());
+        assertEquals(new Stats(1, 0, 1, 0, 0, 0), t.stats());
         assertEquals(0, t.rcu().pendingCallbacks(), "a never-published entry needs no grace period");
         Box other = onOtherThread(() -> t.<Box>getOrAlloc(obj, 9, () -> new Box(5), null));
         assertEquals(5, other.value);
@@ -210,8 +210,8 @@ class ShadowVariablesTest {
                 }));
         assertSame(boom, thrown);
         assertNull(t.get(obj, 9));
-        assertFalse(t.writerLockIsLocked());
-        assertEquals(new ShadowVariables.Stats(1, 0, 1, 0, 0, 0), t.stats());
+        assertFalse(locks.isLocked());
+        assertEquals(new Stats(1, 0, 1, 0, 0, 0), t.stats());
         Box other = onOtherThread(() -> t.<Box>alloc(obj, 9, () -> new Box(5), null));
         assertSame(other, t.get(obj, 9));
     }
@@ -236,7 +236,7 @@ class ShadowVariablesTest {
         assertEquals(0, allocations.get());
         assertEquals(0, ctorCalls.get());
         assertNull(t.get(obj, 4));
-        assertEquals(new ShadowVariables.Stats(0, 0, 0, 0, 0, 0), t.stats());
+        assertEquals(new Stats(0, 0, 0, 0, 0, 0), t.stats());
         assertNotNull(t.alloc(obj, 4, () -> new Box(1), null), "the next allocation is not failed");
     }
 
@@ -249,7 +249,7 @@ class ShadowVariablesTest {
         assertNull(t.<Box>alloc(obj, 4, () -> null, null));
         assertEquals(0, ctorCalls.get());
         assertNull(t.get(obj, 4));
-        assertEquals(new ShadowVariables.Stats(0, 0, 0, 0, 0, 0), t.stats());
+        assertEquals(new Stats(0, 0, 0, 0, 0, 0), t.stats());
         assertTrue(log.records.isEmpty());
     }
 
@@ -266,7 +266,7 @@ class ShadowVariablesTest {
         assertEquals(List.of(obj, data), seen);
         assertNull(t.get(obj, 1));
         // No reader was inside, so the opportunistic processCallbacks after unlock already reclaimed it.
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), t.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), t.stats());
     }
 
     @Test
@@ -281,7 +281,7 @@ class ShadowVariablesTest {
         assertEquals(0, dtorCalls.get());
         assertSame(keep, t.get(obj, 1));
         assertEquals(0, t.rcu().pendingCallbacks());
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 0, 0, 0), t.stats());
+        assertEquals(new Stats(1, 1, 0, 0, 0, 0), t.stats());
     }
 
     @Test
@@ -339,7 +339,7 @@ class ShadowVariablesTest {
             assertSame(bd, t.get(d, 8));
             assertSame(a8, t.get(a, 8));
             t.rcu().barrier();
-            assertEquals(new ShadowVariables.Stats(6, 6, 0, 3, 3, 0), t.stats());
+            assertEquals(new Stats(6, 6, 0, 3, 3, 0), t.stats());
         }
     }
 
@@ -353,9 +353,9 @@ class ShadowVariablesTest {
             throw boom;
         })));
         assertNull(t.get(obj, 1));
-        assertFalse(t.writerLockIsLocked());
+        assertFalse(locks.isLocked());
         t.rcu().barrier();
-        assertEquals(new ShadowVariables.Stats(1, 1, 0, 1, 1, 0), t.stats());
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), t.stats());
         assertNotNull(onOtherThread(() -> t.<Box>alloc(obj, 1, () -> new Box(2), null)));
     }
 
@@ -386,7 +386,7 @@ class ShadowVariablesTest {
         assertNull(t.get(b, 1));
         assertNull(t.get(c, 1));
         t.rcu().barrier();
-        assertEquals(new ShadowVariables.Stats(3, 3, 0, 3, 3, 0), t.stats());
+        assertEquals(new Stats(3, 3, 0, 3, 3, 0), t.stats());
     }
 
     /** The four writer calls, each on a key (x, 1) that exists before (free, freeAll) or not (alloc, getOrAlloc). */
@@ -423,7 +423,7 @@ class ShadowVariablesTest {
         assertTrue(inner.get().getMessage().startsWith(op + " called from a constructor or destructor"));
         assertSame(presentData, t.get(present, 1));
         assertNull(t.get(absent, 1));
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 0, 0, 0), t.stats());
+        assertEquals(new Stats(2, 2, 0, 0, 0, 0), t.stats());
     }
 
     @ParameterizedTest
@@ -448,7 +448,7 @@ class ShadowVariablesTest {
         assertSame(presentData, t.get(present, 1));
         assertNull(t.get(absent, 1));
         assertNull(t.get(victim, 2));
-        assertEquals(new ShadowVariables.Stats(2, 2, 0, 1, 1, 0), t.stats());
+        assertEquals(new Stats(2, 2, 0, 1, 1, 0), t.stats());
     }
 
     @Test
@@ -479,7 +479,7 @@ class ShadowVariablesTest {
                 () -> t.alloc(new Object(), 1, null, null)).getMessage());
         assertEquals("allocate", assertThrows(NullPointerException.class,
                 () -> t.getOrAlloc(new Object(), 1, null, null)).getMessage());
-        assertEquals(new ShadowVariables.Stats(0, 0, 0, 0, 0, 0), t.stats());
+        assertEquals(new Stats(0, 0, 0, 0, 0, 0), t.stats());
     }
 
     @Test

@@ -76,8 +76,7 @@ class SoakTest {
 
         SplittableRandom master = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(master.nextLong(), 0.05, 0.03, 0.02);
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = new System.Logger() { // the soak causes thousands of expected ERROR/WARNING lines: drop them
+        System.Logger silent = new System.Logger() { // the soak causes thousands of expected ERROR/WARNING lines: drop them
             @Override
             public String getName() {
                 return "soak";
@@ -96,7 +95,7 @@ class SoakTest {
             public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
             }
         };
-        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, new Rcu(), faults, hooks);
+        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, new Rcu(), faults, silent, Tracer.OFF);
         Object[] hot = newObjects(HOT_OBJS);
         Object[] cold = newObjects(COLD_OBJS);
         Books books = new Books();
@@ -149,7 +148,7 @@ class SoakTest {
         table.rcu().barrier();
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
-        ShadowVariables.Stats s = table.stats();
+        Stats s = table.stats();
         long reachable = 0;
         for (Object[] objs : new Object[][]{hot, cold}) {
             for (Object obj : objs) {

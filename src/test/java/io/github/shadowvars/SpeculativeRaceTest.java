@@ -31,9 +31,7 @@ class SpeculativeRaceTest {
     final RecordingLogger log = new RecordingLogger();
 
     ShadowVariables table() {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = log;
-        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, hooks);
+        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, log, Tracer.OFF);
     }
 
     @Test
@@ -55,7 +53,7 @@ class SpeculativeRaceTest {
         assertEquals("B", winner.get().owner);
         assertSame(winner.get(), t.get(obj, 1));
         assertEquals(1, ctorCalls.get(), "the ctor ran only for the variable that was created");
-        assertEquals(new ShadowVariables.Stats(2, 1, 1, 0, 0, 0), t.stats());
+        assertEquals(new Stats(2, 1, 1, 0, 0, 0), t.stats());
         assertEquals(1, log.at(Level.WARNING).size());
         assertEquals(0, t.rcu().pendingCallbacks(), "the dropped entry was never published: no grace period");
     }
@@ -86,7 +84,7 @@ class SpeculativeRaceTest {
         assertSame(b, aResult.get(), "getOrAlloc returns the variable that won the race");
         assertSame(b, t.get(obj, 1));
         assertEquals(1, ctorCalls.get());
-        assertEquals(new ShadowVariables.Stats(2, 1, 1, 0, 0, 0), t.stats());
+        assertEquals(new Stats(2, 1, 1, 0, 0, 0), t.stats());
         assertEquals(0, log.records.size());
     }
 

@@ -6,8 +6,8 @@ import java.util.ResourceBundle;
 import java.util.function.Consumer;
 
 /**
- * Tables for test code outside this package (io.github.shadowvars.model): reaches the package-private
- * Hooks to send the table's log to a sink instead of the console.
+ * Tables for test code (also outside this package: model, jcstress): reaches the table's
+ * package-private constructor to send its log to a sink and to pause readers.
  */
 public final class TestTables {
 
@@ -19,8 +19,25 @@ public final class TestTables {
      * "WARNING Duplicate shadow variable &lt;o1, 1&gt;").
      */
     public static ShadowVariables withLog(int bucketBits, Rcu rcu, AllocationFaults faults, Consumer<String> log) {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.logger = new Logger() {
+        return new ShadowVariables(bucketBits, rcu, faults, sink(log), Tracer.OFF);
+    }
+
+    /** A table with the given logger and tracer. */
+    static ShadowVariables table(int bucketBits, Rcu rcu, AllocationFaults faults, Logger logger, Tracer tracer) {
+        return new ShadowVariables(bucketBits, rcu, faults, logger, tracer);
+    }
+
+    /**
+     * A table whose readers run {@code onStand} each time they stand on an entry inside their
+     * read-side section (a harness pauses there to widen the race window it tests).
+     */
+    public static ShadowVariables pausingReaders(int bucketBits, Rcu rcu, Logger logger, Runnable onStand) {
+        return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, logger, new ReaderPause(Tracer.OFF, onStand));
+    }
+
+    /** A logger that passes each record to {@code log} as "LEVEL message". */
+    public static Logger sink(Consumer<String> log) {
+        return new Logger() {
             @Override
             public String getName() {
                 return "test-sink";
@@ -41,6 +58,5 @@ public final class TestTables {
                 log.accept(level + " " + (params == null || params.length == 0 ? format : MessageFormat.format(format, params)));
             }
         };
-        return new ShadowVariables(bucketBits, rcu, faults, hooks);
     }
 }

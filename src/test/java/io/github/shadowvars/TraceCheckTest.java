@@ -1,9 +1,11 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.SeededBugs;
 import io.github.shadowvars.kit.TraceTla;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * Trace validation (issue 5 part 3): concurrent runs of the Java table in recording mode
  * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
  * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). Deliberately broken tables
- * (SeededBug NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR) produce traces TLC rejects.
+ * (the seeded bugs NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR of src/test/seeded-bugs) produce
+ * traces TLC rejects.
  *
  * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
  * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
@@ -51,26 +54,22 @@ class TraceCheckTest {
         }
     }
 
-    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug) {
-        return table(rec, faults, bug, null);
+    /** A table recording into {@code rec}, on rec's RCU domain. */
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults) {
+        return new ShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), rec);
     }
 
-    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, String bug,
-                                         ShadowVariables.ReadVisitHook readVisit) {
-        ShadowVariables.Hooks hooks = new ShadowVariables.Hooks();
-        hooks.recorder = rec;
-        hooks.readVisit = readVisit;
-        hooks.logger = new RecordingLogger();
-        hooks.seededBug = ShadowVariables.SeededBug.valueOf(bug);
-        return new ShadowVariables(0, new Rcu(), faults, hooks);
+    /** As {@link #table(StepRecorder, AllocationFaults)}, with {@code onStand} run where a reader stands on an entry. */
+    private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, Runnable onStand) {
+        return new ShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), new ReaderPause(rec, onStand));
     }
 
     /** One random concurrent run in recording mode; returns its trace. */
     static List<StepRecorder.Step> randomRun(long seed, Objs objs, boolean lockHolderIsReader) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(random.nextLong(), 0.15, 0.15, 0.05);
-        StepRecorder rec = new StepRecorder(lockHolderIsReader);
-        ShadowVariables t = table(rec, faults, "NONE");
+        StepRecorder rec = new StepRecorder(new Rcu(), lockHolderIsReader);
+        ShadowVariables t = table(rec, faults);
         Constructor<Object> ctor = faults.constructor((o, d) -> 0);
         Destructor<Object> dtor = (o, d) -> { };
         Supplier<Object> allocate = () -> {
@@ -115,9 +114,9 @@ class TraceCheckTest {
      * re-checks. With the real algorithm t1 finds t2's entry and drops its own; with NO_RECHECK it
      * publishes a duplicate.
      */
-    static List<StepRecorder.Step> lostRaceRun(String bug, Objs objs) throws Exception {
-        StepRecorder rec = new StepRecorder();
-        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+    static List<StepRecorder.Step> lostRaceRun(Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder(new Rcu());
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
         Constructor<Object> ctor = (o, d) -> 0;
         CountDownLatch t1Allocating = new CountDownLatch(1);
         CountDownLatch t2Done = new CountDownLatch(1);
@@ -143,12 +142,13 @@ class TraceCheckTest {
      * goes on. With the real algorithm t2 follows o2's kept next link to o1's entry and finds it;
      * with UNLINK_CLEARS_NEXT the link is gone and t2 returns null.
      */
-    static List<StepRecorder.Step> readerOnUnlinkedRun(String bug, Objs objs) throws Exception {
-        StepRecorder rec = new StepRecorder();
+    static List<StepRecorder.Step> readerOnUnlinkedRun(Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder(new Rcu());
         CountDownLatch onO2 = new CountDownLatch(1);
         CountDownLatch freed = new CountDownLatch(1);
-        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug, (obj, id) -> {
-            if (obj == objs.o2 && onO2.getCount() > 0) {
+        ShadowVariables t = table(rec, AllocationFaults.NEVER, () -> {
+            // t2's first stand is on the bucket's head, o2's entry
+            if (Thread.currentThread().getName().equals("trace-t2") && onO2.getCount() > 0) {
                 onO2.countDown();
                 awaitUninterruptibly(freed); // the reader stands on o2's entry while t3 frees it
             }
@@ -177,8 +177,8 @@ class TraceCheckTest {
      */
     static List<StepRecorder.Step> reclaimWhileLockedRun(boolean lockHolderIsReader, Objs objs, int[] reclaimedMeanwhile)
             throws Exception {
-        StepRecorder rec = new StepRecorder(lockHolderIsReader);
-        ShadowVariables t = table(rec, AllocationFaults.NEVER, "NONE");
+        StepRecorder rec = new StepRecorder(new Rcu(), lockHolderIsReader);
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
         CountDownLatch inDtor = new CountDownLatch(1);
         CountDownLatch processed = new CountDownLatch(1);
         Worker t1 = new Worker("trace-t1", () -> {
@@ -200,9 +200,9 @@ class TraceCheckTest {
     }
 
     /** One thread: alloc <o1, 1>, then freeAll(1) with a destructor. FREEALL_SKIPS_DTOR does not call it. */
-    static List<StepRecorder.Step> freeAllRun(String bug, Objs objs) {
-        StepRecorder rec = new StepRecorder();
-        ShadowVariables t = table(rec, AllocationFaults.NEVER, bug);
+    static List<StepRecorder.Step> freeAllRun(Objs objs) {
+        StepRecorder rec = new StepRecorder(new Rcu());
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
         t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
         t.freeAll(1, (o, d) -> { });
         t.rcu().barrier();
@@ -247,9 +247,9 @@ class TraceCheckTest {
         SplittableRandom seeds = new SplittableRandom(seed);
         Objs objs = new Objs();
         List<List<StepRecorder.Step>> all = new ArrayList<>();
-        all.add(lostRaceRun("NONE", objs));         // trace 1: the lost race, deterministically
-        all.add(readerOnUnlinkedRun("NONE", objs)); // trace 2: a reader passing an unlinked entry
-        all.add(freeAllRun("NONE", objs));          // trace 3: freeAll with a destructor
+        all.add(lostRaceRun(objs));         // trace 1: the lost race, deterministically
+        all.add(readerOnUnlinkedRun(objs)); // trace 2: a reader passing an unlinked entry
+        all.add(freeAllRun(objs));          // trace 3: freeAll with a destructor
         int[] reclaimedMeanwhile = new int[1];      // trace 4: no reclamation while freeAll holds the lock
         all.add(reclaimWhileLockedRun(true, objs, reclaimedMeanwhile));
         assertEquals(0, reclaimedMeanwhile[0], "the lock holder is an RCU reader in recording mode");
@@ -300,13 +300,26 @@ class TraceCheckTest {
      */
     @Test
     void brokenTablesProduceTracesTheSpecRejects() throws Exception {
+        for (String bug : List.of("NO_RECHECK", "UNLINK_CLEARS_NEXT", "FREEALL_SKIPS_DTOR")) {
+            SeededBugs.call(bug, TraceCheckTest.class.getName(), "rejectedWithSeededBug", bug);
+        }
+    }
+
+    /**
+     * Runs, with the seeded bug's classes in place (see {@link SeededBugs#call}), the scenario that
+     * makes {@code bug} show and checks where TLC rejects its trace.
+     */
+    static void rejectedWithSeededBug(String bug) throws Exception {
         Objs objs = new Objs();
-        // NO_RECHECK: t1's re-check under the lock "finds nothing" although t2 has published <o1, 1>.
-        rejectedAt(objs, "NO_RECHECK", lostRaceRun("NO_RECHECK", objs), "a_recheck", 1);
-        // UNLINK_CLEARS_NEXT: the reader standing on o2's unlinked entry finds its next link null.
-        rejectedAt(objs, "UNLINK_CLEARS_NEXT", readerOnUnlinkedRun("UNLINK_CLEARS_NEXT", objs), "g_walk", 2);
-        // FREEALL_SKIPS_DTOR: freeAll removes <o1, 1> without calling the destructor.
-        rejectedAt(objs, "FREEALL_SKIPS_DTOR", freeAllRun("FREEALL_SKIPS_DTOR", objs), "fa_dtor", 1);
+        switch (bug) {
+            // t1's re-check under the lock "finds nothing" although t2 has published <o1, 1>.
+            case "NO_RECHECK" -> rejectedAt(objs, bug, lostRaceRun(objs), "a_recheck", 1);
+            // The reader standing on o2's unlinked entry finds its next link null.
+            case "UNLINK_CLEARS_NEXT" -> rejectedAt(objs, bug, readerOnUnlinkedRun(objs), "g_walk", 2);
+            // freeAll removes <o1, 1> without calling the destructor.
+            case "FREEALL_SKIPS_DTOR" -> rejectedAt(objs, bug, freeAllRun(objs), "fa_dtor", 1);
+            default -> throw new IllegalArgumentException("no trace scenario for seeded bug " + bug);
+        }
     }
 
     /**
@@ -330,6 +343,9 @@ class TraceCheckTest {
                 + show(trace, trace.size()) + tail(v.output(), 40));
         assertEquals(1, v.rejectedTrace());
         assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
+        String page = Files.readString(ROOT.resolve("target/trace/" + name + "/" + TraceTla.PAGE));
+        assertTrue(page.contains("id=\"violation\"") && page.contains("t" + thread + " " + label)
+                && page.contains("data-label=\"Call\"") && !page.contains("data-label=\"TraceNext\""), "page of " + name);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.shadowvars.examples;
 
+import io.github.shadowvars.Stats;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -20,8 +21,8 @@ class DemoTest {
         assertTrue(out.contains("free: Dummy(expire=1000) -> leak released: true, get now returns null"), out);
         assertTrue(out.contains("freeAll: leak buffers released = 3 of 3"), out);
         assertTrue(out.contains("barrier: pending callbacks = 0"), out);
-        assertTrue(out.contains("counters: allocated=6 published=6 dropped=0 unlinked=6 reclaimed=6"
-                + " poisonedReads=0 live=0"), out);
+        assertTrue(out.contains("counters: Stats[allocated=6, published=6, dropped=0, unlinked=6, reclaimed=6,"
+                + " poisonedReads=0]"), out);
     }
 
     @Test

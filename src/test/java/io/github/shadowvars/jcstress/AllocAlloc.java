@@ -32,7 +32,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "two creations, no creation, ctor not exactly once, or the table holds the loser")
 @State
 public class AllocAlloc {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final AtomicInteger ctorCalls = new AtomicInteger();
     final Constructor<Data> ctor = Fixtures.countingCtor(ctorCalls);

@@ -29,7 +29,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "alloc failed on an empty table, or dtor count and table disagree")
 @State
 public class AllocFree {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final AtomicInteger dtorCalls = new AtomicInteger();
     final Constructor<Data> ctor = Fixtures.countingCtor(new AtomicInteger());

@@ -48,7 +48,7 @@ public class CtorPublication {
         Inner inner;
     }
 
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Parent parent = new Parent();
     final Constructor<Shadow> ctor = (obj, s) -> {
         Inner in = new Inner();

@@ -5,29 +5,25 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.ObjLongConsumer;
 import io.github.shadowvars.Constructor;
 import io.github.shadowvars.Destructor;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
+import io.github.shadowvars.TestTables;
 
 /**
- * What the jcstress harnesses of this package share: the table factory with the seeded-bug switch,
- * a data type whose constructor-written fields show partial publication, and counting ctor/dtor.
+ * What the jcstress harnesses of this package share: the table factory, a data type whose
+ * constructor-written fields show partial publication, and counting ctor/dtor.
  *
- * <p>Seeded bugs. Every harness's {@code @State} constructor reads the system property
- * {@value #SEEDED_BUG_PROPERTY} (default {@code NONE}) and builds its table through
- * {@link #table(int, String)}. The value is the name of a {@code ShadowVariables.SeededBug}
- * constant, or {@value #RCU_WITHOUT_GRACE_PERIODS} for a correct table on an RCU domain whose grace
- * periods do not wait for readers ({@code Rcu.seededBugWithoutGracePeriods()}). Both switches are
- * package-private in {@code io.github.shadowvars} so that no user of the library can reach them; the
- * harnesses live in their own package (jcstress selects them with {@code -t io.github.shadowvars.jcstress}),
- * so this class opens the two test-only factories once through a private method-handle lookup
- * (every class on the class path is in the same unnamed module, which allows it).
+ * <p>Seeded bugs. A seeded bug of the table is a patch of its source (src/test/seeded-bugs),
+ * compiled into a class directory that {@link JcstressRun} puts first on the forked JVMs' class
+ * path: the harnesses build real tables and get the broken class. The RCU domain's seeded bug is
+ * still a switch of {@code Rcu}, selected by the system property {@value #SEEDED_BUG_PROPERTY} =
+ * {@value #RCU_WITHOUT_GRACE_PERIODS} and reached through a private method-handle lookup.
  */
 final class Fixtures {
 
-    /** The system property that selects the seeded bug. */
+    /** The system property that selects the RCU domain's seeded bug. */
     static final String SEEDED_BUG_PROPERTY = "shadowvars.seededBug";
     /** Seeded bug of the RCU domain rather than of the table. */
     static final String RCU_WITHOUT_GRACE_PERIODS = "RCU_WITHOUT_GRACE_PERIODS";
@@ -37,17 +33,11 @@ final class Fixtures {
     /** A second id, for entries that freeAll(ID) must leave alone. */
     static final long OTHER_ID = 8;
 
-    /** {@code ShadowVariables.withSeededBug(int, Rcu, System.Logger, ObjLongConsumer, String)}. */
-    private static final MethodHandle TABLE_WITH_SEEDED_BUG;
     /** {@code Rcu.seededBugWithoutGracePeriods()}. */
     private static final MethodHandle RCU_WITHOUT_GRACE;
 
     static {
         try {
-            MethodHandles.Lookup tables = MethodHandles.privateLookupIn(ShadowVariables.class, MethodHandles.lookup());
-            TABLE_WITH_SEEDED_BUG = tables.findStatic(ShadowVariables.class, "withSeededBug",
-                    MethodType.methodType(ShadowVariables.class, int.class, Rcu.class, System.Logger.class,
-                            ObjLongConsumer.class, String.class));
             MethodHandles.Lookup rcus = MethodHandles.privateLookupIn(Rcu.class, MethodHandles.lookup());
             RCU_WITHOUT_GRACE = rcus.findStatic(Rcu.class, "seededBugWithoutGracePeriods", MethodType.methodType(Rcu.class));
         } catch (ReflectiveOperationException e) {
@@ -58,14 +48,9 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    /** The seeded bug this JVM runs with: the system property, default {@code NONE}. */
-    static String seededBug() {
-        return System.getProperty(SEEDED_BUG_PROPERTY, "NONE");
-    }
-
-    /** An RCU domain: the real one, or with {@link #RCU_WITHOUT_GRACE_PERIODS} the broken one. */
-    static Rcu rcu(String bug) {
-        if (!RCU_WITHOUT_GRACE_PERIODS.equals(bug)) {
+    /** An RCU domain: the real one, or the broken one when this JVM runs {@link #RCU_WITHOUT_GRACE_PERIODS}. */
+    static Rcu rcu() {
+        if (!RCU_WITHOUT_GRACE_PERIODS.equals(System.getProperty(SEEDED_BUG_PROPERTY))) {
             return new Rcu();
         }
         try {
@@ -77,24 +62,18 @@ final class Fixtures {
 
     /**
      * A table of 2^bucketBits buckets on its own RCU domain, silent (alloc's "Duplicate" warning is
-     * an expected outcome here, not news), with the given seeded bug.
+     * an expected outcome here, not news).
      */
-    static ShadowVariables table(int bucketBits, String bug) {
-        return table(bucketBits, bug, null);
+    static ShadowVariables table(int bucketBits) {
+        return TestTables.pausingReaders(bucketBits, rcu(), SILENT, () -> { });
     }
 
     /**
-     * As {@link #table(int, String)}, with {@code readVisit} called for every entry a get walk
-     * visits (with the obj and id it read there), inside the read-side section: a harness uses it
-     * to pause a reader on an entry and so widen the race window it tests.
+     * As {@link #table(int)}, with {@code onStand} run each time a reader stands on an entry inside
+     * its read-side section: a harness pauses there to widen the race window it tests.
      */
-    static ShadowVariables table(int bucketBits, String bug, ObjLongConsumer<Object> readVisit) {
-        String tableBug = RCU_WITHOUT_GRACE_PERIODS.equals(bug) ? "NONE" : bug;
-        try {
-            return (ShadowVariables) TABLE_WITH_SEEDED_BUG.invokeExact(bucketBits, rcu(bug), SILENT, readVisit, tableBug);
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+    static ShadowVariables table(int bucketBits, Runnable onStand) {
+        return TestTables.pausingReaders(bucketBits, rcu(), SILENT, onStand);
     }
 
     /**

@@ -32,7 +32,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "alloc failed, dtor count and table disagree, or <o1, id> survived")
 @State
 public class FreeAllAlloc {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object o1 = new Object();
     final Object o2 = new Object();
     final AtomicInteger dtorCalls = new AtomicInteger();

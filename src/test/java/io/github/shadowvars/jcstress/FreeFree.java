@@ -28,7 +28,7 @@ import io.github.shadowvars.ShadowVariables;
 @Outcome(expect = FORBIDDEN, desc = "dtor not exactly once, or the key survived")
 @State
 public class FreeFree {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final AtomicInteger dtor1Calls = new AtomicInteger();
     final AtomicInteger dtor2Calls = new AtomicInteger();

@@ -31,7 +31,7 @@ import io.github.shadowvars.ShadowVariables;
 @Outcome(expect = FORBIDDEN, desc = "a dtor missing or doubled, an id entry left, or the other id removed")
 @State
 public class FreeFreeAll {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object o1 = new Object();
     final Object o2 = new Object();
     final AtomicInteger freeDtorCalls = new AtomicInteger();

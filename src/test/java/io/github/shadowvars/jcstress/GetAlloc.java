@@ -32,7 +32,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "partial view of the ctor's writes, or alloc failed on an empty table")
 @State
 public class GetAlloc {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final Constructor<Data> ctor = Fixtures.countingCtor(new AtomicInteger());
 

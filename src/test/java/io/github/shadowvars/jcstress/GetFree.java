@@ -34,7 +34,7 @@ import io.github.shadowvars.UseAfterReclaimError;
 @State
 public class GetFree {
     /** The reader pauses on the entry it visits, so that the free and barrier fall inside the visit. */
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug(), (o, id) -> Fixtures.pause());
+    final ShadowVariables table = Fixtures.table(0, Fixtures::pause);
     final Object obj = new Object();
     final Object data = new Object();
     final AtomicInteger dtorCalls = new AtomicInteger();

@@ -31,7 +31,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "any other combination")
 @State
 public class GetOrAllocFree {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final AtomicInteger ctorCalls = new AtomicInteger();
     final AtomicInteger dtorCalls = new AtomicInteger();

@@ -31,7 +31,7 @@ import io.github.shadowvars.jcstress.Fixtures.Data;
 @Outcome(expect = FORBIDDEN, desc = "different data, partial data, ctor not exactly once, or the table holds other data")
 @State
 public class GetOrAllocGetOrAlloc {
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug());
+    final ShadowVariables table = Fixtures.table(0);
     final Object obj = new Object();
     final AtomicInteger ctorCalls = new AtomicInteger();
     final Constructor<Data> ctor = Fixtures.countingCtor(ctorCalls);

@@ -1,5 +1,7 @@
 package io.github.shadowvars.jcstress;
 
+import io.github.shadowvars.kit.SeededBugs;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -72,6 +74,18 @@ final class JcstressRun {
      * @param label   names the log file: target/jcstress/&lt;label&gt;.log
      * @param options jcstress options other than -t, -jvmArgs, -r, -v
      */
+    /**
+     * This JVM's class path, with a seeded bug of the table first (its patched classes shadow the
+     * real ones); "NONE" and the RCU domain's bug (a switch) leave it as it is.
+     */
+    static String classPath(String seededBug) {
+        String cp = System.getProperty("java.class.path");
+        if (seededBug.equals("NONE") || seededBug.equals(Fixtures.RCU_WITHOUT_GRACE_PERIODS)) {
+            return cp;
+        }
+        return SeededBugs.classes(seededBug).toAbsolutePath() + java.io.File.pathSeparator + cp;
+    }
+
     static Result run(String label, String selector, String seededBug, List<String> options)
             throws IOException, InterruptedException {
         Path work = Path.of("target", "jcstress").toAbsolutePath();
@@ -81,14 +95,15 @@ final class JcstressRun {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath(seededBug));
         cmd.add("org.openjdk.jcstress.Main");
         cmd.add("-v");
         cmd.add("-t");
         cmd.add(selector);
         cmd.addAll(options);
         cmd.add("-jvmArgs");
-        cmd.add("-XX:+UseParallelGC -D" + Fixtures.SEEDED_BUG_PROPERTY + "=" + seededBug);
+        cmd.add("-XX:+UseParallelGC"                              // the forked VMs inherit the class path above
+                + (seededBug.equals(Fixtures.RCU_WITHOUT_GRACE_PERIODS) ? " -D" + Fixtures.SEEDED_BUG_PROPERTY + "=" + seededBug : ""));
         cmd.add("-r");
         cmd.add(report.toString());
         System.out.println("jcstress: " + String.join(" ", cmd.subList(3, cmd.size())));

@@ -43,7 +43,7 @@ public class RcuGracePeriod {
         volatile int reclaimed;
     }
 
-    final Rcu rcu = Fixtures.rcu(Fixtures.seededBug());
+    final Rcu rcu = Fixtures.rcu();
 
     /** Reads n's flag several times (the reader stays on n a while): 1 if any read saw it reclaimed. */
     static int reclaimedWhileReading(Node n) {

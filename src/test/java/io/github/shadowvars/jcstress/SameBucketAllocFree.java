@@ -37,12 +37,8 @@ public class SameBucketAllocFree {
     final Object a = new Object();
     final Object b = new Object();
     final Object c = new Object();
-    /** A reader pauses when it stands on B, so that free(B) often happens right then. */
-    final ShadowVariables table = Fixtures.table(0, Fixtures.seededBug(), (o, id) -> {
-        if (o == b) {
-            Fixtures.pause();
-        }
-    });
+    /** A reader pauses where it stands on an entry (first B, the head), so that free(B) often happens right then. */
+    final ShadowVariables table = Fixtures.table(0, Fixtures::pause);
     final AtomicInteger dtorCalls = new AtomicInteger();
 
     public SameBucketAllocFree() {

@@ -223,6 +223,7 @@ public final class ModelCheckRunner {
             if (!r.trace().isEmpty() && (options.printAllTraces() || !r.ok())) {
                 log.println("  counterexample (" + r.tlc().message() + "):");
                 r.trace().forEach(log::println);
+                log.println("  counterexample page: " + options.out().resolve(pageLink(row.model())));
             }
         }
         if (manifestChanged) {
@@ -265,6 +266,7 @@ public final class ModelCheckRunner {
         Path outFile = dir.resolve("tlc.out");
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("trace.txt"));
+        Files.deleteIfExists(dir.resolve(PAGE));
         List<String> problems = new ArrayList<>();
         TlcOutput tlc;
         double seconds = 0;
@@ -356,7 +358,32 @@ public final class ModelCheckRunner {
         } else {
             verdict = "OK";
         }
+        if (!tlc.trace().isEmpty()) {
+            Files.writeString(dir.resolve(PAGE), CounterexamplePage.render(pageInfo(row, tlc, verdict), tlc.trace(), labels),
+                    StandardCharsets.UTF_8);
+        }
         return new ModelResult(row, tlc, seconds, verdict, problems, trace, usage);
+    }
+
+    /** The file name of a model's counterexample page, next to its tlc.out and trace.txt. */
+    static final String PAGE = "counterexample.html";
+
+    /** The page's link from the summary table (in the output directory): tlc/&lt;model&gt;/counterexample.html. */
+    static String pageLink(String model) {
+        return "tlc/" + model + "/" + PAGE;
+    }
+
+    private static CounterexamplePage.Info pageInfo(Manifest.Row row, TlcOutput tlc, String verdict) {
+        String expected = row.expected() + (row.violated() == null ? "" : " (" + row.violated() + ")");
+        List<String> notes = List.of(
+                "model model-check/" + row.model() + ".cfg of spec/" + row.module() + ".tla: " + row.description(),
+                "TLC's result: " + tlc.result() + (tlc.violated() == null ? "" : " (" + tlc.violated() + ")")
+                        + "; model-check/manifest.tsv expects " + expected + ": " + verdict
+                        + (verdict.equals("OK") ? " (this counterexample is the expected one)" : ""));
+        Map<String, String> links = new java.util.LinkedHashMap<>();
+        links.put("TLC's output (tlc.out)", "tlc.out");
+        links.put("the trace as text (trace.txt)", "trace.txt");
+        return new CounterexamplePage.Info(row.model(), tlc.violated(), tlc.message(), null, notes, links);
     }
 
     private static boolean sameCounts(Manifest.Row row, TlcOutput tlc) {
@@ -413,7 +440,7 @@ public final class ModelCheckRunner {
     static List<String> table(List<ModelResult> results, java.util.function.Function<String, Set<String>> compared) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"model", "size", "expected", "actual", "violated", "distinct", "total", "depth",
-                "seconds", "distinct/s", "generated/s", "peak MiB", "verdict"});
+                "seconds", "distinct/s", "generated/s", "peak MiB", "verdict", "counterexample"});
         long distinct = 0, total = 0;
         double seconds = 0;
         Long peak = null;
@@ -430,7 +457,8 @@ public final class ModelCheckRunner {
                     cell(m.total(), t.total(), compared.apply(t.result()).contains("total")),
                     cell(m.depth(), t.depth(), compared.apply(t.result()).contains("depth")),
                     String.format(Locale.ROOT, "%.1f", r.seconds()), whole(r.distinctPerSecond()),
-                    whole(r.generatedPerSecond()), mib(r.usage().peakKb()), r.verdict()});
+                    whole(r.generatedPerSecond()), mib(r.usage().peakKb()), r.verdict(),
+                    r.tlc().trace().isEmpty() ? "-" : "[page](" + pageLink(m.model()) + ")"});
             if (r.usage().peakKb() != null) {
                 peak = peak == null ? r.usage().peakKb() : Math.max(peak, r.usage().peakKb());
             }
@@ -448,7 +476,7 @@ public final class ModelCheckRunner {
         rows.add(new String[] {"total: " + results.size() + " models", "", "", "", "", Long.toString(distinct),
                 Long.toString(total), "", String.format(Locale.ROOT, "%.1f", seconds),
                 whole(rate(distinct, seconds)), whole(rate(total, seconds)), mib(peak) + (peak == null ? "" : " (max)"),
-                counts});
+                counts, ""});
         int[] width = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int c = 0; c < r.length; c++) {

@@ -35,8 +35,11 @@ class ModelCheckTest {
         ModelCheckRunner.Report report = runner.run();
 
         assertTrue(!report.results().isEmpty(), "the manifest selects no model for mode " + mode);
+        long pages = report.results().stream().filter(r -> !r.tlc().trace().isEmpty()).count();
         io.github.shadowvars.CheckSummary.figures(getClass(), report.results().size() + " TLC models ("
-                + (report.ok() ? "all as the manifest expects" : "MISMATCH") + "; table in target/model-check-summary.md)");
+                + (report.ok() ? "all as the manifest expects" : "MISMATCH") + "; table in target/model-check-summary.md); "
+                + pages + " counterexample pages, target/tlc/<model>/" + ModelCheckRunner.PAGE
+                + ", linked from that table");
         assertTrue(report.ok(), "model check MISMATCH (TLC output in target/tlc/<model>/tlc.out):\n" + report.summary());
     }
 }

@@ -217,7 +217,34 @@ public final class TraceTla {
             rejected = (int) lastNumber(output, "/\\\\ tr = ([0-9]+)");
             prefix = (int) lastNumber(output, "/\\\\ i = ([0-9]+)") - 1;
         }
+        Files.deleteIfExists(dir.resolve(PAGE));
+        if (exit == 11) {
+            writePage(root, dir.resolve(PAGE), name, traces, rejected, prefix, exit, output);
+        }
         return new Verdict(exit, distinct, expected, rejected, prefix, seconds, output);
+    }
+
+    /** The page of a rejected trace, next to its tlc.out: {@code target/trace/<name>/counterexample.html}. */
+    public static final String PAGE = "counterexample.html";
+
+    /**
+     * Writes the counterexample page of a rejected trace: the states TLC matched, the last one
+     * highlighted with the recorded step that no step of the spec matches.
+     */
+    private static void writePage(Path root, Path page, String name, List<List<StepRecorder.Step>> traces, int rejected,
+                                  int prefix, int exit, String output) throws IOException {
+        List<StepRecorder.Step> trace = rejected >= 1 && rejected <= traces.size() ? traces.get(rejected - 1) : List.of();
+        String step = prefix >= 0 && prefix < trace.size() ? trace.get(prefix).toString() : "(unknown)";
+        String breaks = "the next recorded step, " + step + ", matches no step of spec/Shadow.tla";
+        CounterexamplePage.Info info = new CounterexamplePage.Info(name + ", trace " + rejected, "trace " + rejected
+                + " is rejected after " + prefix + " of its " + trace.size() + " steps", null, breaks,
+                List.of("trace validation: the recorded run of the Java table, checked by TLC against spec/Shadow.tla"
+                        + " (spec/trace/ShadowTrace.tla); " + breaks), Map.of("TLC's output (tlc.out)", "tlc.out",
+                        "the trace module", name + ".tla"));
+        // TLC names every step of the trace module TraceNext: label the steps with the recorded ones.
+        List<String> stepLabels = trace.stream().map(StepRecorder.Step::label).toList();
+        Files.writeString(page, CounterexamplePage.render(info, TlcOutput.parse(exit, output, null).trace(),
+                Counterexample.readLabels(root.resolve("model-check/labels.tsv")), stepLabels), StandardCharsets.UTF_8);
     }
 
     private static long lastNumber(String text, String regex) {

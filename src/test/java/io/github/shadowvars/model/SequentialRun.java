@@ -1,5 +1,6 @@
 package io.github.shadowvars.model;
 
+import io.github.shadowvars.Stats;
 import io.github.shadowvars.kit.Op;
 import io.github.shadowvars.kit.Outcome;
 import java.util.ArrayList;
@@ -224,7 +225,7 @@ final class SequentialRun {
      */
     void finish() {
         table.rcu().barrier();
-        ShadowVariables.Stats s = table.stats();
+        Stats s = table.stats();
         if (s.reclaimed() != s.unlinked() || s.poisonedReads() != 0 || s.live() != contents.size()
                 || s.allocated() != s.published() + s.dropped()) {
             throw new AssertionError(where() + "after rcu().barrier(): " + s + " (expected " + contents.size() + " live)");

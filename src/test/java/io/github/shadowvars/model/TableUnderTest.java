@@ -1,5 +1,6 @@
 package io.github.shadowvars.model;
 
+import io.github.shadowvars.Stats;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -27,7 +28,7 @@ interface TableUnderTest {
 
     void freeAll(long id, Destructor<Object> dtor);
 
-    ShadowVariables.Stats stats();
+    Stats stats();
 
     Rcu rcu();
 
@@ -76,7 +77,7 @@ interface TableUnderTest {
         }
 
         @Override
-        public ShadowVariables.Stats stats() {
+        public Stats stats() {
             return table.stats();
         }
 

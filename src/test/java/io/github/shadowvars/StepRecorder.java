@@ -4,17 +4,20 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Tests only: the recording mode of a {@link ShadowVariables} table. It logs, per thread, the
+ * The recording mode of a {@link ShadowVariables} table. It logs, per thread, the
  * steps of the table's operations at the granularity of the labels of spec/Shadow.tla (g_lock,
  * g_walk, ..., rcu_reclaim, and the Call of each operation), so that a concurrent run can be
  * checked by TLC as a behaviour of the spec (src/test/java/io/github/shadowvars/TraceCheckTest.java).
  *
- * <p>Set through the package-private {@code ShadowVariables.Hooks.recorder}; null (the default)
- * means recording is off, and then the table's only cost is one null check of a final field at
- * each step.
+ * <p>A {@link Tracer} given to the table's package-private constructor. The table reports what each
+ * step observed (the entry, the walk's outcome and next link); the recorder adds what follows from
+ * the label: the steps that return (g_unlock of a get or of a pre-check that found the key,
+ * a_alloc failing, a_kfree, a_ctor_fail_kfree, a_unlock, f_unlock, fa_unlock) with the result and
+ * its reason as the spec's Whys, from the calling thread's operation and its last lookup.
  *
  * <p>Atomicity. The spec assumes each labelled step is atomic. In recording mode every recorded
  * step runs between {@link #begin()} and an {@code end(...)}: begin takes this recorder's step
@@ -37,11 +40,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
  */
-public final class StepRecorder {
+public final class StepRecorder implements Tracer {
 
     /** The labels whose entry is an observation even when null (a head, a next link, a search result). */
-    private static final java.util.Set<String> OBSERVES_ENTRY =
-            java.util.Set.of("g_lock", "g_unlock", "a_recheck", "f_walk", "fa_lock", "fa_walk", "fa_next");
+    private static final Set<String> OBSERVES_ENTRY =
+            Set.of("g_lock", "g_unlock", "a_recheck", "f_walk", "fa_lock", "fa_walk", "fa_next");
 
     /**
      * One recorded step.
@@ -93,9 +96,10 @@ public final class StepRecorder {
      * Whether the writer-lock holder enters an RCU read-side section with the lock (true, the
      * default: as in C, where the lock holder has interrupts disabled, and as the spec's Inside
      * assumes) or not (false: the real table's reclamation timing; its traces are behaviours of
-     * the spec's variant Bug = "LockNotReader").
+     * the spec's variant LockNotReader).
      */
     final boolean lockHolderIsReader;
+    private final Rcu rcu;
     /** Held during each recorded step; orders the steps (reentrant: a ctor may call another recorded table). */
     private final ReentrantLock stepLock = new ReentrantLock();
     /** The log, guarded by stepLock. */
@@ -104,65 +108,82 @@ public final class StepRecorder {
     private final Map<Object, Integer> entries = new IdentityHashMap<>();
     /** Thread names, guarded by stepLock. */
     private final Map<Thread, String> threads = new IdentityHashMap<>();
+    /** Each thread's current operation and the entry its last lookup (g_unlock, a_recheck) found; guarded by stepLock. */
+    private final Map<Thread, String> ops = new IdentityHashMap<>();
+    private final Map<Thread, Object> lastFound = new IdentityHashMap<>();
 
-    /** A recorder whose tables' lock holders are RCU readers (see {@link #lockHolderIsReader}). */
-    StepRecorder() {
-        this(true);
+    /** A recorder for tables of domain {@code rcu} whose lock holders are RCU readers (see {@link #lockHolderIsReader}). */
+    StepRecorder(Rcu rcu) {
+        this(rcu, true);
     }
 
-    StepRecorder(boolean lockHolderIsReader) {
+    StepRecorder(Rcu rcu, boolean lockHolderIsReader) {
+        this.rcu = rcu;
         this.lockHolderIsReader = lockHolderIsReader;
     }
 
-    /** Inside a lock step: the lock holder enters a read-side section of {@code rcu}, if so configured. */
-    void lockHolderReads(Rcu rcu) {
-        if (lockHolderIsReader) {
-            rcu.readLock();
+    private static final Set<String> LOCKS = Set.of("a_lock", "f_lock", "fa_lock");
+    private static final Set<String> UNLOCKS = Set.of("a_unlock", "a_exists_unlock", "a_ctor_fail_unlock", "f_unlock", "fa_unlock");
+
+    @Override
+    public void call(String op, Object obj, long id) {
+        stepLock.lock();
+        try {
+            ops.put(Thread.currentThread(), op);
+            steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
+        } finally {
+            stepLock.unlock();
         }
     }
 
-    /** Inside an unlock step: the lock holder leaves its read-side section, if it entered one. */
-    void lockHolderStopsReading(Rcu rcu) {
-        if (lockHolderIsReader) {
-            rcu.readUnlock();
-        }
-    }
-
-    /** Starts a step: takes the step lock. Every begin() is followed by exactly one end(...). */
-    void begin() {
+    @Override
+    public void begin() {
         stepLock.lock();
     }
 
-    /** Ends a step that carries no observation. */
-    void end(String label) {
-        end(label, null, null, null, null, null);
+    @Override
+    public void end(String label, Object entry, String outcome, Object next) {
+        try {
+            Thread me = Thread.currentThread();
+            if (LOCKS.contains(label) && lockHolderIsReader) {
+                rcu.readLock();                                   // the lock holder is an RCU reader, as in C
+            } else if (UNLOCKS.contains(label) && lockHolderIsReader) {
+                rcu.readUnlock();
+            }
+            String op = ops.get(me);
+            switch (label) {
+                case "g_unlock" -> {
+                    lastFound.put(me, entry);
+                    if (op.equals("get")) {
+                        add(label, entry, null, null, entry, "value");
+                    } else if (entry == null) {
+                        add(label, null, null, null, null, null);          // pre-check missed: go on to a_alloc
+                    } else if (op.equals("alloc")) {
+                        add(label, entry, null, null, null, "dup");
+                    } else {
+                        add(label, entry, null, null, entry, "exists");
+                    }
+                }
+                case "a_recheck" -> {
+                    lastFound.put(me, entry);
+                    add(label, entry, outcome, next, null, null);
+                }
+                case "a_alloc" -> add(label, entry, outcome, null, null, "fail".equals(outcome) ? "allocFail" : null);
+                case "a_kfree" -> add(label, entry, null, null,
+                        op.equals("alloc") ? null : lastFound.get(me), op.equals("alloc") ? "dup" : "exists");
+                case "a_ctor_fail_kfree" -> add(label, entry, null, null, null, "ctorFail");
+                case "a_unlock" -> add(label, null, null, null, entry, "new");
+                case "f_unlock", "fa_unlock" -> add(label, null, null, null, null, "done");
+                case "a_exists_unlock", "a_ctor_fail_unlock", "a_lock", "f_lock" -> add(label, null, null, null, null, null);
+                default -> add(label, entry, outcome, next, null, null);
+            }
+        } finally {
+            stepLock.unlock();
+        }
     }
 
-    /** Ends a step about {@code entry}. */
-    void end(String label, Object entry) {
-        end(label, entry, null, null, null, null);
-    }
-
-    /** Ends a step about {@code entry} with an outcome. */
-    void end(String label, Object entry, String outcome) {
-        end(label, entry, outcome, null, null, null);
-    }
-
-    /** Ends a step that returns the data of {@code result} (null: returns null) for reason {@code why}. */
-    void endReturning(String label, Object entry, Object result, String why) {
-        end(label, entry, null, null, result, why);
-    }
-
-    /** Ends a walk step at the end of a bucket (no entry read): the outcome and the entry stepped to. */
-    void endWalk(String label, String outcome, Object next) {
-        end(label, null, outcome, next, null, null);
-    }
-
-    /**
-     * Ends a walk step on {@code entry}: the obj and id fields read there, the outcome ("match" or
-     * "follow") and, for "follow", the next link read.
-     */
-    void endVisit(String label, Object entry, Object objRead, long idRead, String outcome, Object next) {
+    @Override
+    public void visit(String label, Object entry, Object objRead, long idRead, String outcome, Object next) {
         try {
             steps.add(new Step(steps.size() + 1, threadName(), label, null, objRead, idRead, number(entry), outcome,
                     number(next), 0, null));
@@ -171,27 +192,20 @@ public final class StepRecorder {
         }
     }
 
-    /**
-     * Ends a step: appends it (see {@link Step} for the fields; null entries and results are
-     * recorded as 0) and releases the step lock, also if the append fails.
-     */
-    void end(String label, Object entry, String outcome, Object next, Object result, String why) {
-        try {
-            steps.add(new Step(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome,
-                    number(next), number(result), why));
-        } finally {
-            stepLock.unlock();
-        }
+    @Override
+    public void done(String label, Object entry, String outcome) {
+        begin();
+        end(label, entry, outcome, null);
     }
 
-    /** Records the Call step of an operation (obj null for freeAll). */
-    void call(String op, Object obj, long id) {
-        stepLock.lock();
-        try {
-            steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
-        } finally {
-            stepLock.unlock();
-        }
+    private void add(String label, Object entry, String outcome, Object next, Object result, String why) {
+        steps.add(new Step(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome,
+                number(next), number(result), why));
+    }
+
+    /** The RCU domain of the recorded tables. */
+    Rcu rcu() {
+        return rcu;
     }
 
     /** A copy of the log so far, in step order. */

@@ -1,0 +1,75 @@
+---------------------------- MODULE KernelTrace ----------------------------
+(***************************************************************************)
+(* Trace validation of the kernel's own shadow.c (kernel-check/), and of  *)
+(* any port that emits the trace format of model-check/TRACE.md.          *)
+(*                                                                         *)
+(* It EXTENDS ShadowTrace (the Java traces' module) and depends on         *)
+(* Shadow only through it: Step, pc, op, Procs, rcu_reclaim and the trace  *)
+(* variables tr and i.  What differs for C:                               *)
+(*                                                                         *)
+(* 1. Unobserved steps.  a_set (new->obj = obj; new->id = id: plain       *)
+(*    stores into an entry no other thread can reach) has no C event.     *)
+(*    KernelNext takes it itself, at once, whenever a process stands at    *)
+(*    it, before the next record is matched; so each a_set adds one state  *)
+(*    (the kit counts them: one per a_recheck record that found nothing). *)
+(*                                                                         *)
+(* 2. Merged steps, done by the emitter (model-check/TRACE.md): the match *)
+(*    reads of a walk (klp_shadow_match) are not events; a walk that stops *)
+(*    on an entry is written as g_walk o=match at the rcu_read_unlock that *)
+(*    follows it; the re-check under the lock (klp_shadow_get again,       *)
+(*    arriving as an RCU walk) is written as one a_recheck at the first   *)
+(*    event after it; free's walk under the lock as one f_walk; free_all's *)
+(*    fa_lock when its walk reaches the bucket the traced objects share.  *)
+(*    All of these happen under the lock or read fields that no step can  *)
+(*    change meanwhile (obj and id of a published entry), so the merged    *)
+(*    step has the same effect at either point.                            *)
+(*                                                                         *)
+(* 3. Completeness: a trace is accepted only if at its end every process  *)
+(*    is idle or done (every operation recorded to its return).  Without  *)
+(*    this a C operation that stops half-way (a seeded leak of the        *)
+(*    speculative entry: no a_kfree) would be accepted as a prefix.        *)
+(*                                                                         *)
+(* 4. Shape apart from property.  KernelNext matches labels AND the       *)
+(*    observations (ShadowTrace!Observed) on the spec's state.  ShapeNext  *)
+(*    follows each thread's labels along Shadow's control-flow graph (CFG  *)
+(*    below) only, without data: if a trace KernelNext rejects is still a  *)
+(*    ShapeNext path to its end (KernelShape.tla, which needs nothing of  *)
+(*    Shadow but its labels), the C code took the spec's control flow     *)
+(*    and what it observed or did is what the spec's state forbids there  *)
+(*    ("property": a bug, or a deliberate change of behaviour).  If not    *)
+(*    even ShapeNext can follow it, the C code took steps the spec's      *)
+(*    control flow does not have ("shape": a refactor, e.g.               *)
+(*    hash_for_each_safe, or a step missing).  The kit checks ShapeNext   *)
+(*    with deadlock checking off and the invariant NotAtEnd: a violation  *)
+(*    is a path to the end.                                                *)
+(***************************************************************************)
+EXTENDS ShadowTrace
+
+(* The labels with no event in the C code. *)
+Unobserved == {"a_set"}
+
+Pending == {p \in Procs : pc[p] \in Unobserved}
+
+(* Every operation has returned. *)
+AllIdle == \A p \in Procs : pc[p] \in {"idle", "done"}
+
+(* Take the unobserved step of a pending process (there is at most one:   *)
+(* a_set follows a_recheck of the same process at once).                   *)
+UnobservedStep ==
+  /\ Pending # {}
+  /\ Step(CHOOSE p \in Pending : TRUE)
+  /\ UNCHANGED <<tr, i>>
+
+KernelNext(Traces) ==
+  \/ UnobservedStep
+  \/ /\ Pending = {}
+     /\ i <= Len(Traces[tr])
+     /\ Match(Traces[tr][i])
+     /\ i' = i + 1
+     /\ UNCHANGED tr
+  \/ /\ Pending = {}
+     /\ i > Len(Traces[tr])
+     /\ AllIdle
+     /\ UNCHANGED traceVars
+
+=============================================================================

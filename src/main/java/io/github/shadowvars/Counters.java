@@ -1,0 +1,59 @@
+package io.github.shadowvars;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A table's counters. The writer counters change only under the table's writer lock; the
+ * reclamation and poison counters change in RCU callbacks and readers, outside it.
+ */
+final class Counters {
+
+    /** Slots of {@link #writer}. */
+    static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3;
+
+    /** Element access to {@link #writer}: opaque loads and stores (atomic and coherent, no fence). */
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /**
+     * Written only by the writer-lock holder, so a plain increment loses nothing; stored opaquely so
+     * that {@link #stats()} reads whole values without the lock. Cheaper than a LongAdder, whose
+     * increment is an atomic read-modify-write.
+     */
+    private final long[] writer = new long[4];
+    private final LongAdder reclaimed = new LongAdder();
+    private final LongAdder poisonedReads = new LongAdder();
+
+    /** Increments writer counter {@code slot}; the caller holds the table's writer lock. */
+    void count(int slot) {
+        SLOT.setOpaque(writer, slot, writer[slot] + 1);
+    }
+
+    void reclaimed() {
+        reclaimed.increment();
+    }
+
+    void poisonedRead() {
+        poisonedReads.increment();
+    }
+
+    private long read(int slot) {
+        return (long) SLOT.getOpaque(writer, slot);
+    }
+
+    /**
+     * The counters now. Each is exact; together they are not one instant's snapshot, but they are
+     * read in an order that keeps the derived counts non-negative: reclaimed before unlinked before
+     * published before allocated (each later counter only grows past the earlier one).
+     */
+    Stats stats() {
+        long poisoned = poisonedReads.sum();
+        long reclaimedNow = reclaimed.sum();
+        long unlinked = read(UNLINKED);
+        long dropped = read(DROPPED);
+        long published = read(PUBLISHED);
+        long allocated = read(ALLOCATED);
+        return new Stats(allocated, published, dropped, unlinked, reclaimedNow, poisoned);
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.shadowvars;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.System.Logger.Level;
+import java.util.concurrent.ForkJoinPool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue 16, part 3 (the RCU side): a callback queued by someone else does not fail this table's
+ * free, and barrier/synchronize under a table's writer lock are refused instead of risking a
+ * deadlock.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // hang guard only
+class RcuIsolationTest {
+
+    @Test
+    void aFailingCallbackQueuedBySomeoneElseDoesNotComeOutOfThisTablesFree() {
+        RecordingLogger log = new RecordingLogger();
+        Rcu shared = new Rcu(ForkJoinPool.commonPool(), System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        ShadowVariables table = new ShadowVariables(12, shared, AllocationFaults.NEVER);
+        Object obj = new Object();
+        table.alloc(obj, 1, () -> "x", null);
+        shared.callRcu(() -> {
+            throw new IllegalStateException("someone else's callback");
+        });
+        assertDoesNotThrow(() -> table.free(obj, 1, null));
+        assertEquals(1, log.at(Level.ERROR).size(), "the failure is logged once, on the domain's logger");
+        assertEquals("RCU callback failed", log.at(Level.ERROR).get(0).message());
+        assertEquals(1, table.stats().reclaimed(), "the table's own reclamation ran too");
+        assertEquals(0, shared.pendingCallbacks());
+    }
+
+    @Test
+    void theCallerOfProcessCallbacksOrBarrierStillGetsTheFailure() {
+        for (boolean viaBarrier : new boolean[]{false, true}) {
+            Rcu rcu = new Rcu(new ManualExecutor());
+            IllegalStateException boom = new IllegalStateException("boom");
+            rcu.callRcu(() -> {
+                throw boom;
+            });
+            assertEquals(boom, assertThrows(IllegalStateException.class, viaBarrier ? rcu::barrier : rcu::processCallbacks));
+        }
+    }
+
+    @Test
+    void barrierAndSynchronizeFromAConstructorOrDestructorAreRefused() {
+        for (String call : new String[]{"barrier", "synchronize"}) {
+            Rcu rcu = new Rcu();
+            ShadowVariables t = new ShadowVariables(12, rcu, AllocationFaults.NEVER);
+            Runnable wait = call.equals("barrier") ? rcu::barrier : rcu::synchronize;
+            Object a = new Object();
+            IllegalStateException inCtor = assertThrows(IllegalStateException.class,
+                    () -> t.alloc(a, 1, () -> "x", (o, d) -> {
+                        wait.run();
+                        return 0;
+                    }));
+            assertTrue(inCtor.getMessage().startsWith(call) && inCtor.getMessage().contains("writer lock"),
+                    inCtor.getMessage());
+            assertNull(t.get(a, 1), "the ctor failed: nothing published");
+
+            t.alloc(a, 1, () -> "x", null);
+            IllegalStateException inDtor = assertThrows(IllegalStateException.class,
+                    () -> t.free(a, 1, (o, d) -> wait.run()));
+            assertTrue(inDtor.getMessage().startsWith(call), inDtor.getMessage());
+            assertNull(t.get(a, 1), "the dtor failed: the variable is still removed");
+
+            t.alloc(a, 2, () -> "y", null);
+            assertThrows(IllegalStateException.class, () -> t.freeAll(2, (o, d) -> wait.run()));
+
+            wait.run(); // outside the lock again: allowed
+            rcu.barrier();
+            assertEquals(0, rcu.pendingCallbacks());
+        }
+    }
+}

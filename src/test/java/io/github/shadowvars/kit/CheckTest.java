@@ -1,0 +1,78 @@
+package io.github.shadowvars.kit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** The kit's command: help, bad arguments, and a conformance check that fails on a seeded bug. */
+class CheckTest {
+
+    @Test
+    void helpListsEveryCommand() throws Exception {
+        String out = capture("--help");
+        for (String command : new String[] {"models", "model", "cfg", "corpus", "properties", "traces", "races",
+                "trace", "seeded-bugs", "kernel"}) {
+            assertTrue(out.contains("\n  " + command + " "), command + " missing from --help");
+        }
+    }
+
+    @Test
+    void badArgumentsExitWithTwo() throws Exception {
+        assertEquals(2, Check.run(new String[] {"no-such-command"}));
+        assertEquals(2, Check.run(new String[] {"models"}));
+        assertEquals(2, Check.run(new String[] {"corpus", "--frobnicate"}));
+    }
+
+    @Test
+    void corpusReplayPassesOnTheReferenceAndOnAnIdenticalCopy() throws Exception {
+        assertEquals(0, Check.run(new String[] {"corpus"}));
+        Path copy = Path.of("target", "copy-of-ShadowVariables.java");
+        Files.copy(Path.of("src/main/java/io/github/shadowvars/ShadowVariables.java"), copy,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertEquals(0, Check.run(new String[] {"corpus", "--source", copy.toString()}));
+    }
+
+    @Test
+    void corpusReplayFailsOnASeededBugAndOnAChangedCopy() throws Exception {
+        assertEquals(1, Check.run(new String[] {"corpus", "--seeded-bug", "FREEALL_SKIPS_DTOR"}));
+        Path copy = Path.of("target", "changed-ShadowVariables.java");
+        String source = Files.readString(Path.of("src/main/java/io/github/shadowvars/ShadowVariables.java"));
+        String changed = source.replace("klpShadowFreeStruct(e, dtor, true)", "klpShadowFreeStruct(e, null, true)");
+        assertTrue(!changed.equals(source));
+        Files.writeString(copy, changed);
+        assertEquals(1, Check.run(new String[] {"corpus", "--source", copy.toString()}));
+    }
+
+    @Test
+    void traceAcceptsAnAllocAndRejectsAWrongReturn() throws Exception {
+        String good = String.join("\n", "trace alloc-1", "1 t1 Call op=alloc obj=o1 id=1", "2 t1 g_lock e=0",
+                "3 t1 g_unlock e=0", "4 t1 a_alloc e=1 o=ok", "5 t1 a_lock", "6 t1 a_recheck e=0", "7 t1 a_ctor e=1 o=ok",
+                "8 t1 a_publish e=1", "9 t1 a_unlock res=1 why=new", "end", "");
+        Path file = Path.of("target", "check-trace-good.txt");
+        Files.writeString(file, good);
+        assertEquals(0, Check.run(new String[] {"trace", file.toString(), "target/check-trace-good"}));
+        Path bad = Path.of("target", "check-trace-bad.txt");
+        Files.writeString(bad, good.replace("why=new", "why=exists"));   // a new variable reported as found
+        assertEquals(1, Check.run(new String[] {"trace", bad.toString(), "target/check-trace-bad"}));
+        assertEquals(2, Check.run(new String[] {"trace"}));
+    }
+
+    private static String capture(String... args) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Check.run(args));
+        } finally {
+            System.setOut(old);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}
