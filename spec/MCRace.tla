@@ -8,7 +8,10 @@
 (* io.github.shadowvars.kit.RaceOutcomeGenerator maps each to the harness's        *)
 (* outcome id, and those ids are the harness's ACCEPTABLE outcomes.        *)
 (*                                                                         *)
-(* The algorithm's steps are Shadow's, unchanged.  This module adds only:  *)
+(* The algorithm's steps are Shadow's (RaceStep), with the history        *)
+(* variables of ShadowAux; a check against a seeded bug overrides RaceStep *)
+(* in the .cfg (RaceStep <- StepX, module ShadowMutants).  This module     *)
+(* adds only:                                                              *)
 (*   - the setup phase: p3 runs its Script to the end before p1 or p2 take *)
 (*     a step (a Procs without p3 means no setup: an empty table);          *)
 (*   - observer variables that record what a harness measures and Shadow   *)
@@ -23,13 +26,13 @@
 (* only in the top module's directory and its standard library (it        *)
 (* ignores -DTLA-Library).  The models are model-check/race/*.cfg.         *)
 (***************************************************************************)
-EXTENDS MCShadow
+EXTENDS MCShadow, ShadowMutants
 
 CONSTANT o3   \* a third object (the same-bucket race allocates it)
 
 VARIABLES
     results,       \* results[p]: p's completed operations, in order: each a
-                   \* record [res |-> the result (as Shadow's ret),
+                   \* record [res |-> the result (as ShadowAtomic's),
                    \*         built |-> its value was constructed when returned]
     dtorBy,        \* dtorBy[p]: how many destructor calls p's steps made
     readReclaimed  \* readReclaimed[p]: p has read an entry after its reclaim
@@ -57,7 +60,7 @@ Observe(p) ==
   /\ results' =
        IF Busy(p) /\ ~Busy(p)'
          THEN [results EXCEPT ![p] =
-                 Append(@, [res |-> ret'[p],
+                 Append(@, [res |-> FullRet(ret'[p], ctorCalls'[p]),
                             built |-> ret'[p].val = Nil \/ ctorDone'[ret'[p].val]])]
          ELSE results
   /\ dtorBy' = [dtorBy EXCEPT ![p] =
@@ -67,9 +70,12 @@ Observe(p) ==
          THEN [readReclaimed EXCEPT ![p] = TRUE]
          ELSE readReclaimed
 
+(* The step of thread p: Shadow's. *)
+RaceStep(p) == Step(p)
+
 (* Shadow's initial state, with empty observers. *)
 RaceInit ==
-  /\ Init
+  /\ HInit
   /\ results = [p \in Procs |-> <<>>]
   /\ dtorBy = [p \in Procs |-> 0]
   /\ readReclaimed = [p \in Procs |-> FALSE]
@@ -79,13 +85,14 @@ RaceInit ==
 RaceNext ==
   \/ \E p \in Procs :
        /\ IF p = Setup THEN ~SetupDone ELSE SetupDone
-       /\ Step(p)
+       /\ RaceStep(p)
+       /\ HStep(p)
        /\ Observe(p)
-  \/ rcu_reclaim /\ UNCHANGED obsVars
-  \/ Finished /\ UNCHANGED obsVars
+  \/ rcu_reclaim /\ UNCHANGED <<auxVars, obsVars>>
+  \/ Finished /\ UNCHANGED <<auxVars, obsVars>>
 
 (* The race: safety only (TLC enumerates states; no fairness needed). *)
-RaceSpec == RaceInit /\ [][RaceNext]_<<vars, obsVars>>
+RaceSpec == RaceInit /\ [][RaceNext]_<<hvars, obsVars>>
 
 (* Every thread has finished its Script: the harness's arbiter may look.  *)
 (* The states the generator keeps (RCU callbacks may still be pending, as  *)

@@ -1,7 +1,9 @@
 ------------------------------- MODULE Shadow -------------------------------
 (***************************************************************************)
 (* The shadow-variable algorithm of kernel/livepatch/shadow.c, step by    *)
-(* step, under RCU and one spinlock (klp_shadow_lock).                    *)
+(* step, under RCU and one spinlock (klp_shadow_lock).  This module holds *)
+(* the algorithm only: the history variables the properties read are     *)
+(* added in module ShadowAux, the seeded bugs in module ShadowMutants.    *)
 (*                                                                         *)
 (* Written in plain TLA+ with the step structure of a PlusCal algorithm:  *)
 (* pc[p] is the label of the next atomic step of process (thread) p, and  *)
@@ -31,11 +33,6 @@
 (* handed to kfree_rcu.  kfree_rcu records waitFor[e], the processes      *)
 (* inside at that moment; a process leaving its section removes itself;   *)
 (* the RCU callback (rcu_reclaim) reclaims e once waitFor[e] is empty.    *)
-(*                                                                         *)
-(* Ghost variables (not in the C code) record what the properties need:   *)
-(* the linearizability history (seen, eff, ret, ctorCalls), constructor   *)
-(* and destructor calls, the readers a grace period really owes (gpOwed), *)
-(* and what freeAll has removed (faDone, faCallWhileLocked, faNilAfter).  *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, FiniteSets
 
@@ -53,11 +50,9 @@ CONSTANTS
     CtorGiven,  \* alloc/getOrAlloc are called with a constructor
     DtorGiven,  \* free/freeAll are called with a destructor
     AllocFail,  \* the allocation outside the lock may fail
-    CtorFail,   \* the constructor may fail
-    Bug         \* "none" in the real models; names a seeded bug otherwise
+    CtorFail    \* the constructor may fail
 
-(* The abstract spec supplies the operations, results and the             *)
-(* linearizability condition Allowed.                                      *)
+(* The abstract spec supplies the operations and their names. *)
 A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
         amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {}
 
@@ -67,28 +62,6 @@ ASSUME Nil \notin Entries \cup Objs \cup Ids
 ASSUME \A p \in Procs : Script[p] \in Seq(A0!Ops)
 ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
 
-(***************************************************************************)
-(* The seeded-bug hooks.  Bug = "none" in every real model.  The mutants  *)
-(* a later issue seeds, and where each one differs from the C code:       *)
-(*   "NoRecheck"            a_recheck: never look again under the lock     *)
-(*   "PublishBeforeCtor"    a_set -> a_publish -> a_ctor -> a_unlock       *)
-(*   "PlainFree"            f/fa_kfree_rcu: reclaim at once, no grace      *)
-(*   "GPNotWaitingForReaders" kfree_rcu: waitFor = {} (ignore readers      *)
-(*                          already inside their section)                  *)
-(*   "NoReadLock"           g_lock: readers do not enter a section         *)
-(*   "DelClearsNext"        f/fa_del: the unlinked entry's next := NULL    *)
-(*   "FreeWithoutLock"      f_lock: does not take the lock                 *)
-(*   "FreeAllStopsAfterFirst" fa_kfree_rcu: go to fa_unlock               *)
-(*   "CtorFailLeak"         a_ctor_fail_kfree: entry not returned          *)
-(*   "LostRaceLeak"         a_kfree: speculative entry not returned        *)
-(*   "WrongBucket"          a_publish: add to a bucket other than Hash[o]  *)
-(*   "DtorAfterReclaim"     the destructor runs in rcu_reclaim, not f_dtor *)
-(*   "GPWaitsOnlyStanding"  kfree_rcu: waitFor = readers standing on e     *)
-(*   "NoPrecheck"           alloc/getOrAlloc skip the lockless pre-check   *)
-(*   "LockNotReader"        Inside: the lock holder (interrupts disabled)  *)
-(*                          does not count as an RCU reader                *)
-(***************************************************************************)
-
 VARIABLES
     \* per process, the C code's state
     pc,        \* pc[p]: the label of p's next step, "idle" or "done"
@@ -97,6 +70,7 @@ VARIABLES
     cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
     new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
     bkt,       \* bkt[p]: the bucket freeAll is walking
+    ret,       \* ret[p]: what p's last operation returned, or NoRet
     \* shared state
     lock,      \* the holder of klp_shadow_lock, or Nil
     inRead,    \* inRead[p]: p is between rcu_read_lock and rcu_read_unlock
@@ -105,35 +79,18 @@ VARIABLES
     eobj,      \* eobj[e]: e's obj field (Nil while zeroed)
     eid,       \* eid[e]: e's id field (Nil while zeroed)
     estate,    \* estate[e]: e's lifecycle state (see above)
-    waitFor,   \* waitFor[e]: the readers the grace period of e waits for
-    \* ghost state
-    ctorDone,  \* ctorDone[e]: the constructor has run (successfully) on e
-    dtorCount, \* dtorCount[e]: how many times the destructor ran on e
-    gpOwed,    \* gpOwed[e]: readers inside at e's kfree_rcu, still inside
-    seen,      \* seen[p]: values of p's key during p's current operation
-    eff,       \* eff[p]: the entry p's operation published or unlinked
-    ret,       \* ret[p]: the result of p's last operation, or A0!NoRet
-    ctorCalls, \* ctorCalls[p]: constructor calls in p's current operation
-    faDone,    \* faDone[p]: the entries p's current freeAll has unlinked
-    faCallWhileLocked, \* faCallWhileLocked[q]: freeAlls holding the lock at
-                       \* q's get call while q's key was present
-    faNilAfter \* faNilAfter[q]: freeAlls during which q got Nil for a key
-               \* the freeAll removed (see ShadowProperties!FreeAllAtomic)
+    waitFor    \* waitFor[e]: the readers the grace period of e waits for
 
-(* The variables grouped: per process, shared memory and RCU, ghosts. *)
-procVars == <<pc, op, nOps, cur, new, bkt>>
+procVars == <<pc, op, nOps, cur, new, bkt, ret>>
 heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
-ghostVars == <<ctorDone, dtorCount, gpOwed, seen, eff, ret, ctorCalls,
-               faDone, faCallWhileLocked, faNilAfter>>
-vars == <<procVars, heapVars, ghostVars>>
+vars == <<procVars, heapVars>>
 
 -----------------------------------------------------------------------------
 (* Helpers. *)
 
-(* No operation in progress; no result yet; the key of an operation (from *)
-(* the abstract spec).                                                      *)
+(* No operation in progress; no result yet; the key of an operation. *)
 NoOp == A0!NoOp
-NoRet == A0!NoRet
+NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
 KeyOf(o) == A0!KeyOf(o)
 
 (* The pool size: no chain is longer, so walks of NE links reach its end. *)
@@ -175,63 +132,37 @@ Find(e, k, n) == IF e = Nil \/ n = 0 THEN Nil
 (* lock, where no writer can interleave).                                  *)
 Lookup(k) == Find(head[Hash[k[1]]], k, NE)
 
-(* The table as the abstract map: each key to the entry a walk of its    *)
-(* bucket finds (with UniqueKey, the one reachable entry with that key).  *)
-AMap == [k \in A0!Keys |-> Lookup(k)]
-
 (* The processes inside an RCU read-side critical section: readers, and  *)
 (* the lock holder (interrupts disabled).                                  *)
-Inside == {q \in Procs : inRead[q]} \cup
-          (IF lock = Nil \/ Bug = "LockNotReader" THEN {} ELSE {lock})
-
-(* The processes a grace period starting at e's kfree_rcu waits for. *)
-GPWaitSet(e) ==
-  CASE Bug = "GPNotWaitingForReaders" -> {}
-    [] Bug = "GPWaitsOnlyStanding" ->
-         {q \in Procs : pc[q] \in {"g_walk", "fa_walk", "fa_next"} /\ cur[q] = e}
-    [] OTHER -> Inside
+Inside == {q \in Procs : inRead[q]} \cup (IF lock = Nil THEN {} ELSE {lock})
 
 (* p leaves its read-side section: no grace period waits for it any more. *)
-LeaveSection(p) ==
-  /\ waitFor' = [e \in Entries |-> waitFor[e] \ {p}]
-  /\ gpOwed' = [e \in Entries |-> gpOwed[e] \ {p}]
-
-(* The history update when key k starts to hold value v: every busy      *)
-(* process whose operation is on k adds v to its history.                 *)
-SeenAdd(k, v) ==
-  [q \in Procs |-> IF Busy(q) /\ op[q].op # "freeAll" /\ KeyOf(op[q]) = k
-                     THEN seen[q] \cup {v} ELSE seen[q]]
+LeaveSection(p) == waitFor' = [e \in Entries |-> waitFor[e] \ {p}]
 
 (* hash_del_rcu(e): the link pointing at e (a bucket head or the forward  *)
 (* link of e's predecessor in the chain) is set to next[e]; next[e] is    *)
-(* KEPT (unless the DelClearsNext bug), so a reader standing on e can go  *)
-(* on with its walk.                                                       *)
+(* KEPT, so a reader standing on e can go on with its walk.               *)
 Unlink(e) ==
-  /\ IF \E b \in Buckets : head[b] = e
-       THEN /\ head' = [b \in Buckets |-> IF head[b] = e THEN next[e] ELSE head[b]]
-            /\ next' = IF Bug = "DelClearsNext" THEN [next EXCEPT ![e] = Nil]
-                                                ELSE next
-       ELSE /\ head' = head
-            /\ next' = [x \in Entries |->
-                          IF x = e /\ Bug = "DelClearsNext" THEN Nil
-                          ELSE IF x \in Reachable /\ next[x] = e THEN next[e]
-                          ELSE next[x]]
+  IF \E b \in Buckets : head[b] = e
+    THEN /\ head' = [b \in Buckets |-> IF head[b] = e THEN next[e] ELSE head[b]]
+         /\ UNCHANGED next
+    ELSE /\ next' = [x \in Entries |-> IF x \in Reachable /\ next[x] = e
+                                         THEN next[e] ELSE next[x]]
+         /\ UNCHANGED head
 
-(* p returns result r (kept in ret until p's next call); it goes idle,  *)
-(* or done after its last operation.  The per-operation history (op,     *)
-(* seen, eff, ctorCalls) is cleared: Linearizable checks the result       *)
-(* against it in the return step itself.                                   *)
-Return(p, r) ==
-  /\ ret' = [ret EXCEPT ![p] = r]
+(* kfree_rcu(e): the entry awaits a grace period that waits for every   *)
+(* process now inside a read-side section.  Shared by free and freeAll.  *)
+KfreeRcu(e) ==
+  /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
+  /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
+
+(* p returns the value v for the reason why (kept in ret until p's next *)
+(* call); it goes idle, or done after its last operation.                 *)
+Return(p, v, why) ==
+  /\ ret' = [ret EXCEPT ![p] = [op |-> op[p].op, val |-> v, why |-> why]]
   /\ pc' = [pc EXCEPT ![p] = IF nOps[p] < Limit(p) THEN "idle" ELSE "done"]
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ op' = [op EXCEPT ![p] = NoOp]
-  /\ seen' = [seen EXCEPT ![p] = {}]
-  /\ eff' = [eff EXCEPT ![p] = Nil]
-  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = 0]
-
-(* The result record p returns: value, reason, constructor calls. *)
-Res(p, v, why) == [op |-> op[p].op, val |-> v, why |-> why, ctors |-> ctorCalls[p]]
 
 -----------------------------------------------------------------------------
 Init ==
@@ -241,6 +172,7 @@ Init ==
   /\ cur = [p \in Procs |-> Nil]
   /\ new = [p \in Procs |-> Nil]
   /\ bkt = [p \in Procs |-> Nil]
+  /\ ret = [p \in Procs |-> NoRet]
   /\ lock = Nil
   /\ inRead = [p \in Procs |-> FALSE]
   /\ head = [b \in Buckets |-> Nil]
@@ -249,44 +181,21 @@ Init ==
   /\ eid = [e \in Entries |-> Nil]
   /\ estate = [e \in Entries |-> "free"]
   /\ waitFor = [e \in Entries |-> {}]
-  /\ ctorDone = [e \in Entries |-> FALSE]
-  /\ dtorCount = [e \in Entries |-> 0]
-  /\ gpOwed = [e \in Entries |-> {}]
-  /\ seen = [p \in Procs |-> {}]
-  /\ eff = [p \in Procs |-> Nil]
-  /\ ret = [p \in Procs |-> NoRet]
-  /\ ctorCalls = [p \in Procs |-> 0]
-  /\ faDone = [p \in Procs |-> {}]
-  /\ faCallWhileLocked = [p \in Procs |-> {}]
-  /\ faNilAfter = [p \in Procs |-> {}]
 
 -----------------------------------------------------------------------------
-(* The call: p starts its next operation o.  Its history starts with the *)
-(* value o's key holds.  A get records the freeAlls that hold the lock    *)
-(* while its key is present (for FreeAllAtomic only).                     *)
+(* The call: p starts its next operation o.  alloc and getOrAlloc start  *)
+(* with the lockless pre-check, the steps of get.                          *)
 Call(p) ==
   /\ pc[p] = "idle"
   /\ \E o \in NextOps(p) :
        /\ op' = [op EXCEPT ![p] = o]
        /\ pc' = [pc EXCEPT ![p] =
-                   CASE o.op = "get" -> "g_lock"
-                     [] o.op \in {"alloc", "getOrAlloc"} ->
-                          IF Bug = "NoPrecheck" THEN "a_alloc" ELSE "g_lock"
+                   CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
                      [] o.op = "free" -> "f_lock"
                      [] o.op = "freeAll" -> "fa_lock"]
-       /\ seen' = [seen EXCEPT ![p] = IF o.op = "freeAll" THEN {}
-                                       ELSE {AMap[KeyOf(o)]}]
-       /\ faCallWhileLocked' = [faCallWhileLocked EXCEPT ![p] =
-            IF o.op = "get" /\ lock # Nil /\ op[lock].op = "freeAll"
-               /\ op[lock].id = o.id /\ AMap[KeyOf(o)] # Nil
-              THEN {lock} ELSE {}]
   /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
-  /\ eff' = [eff EXCEPT ![p] = Nil]
   /\ ret' = [ret EXCEPT ![p] = NoRet]
-  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = 0]
-  /\ faDone' = [faDone EXCEPT ![p] = {}]
-  /\ UNCHANGED <<cur, new, bkt, heapVars, ctorDone, dtorCount, gpOwed,
-                 faNilAfter>>
+  /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_get (also the pre-check of alloc/getOrAlloc).               *)
@@ -295,11 +204,11 @@ Call(p) ==
 g_lock(p) ==
   LET h == head[Hash[op[p].obj]] IN
   /\ pc[p] = "g_lock"
-  /\ inRead' = [inRead EXCEPT ![p] = (Bug # "NoReadLock")]
+  /\ inRead' = [inRead EXCEPT ![p] = TRUE]
   /\ cur' = [cur EXCEPT ![p] = h]
   /\ pc' = [pc EXCEPT ![p] = IF h = Nil THEN "g_unlock" ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, lock, head, next, eobj, eid, estate,
-                 waitFor, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, head, next, eobj, eid, estate,
+                 waitFor>>
 
 (* Read the entry p stands on: compare obj and id; on a match stop, else *)
 (* follow its forward link (the walk ends at NULL).                        *)
@@ -312,7 +221,7 @@ g_walk(p) ==
        ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
             /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
                                        ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
 
 (* rcu_read_unlock.  get returns the entry found (its data) or NULL; the *)
 (* pre-check of alloc/getOrAlloc goes to EXISTS or allocates.             *)
@@ -323,20 +232,13 @@ g_unlock(p) ==
   /\ inRead' = [inRead EXCEPT ![p] = FALSE]
   /\ LeaveSection(p)
   /\ IF o.op = "get"
-       THEN /\ Return(p, Res(p, found, "value"))
-            /\ faNilAfter' =
-                 [faNilAfter EXCEPT ![p] = @ \cup
-                    {f \in faCallWhileLocked[p] :
-                       found = Nil /\ lock = f
-                       /\ \E e \in faDone[f] : eobj[e] = o.obj}]
-       ELSE /\ IF found # Nil
-                 THEN Return(p, Res(p, IF o.op = "alloc" THEN Nil ELSE found,
-                                    IF o.op = "alloc" THEN "dup" ELSE "exists"))
-                 ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
-                      /\ UNCHANGED <<cur, ret, op, seen, eff, ctorCalls>>
-            /\ UNCHANGED faNilAfter
-  /\ UNCHANGED <<nOps, new, bkt, lock, head, next, eobj, eid, estate, ctorDone,
-                 dtorCount, faDone, faCallWhileLocked>>
+       THEN Return(p, found, "value")
+       ELSE IF found # Nil
+         THEN Return(p, IF o.op = "alloc" THEN Nil ELSE found,
+                        IF o.op = "alloc" THEN "dup" ELSE "exists")
+         ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
+              /\ UNCHANGED <<cur, ret, op>>
+  /\ UNCHANGED <<nOps, new, bkt, lock, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
@@ -354,13 +256,11 @@ a_alloc(p) ==
              /\ estate' = [estate EXCEPT ![e] = "private"]
              /\ new' = [new EXCEPT ![p] = e]
         /\ pc' = [pc EXCEPT ![p] = "a_lock"]
-        /\ UNCHANGED <<cur, ret, op, seen, eff, ctorCalls>>
+        /\ UNCHANGED <<cur, ret, op>>
      \/ /\ AllocFail
-        /\ Return(p, Res(p, Nil, "allocFail"))
+        /\ Return(p, Nil, "allocFail")
         /\ UNCHANGED <<estate, new>>
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, faDone, faCallWhileLocked,
-                 faNilAfter>>
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
 a_lock(p) ==
@@ -368,20 +268,20 @@ a_lock(p) ==
   /\ lock = Nil
   /\ lock' = p
   /\ pc' = [pc EXCEPT ![p] = "a_recheck"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
-                 estate, waitFor, ghostVars>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate, waitFor>>
 
 (* Look up <obj, id> again under the lock (one step: the lock excludes   *)
 (* writers and readers change nothing).                                    *)
 a_recheck(p) ==
   LET f == Lookup(KeyOf(op[p])) IN
   /\ pc[p] = "a_recheck"
-  /\ IF f # Nil /\ Bug # "NoRecheck"
+  /\ IF f # Nil
        THEN /\ cur' = [cur EXCEPT ![p] = f]
             /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
        ELSE /\ pc' = [pc EXCEPT ![p] = "a_set"]
             /\ UNCHANGED cur
-  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
 
 (* Lost the race: spin_unlock_irqrestore. *)
 a_exists_unlock(p) ==
@@ -389,23 +289,18 @@ a_exists_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ pc' = [pc EXCEPT ![p] = "a_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
-                 estate, ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate>>
 
 (* kfree the speculative entry (never published: no grace period), then  *)
 (* EXISTS: alloc warns and returns NULL, getOrAlloc returns the data.     *)
 a_kfree(p) ==
-  LET found == cur[p] IN
   /\ pc[p] = "a_kfree"
-  /\ estate' = IF Bug = "LostRaceLeak" THEN estate
-               ELSE [estate EXCEPT ![new[p]] = "free"]
+  /\ estate' = [estate EXCEPT ![new[p]] = "free"]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ Return(p, Res(p, IF op[p].op = "alloc" THEN Nil ELSE found,
-                   IF op[p].op = "alloc" THEN "dup" ELSE "exists"))
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, faDone, faCallWhileLocked,
-                 faNilAfter>>
+  /\ Return(p, IF op[p].op = "alloc" THEN Nil ELSE cur[p],
+               IF op[p].op = "alloc" THEN "dup" ELSE "exists")
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
 
 (* new->obj = obj; new->id = id. *)
 a_set(p) ==
@@ -413,24 +308,17 @@ a_set(p) ==
   /\ pc[p] = "a_set"
   /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
   /\ eid' = [eid EXCEPT ![e] = op[p].id]
-  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven /\ Bug # "PublishBeforeCtor"
-                               THEN "a_ctor" ELSE "a_publish"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, head, next, estate,
-                 waitFor, ghostVars>>
+  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven THEN "a_ctor" ELSE "a_publish"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next,
+                 estate, waitFor>>
 
 (* Call the constructor under the lock; it may fail. *)
 a_ctor(p) ==
-  LET e == new[p] IN
   /\ pc[p] = "a_ctor"
-  /\ ctorCalls' = [ctorCalls EXCEPT ![p] = @ + 1]
-  /\ \/ /\ ctorDone' = [ctorDone EXCEPT ![e] = TRUE]
-        /\ pc' = [pc EXCEPT ![p] = IF Bug = "PublishBeforeCtor" THEN "a_unlock"
-                                   ELSE "a_publish"]
+  /\ \/ pc' = [pc EXCEPT ![p] = "a_publish"]
      \/ /\ CtorFail
         /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
-        /\ UNCHANGED ctorDone
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, dtorCount, gpOwed, seen,
-                 eff, ret, faDone, faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
 
 (* Constructor failed: spin_unlock_irqrestore. *)
 a_ctor_fail_unlock(p) ==
@@ -438,53 +326,41 @@ a_ctor_fail_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
-                 estate, ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate>>
 
 (* Constructor failed: kfree the entry (back to the pool, zeroed), NULL. *)
 a_ctor_fail_kfree(p) ==
   LET e == new[p] IN
   /\ pc[p] = "a_ctor_fail_kfree"
-  /\ IF Bug = "CtorFailLeak"
-       THEN UNCHANGED <<estate, eobj, eid>>
-       ELSE /\ estate' = [estate EXCEPT ![e] = "free"]
-            /\ eobj' = [eobj EXCEPT ![e] = Nil]
-            /\ eid' = [eid EXCEPT ![e] = Nil]
+  /\ estate' = [estate EXCEPT ![e] = "free"]
+  /\ eobj' = [eobj EXCEPT ![e] = Nil]
+  /\ eid' = [eid EXCEPT ![e] = Nil]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ Return(p, Res(p, Nil, "ctorFail"))
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, waitFor, ctorDone,
-                 dtorCount, gpOwed, faDone, faCallWhileLocked, faNilAfter>>
+  /\ Return(p, Nil, "ctorFail")
+  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, waitFor>>
 
 (* hash_add_rcu: new->next := head[b]; head[b] := new, one release store. *)
-(* The abstract Insert: the key now holds the new entry.                  *)
+(* p keeps the entry (cur) to return its data.                             *)
 a_publish(p) ==
   LET e == new[p]
-      b == IF Bug = "WrongBucket" /\ Buckets # {Hash[op[p].obj]}
-             THEN CHOOSE c \in Buckets : c # Hash[op[p].obj]
-             ELSE Hash[op[p].obj] IN
+      b == Hash[op[p].obj] IN
   /\ pc[p] = "a_publish"
   /\ next' = [next EXCEPT ![e] = head[b]]
   /\ head' = [head EXCEPT ![b] = e]
   /\ estate' = [estate EXCEPT ![e] = "published"]
-  /\ eff' = [eff EXCEPT ![p] = e]
-  /\ seen' = SeenAdd(KeyOf(op[p]), e)
-  /\ pc' = [pc EXCEPT ![p] = IF Bug = "PublishBeforeCtor" /\ CtorGiven
-                               THEN "a_ctor" ELSE "a_unlock"]
-  /\ new' = IF Bug = "PublishBeforeCtor" THEN new ELSE [new EXCEPT ![p] = Nil]
-  /\ UNCHANGED <<op, nOps, cur, bkt, lock, inRead, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ cur' = [cur EXCEPT ![p] = e]
+  /\ new' = [new EXCEPT ![p] = Nil]
+  /\ pc' = [pc EXCEPT ![p] = "a_unlock"]
+  /\ UNCHANGED <<op, nOps, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* spin_unlock_irqrestore; return the new data. *)
 a_unlock(p) ==
   /\ pc[p] = "a_unlock"
   /\ lock' = Nil
   /\ LeaveSection(p)
-  /\ new' = [new EXCEPT ![p] = Nil]
-  /\ Return(p, Res(p, eff[p], "new"))
-  /\ UNCHANGED <<nOps, bkt, inRead, head, next, eobj, eid, estate, ctorDone,
-                 dtorCount, faDone, faCallWhileLocked, faNilAfter>>
+  /\ Return(p, cur[p], "new")
+  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
@@ -492,11 +368,11 @@ a_unlock(p) ==
 (* spin_lock_irqsave. *)
 f_lock(p) ==
   /\ pc[p] = "f_lock"
-  /\ IF Bug = "FreeWithoutLock" THEN UNCHANGED lock
-                                ELSE lock = Nil /\ lock' = p
+  /\ lock = Nil
+  /\ lock' = p
   /\ pc' = [pc EXCEPT ![p] = "f_walk"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
-                 estate, waitFor, ghostVars>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate, waitFor>>
 
 (* Walk the bucket under the lock (one step) to the first match. *)
 f_walk(p) ==
@@ -504,60 +380,38 @@ f_walk(p) ==
   /\ pc[p] = "f_walk"
   /\ cur' = [cur EXCEPT ![p] = f]
   /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
 
-(* hash_del_rcu: unlink, keeping the entry's forward link.  The abstract *)
-(* Remove: the key no longer holds the entry.                              *)
+(* hash_del_rcu: unlink, keeping the entry's forward link. *)
 f_del(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "f_del"
   /\ Unlink(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ eff' = [eff EXCEPT ![p] = e]
-  /\ seen' = SeenAdd(KeyOf(op[p]), Nil)
   /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* dtor(obj, data), if a destructor is given (still under the lock). *)
 f_dtor(p) ==
-  LET e == cur[p] IN
   /\ pc[p] = "f_dtor"
-  /\ dtorCount' = IF DtorGiven /\ Bug # "DtorAfterReclaim"
-                    THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
   /\ pc' = [pc EXCEPT ![p] = "f_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ctorDone, gpOwed, seen,
-                 eff, ret, ctorCalls, faDone, faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
 
-(* kfree_rcu(e): the entry awaits a grace period that waits for every   *)
-(* process now inside a read-side section.  Shared by free and freeAll.  *)
-KfreeRcu(e) ==
-  IF Bug = "PlainFree"
-    THEN /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
-         /\ UNCHANGED <<waitFor, gpOwed>>
-    ELSE /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
-         /\ waitFor' = [waitFor EXCEPT ![e] = GPWaitSet(e)]
-         /\ gpOwed' = [gpOwed EXCEPT ![e] = Inside]
-
-(* free: kfree_rcu(entry). *)
+(* kfree_rcu(entry). *)
 f_kfree_rcu(p) ==
   /\ pc[p] = "f_kfree_rcu"
   /\ KfreeRcu(cur[p])
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, lock, inRead, head, next, eobj, eid,
-                 ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 (* spin_unlock_irqrestore; free returns. *)
 f_unlock(p) ==
   /\ pc[p] = "f_unlock"
-  /\ lock' = IF Bug = "FreeWithoutLock" THEN lock ELSE Nil
+  /\ lock' = Nil
   /\ LeaveSection(p)
-  /\ Return(p, Res(p, Nil, "done"))
-  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate,
-                 ctorDone, dtorCount, faDone, faCallWhileLocked, faNilAfter>>
+  /\ Return(p, Nil, "done")
+  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
@@ -578,8 +432,8 @@ fa_lock(p) ==
   /\ bkt' = [bkt EXCEPT ![p] = MinBucket]
   /\ cur' = [cur EXCEPT ![p] = head[MinBucket]]
   /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, inRead, head, next, eobj, eid, estate,
-                 waitFor, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, ret, inRead, head, next, eobj, eid, estate,
+                 waitFor>>
 
 (* Read the entry freeAll stands on: a match (same id, any obj) is freed; *)
 (* otherwise follow its forward link.  At the end of a bucket go to the   *)
@@ -600,40 +454,29 @@ fa_walk(p) ==
                  ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
                       /\ UNCHANGED pc
             /\ UNCHANGED bkt
-  /\ UNCHANGED <<op, nOps, new, heapVars, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, ret, heapVars>>
 
-(* hash_del_rcu, keeping the forward link; the abstract RemoveOne. *)
+(* hash_del_rcu, keeping the forward link. *)
 fa_del(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "fa_del"
   /\ Unlink(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ faDone' = [faDone EXCEPT ![p] = @ \cup {e}]
-  /\ seen' = SeenAdd(<<eobj[e], eid[e]>>, Nil)
   /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, eobj, eid, waitFor,
-                 ctorDone, dtorCount, gpOwed, eff, ret, ctorCalls,
-                 faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* dtor(obj, data), if given. *)
 fa_dtor(p) ==
-  LET e == cur[p] IN
   /\ pc[p] = "fa_dtor"
-  /\ dtorCount' = IF DtorGiven /\ Bug # "DtorAfterReclaim"
-                    THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
   /\ pc' = [pc EXCEPT ![p] = "fa_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ctorDone, gpOwed, seen,
-                 eff, ret, ctorCalls, faDone, faCallWhileLocked, faNilAfter>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
 
 (* kfree_rcu; then continue the walk from this entry. *)
 fa_kfree_rcu(p) ==
   /\ pc[p] = "fa_kfree_rcu"
   /\ KfreeRcu(cur[p])
-  /\ pc' = [pc EXCEPT ![p] = IF Bug = "FreeAllStopsAfterFirst" THEN "fa_unlock"
-                             ELSE "fa_next"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, lock, inRead, head, next, eobj, eid,
-                 ctorDone, dtorCount, seen, eff, ret, ctorCalls, faDone,
-                 faCallWhileLocked, faNilAfter>>
+  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 (* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
 (* hash_del_rcu; its memory lives on because the lock holder is inside a *)
@@ -642,19 +485,16 @@ fa_next(p) ==
   /\ pc[p] = "fa_next"
   /\ cur' = [cur EXCEPT ![p] = next[cur[p]]]
   /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, heapVars, ghostVars>>
+  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; freeAll returns. *)
 fa_unlock(p) ==
   /\ pc[p] = "fa_unlock"
   /\ lock' = Nil
   /\ LeaveSection(p)
-  /\ Return(p, Res(p, Nil, "done"))
+  /\ Return(p, Nil, "done")
   /\ bkt' = [bkt EXCEPT ![p] = Nil]
-  /\ faDone' = [faDone EXCEPT ![p] = {}]
-  /\ faNilAfter' = [q \in Procs |-> faNilAfter[q] \ {p}]
-  /\ UNCHANGED <<nOps, new, inRead, head, next, eobj, eid, estate, ctorDone,
-                 dtorCount, faCallWhileLocked>>
+  /\ UNCHANGED <<nOps, new, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* The RCU callback: reclaim an entry whose grace period has ended. *)
@@ -663,11 +503,7 @@ rcu_reclaim ==
     /\ estate[e] = "gp_wait"
     /\ waitFor[e] = {}
     /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
-    /\ dtorCount' = IF DtorGiven /\ Bug = "DtorAfterReclaim"
-                      THEN [dtorCount EXCEPT ![e] = @ + 1] ELSE dtorCount
-    /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor,
-                   ctorDone, gpOwed, seen, eff, ret, ctorCalls, faDone,
-                   faCallWhileLocked, faNilAfter>>
+    /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor>>
 
 (* Every process has finished and every grace period has ended: the     *)
 (* system stops (stuttering, so TLC does not report it as a deadlock).    *)

@@ -25,8 +25,8 @@ CONSTANT ContractAssumed  \* TRUE: callers keep the contract (see ContractAllows
 VARIABLE using  \* using[p]: the entry whose data p's caller still uses after
                 \* get returned it, or Nil
 
-(* Every variable: the algorithm's and the caller's. *)
-cvars == <<vars, using>>
+(* Every variable: the algorithm's, its history and the caller's. *)
+cvars == <<hvars, using>>
 
 (* The key of an entry (its fields stay set after it is unlinked: entries *)
 (* are never reused once published).                                       *)
@@ -55,7 +55,7 @@ ContractAllows(p, o) ==
 -----------------------------------------------------------------------------
 (* The algorithm with callers that use the data get returns. *)
 
-CInit == Init /\ using = [p \in Procs |-> Nil]
+CInit == HInit /\ using = [p \in Procs |-> Nil]
 
 (* p calls its next operation once it has stopped using earlier data,    *)
 (* and (under the contract) only if the contract allows the call.         *)
@@ -75,24 +75,21 @@ CGUnlock(p) ==
 Use(p) ==
   /\ using[p] # Nil
   /\ using' = [using EXCEPT ![p] = Nil]
-  /\ UNCHANGED vars
+  /\ UNCHANGED hvars
 
 (* Every other step of p is Shadow's, leaving using alone. *)
 COther(p) ==
-  /\ \/ g_lock(p) \/ g_walk(p)
-     \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
-     \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
-     \/ a_ctor_fail_kfree(p) \/ a_publish(p) \/ a_unlock(p)
-     \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-     \/ f_unlock(p)
-     \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
-     \/ fa_next(p) \/ fa_unlock(p)
+  /\ pc[p] \notin {"idle", "g_unlock"}
+  /\ Step(p)
   /\ UNCHANGED using
 
+(* A step of p's thread, with the history of ShadowAux. *)
+CStep(p) == (CCall(p) \/ CGUnlock(p) \/ COther(p)) /\ HStep(p)
+
 CNext ==
-  \/ \E p \in Procs : CCall(p) \/ CGUnlock(p) \/ Use(p) \/ COther(p)
-  \/ rcu_reclaim /\ UNCHANGED using
-  \/ Finished /\ UNCHANGED using
+  \/ \E p \in Procs : CStep(p) \/ Use(p)
+  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Finished /\ UNCHANGED <<auxVars, using>>
 
 CSpec == CInit /\ [][CNext]_cvars
 
@@ -110,13 +107,13 @@ DataInUseNotReclaimed ==
 a_ctor_reenter(p) ==
   /\ pc[p] = "a_ctor"
   /\ pc' = [pc EXCEPT ![p] = "cb_lock"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ghostVars, using>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars, using>>
 
 (* The destructor calls klp_shadow_free: its spin_lock_irqsave is cb_lock. *)
 dtor_reenter(p) ==
   /\ pc[p] \in {"f_dtor", "fa_dtor"}
   /\ pc' = [pc EXCEPT ![p] = "cb_lock"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, heapVars, ghostVars, using>>
+  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars, using>>
 
 (* spin_lock_irqsave(&klp_shadow_lock) inside the callback: the lock is  *)
 (* not recursive, so it waits for lock = Nil, and p itself holds it.       *)
@@ -125,27 +122,28 @@ cb_lock(p) ==
   /\ pc[p] = "cb_lock"
   /\ lock = Nil
   /\ lock' = p
-  /\ UNCHANGED <<pc, op, nOps, cur, new, bkt, inRead, head, next, eobj, eid,
-                 estate, waitFor, ghostVars, using>>
+  /\ UNCHANGED <<pc, op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+                 estate, waitFor, using>>
 
-(* The algorithm with a constructor (Reenter = "ctor") or a destructor    *)
-(* (Reenter = "dtor") that calls back into the API.                       *)
+(* The algorithm with a constructor (kind = "ctor") or a destructor       *)
+(* (kind = "dtor") that calls back into the API.                          *)
+(* (The callback has not returned: no history update for the ctor or dtor.) *)
 ReenterStep(p, kind) ==
-  \/ CCall(p) \/ CGUnlock(p) \/ cb_lock(p)
-  \/ IF kind = "ctor"
-       THEN \/ a_ctor_reenter(p)
-            \/ /\ pc[p] # "a_ctor" /\ COther(p)
-       ELSE \/ dtor_reenter(p)
-            \/ /\ pc[p] \notin {"f_dtor", "fa_dtor"} /\ COther(p)
+  \/ /\ \/ CCall(p) \/ CGUnlock(p) \/ cb_lock(p)
+        \/ IF kind = "ctor" THEN pc[p] # "a_ctor" /\ COther(p)
+                            ELSE pc[p] \notin {"f_dtor", "fa_dtor"} /\ COther(p)
+     /\ HStep(p)
+  \/ /\ IF kind = "ctor" THEN a_ctor_reenter(p) ELSE dtor_reenter(p)
+     /\ UNCHANGED auxVars
 
 CtorReenterNext ==
   \/ \E p \in Procs : ReenterStep(p, "ctor")
-  \/ rcu_reclaim /\ UNCHANGED using
-  \/ Finished /\ UNCHANGED using
+  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Finished /\ UNCHANGED <<auxVars, using>>
 DtorReenterNext ==
   \/ \E p \in Procs : ReenterStep(p, "dtor")
-  \/ rcu_reclaim /\ UNCHANGED using
-  \/ Finished /\ UNCHANGED using
+  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Finished /\ UNCHANGED <<auxVars, using>>
 
 CtorReenterSpec == CInit /\ [][CtorReenterNext]_cvars
 DtorReenterSpec == CInit /\ [][DtorReenterNext]_cvars

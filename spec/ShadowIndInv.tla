@@ -1,7 +1,8 @@
 ----------------------------- MODULE ShadowIndInv -----------------------------
 (***************************************************************************)
 (* An inductive invariant of the shadow-variable algorithm (module        *)
-(* Shadow, Bug = "none"), and the model that checks it is inductive.      *)
+(* Shadow, with the history variables of ShadowAux), and the model that   *)
+(* checks it is inductive.                                                 *)
 (*                                                                         *)
 (* IndInv describes every reachable state by what each thread's label     *)
 (* says about the heap (the entry it stands on, its speculative entry,    *)
@@ -32,7 +33,7 @@
 (* step.  This is stronger than checking the reachable states: it covers *)
 (* states no behaviour of the model reaches.                               *)
 (***************************************************************************)
-EXTENDS MCShadow
+EXTENDS MCShadow, ShadowMutants
 
 (* The labels of each operation. *)
 GLabels == {"g_lock", "g_walk", "g_unlock"}
@@ -47,11 +48,11 @@ FALabels == {"fa_lock", "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu",
 CurNilLabels ==
   {"idle", "done", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
    "a_ctor", "a_ctor_fail_unlock", "a_ctor_fail_kfree", "a_publish",
-   "a_unlock", "f_lock", "f_walk", "f_unlock", "fa_lock", "fa_unlock"}
+   "f_lock", "f_walk", "f_unlock", "fa_lock", "fa_unlock"}
 
 (* The labels at which a thread has a current entry. *)
 CurLabels ==
-  {"g_walk", "a_exists_unlock", "a_kfree", "f_del", "f_dtor", "f_kfree_rcu",
+  {"g_walk", "a_exists_unlock", "a_kfree", "a_unlock", "f_del", "f_dtor", "f_kfree_rcu",
    "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next"}
 
 (* The labels at which alloc/getOrAlloc owns a speculative entry. *)
@@ -93,7 +94,7 @@ ProcLocal(p, r) ==
   /\ (r.new # Nil) <=> (l \in NewLabels)
   /\ (r.bkt # Nil) <=> (l \in BktLabels)
   /\ l \notin {"a_unlock", "f_dtor", "f_kfree_rcu", "f_unlock"} => r.eff = Nil
-  /\ l = "a_unlock" => r.eff # Nil
+  /\ l = "a_unlock" => r.eff = r.cur
   /\ l \in {"f_dtor", "f_kfree_rcu"} => r.eff = r.cur
 
 (* Per entry, what its lifecycle state says about its fields (r: a record *)
@@ -149,7 +150,7 @@ ProcHeapR(p, r) ==
   /\ l \in {"a_set", "a_ctor", "a_publish"} => Lookup(KeyOf(r.op)) = Nil
   /\ l = "a_exists_unlock" => estate[c] = "published" /\ EKey(c) = KeyOf(r.op)
   /\ l = "a_kfree" => estate[c] \notin {"free", "private"} /\ EKey(c) = KeyOf(r.op)
-  /\ l = "a_unlock" => estate[r.eff] = "published" /\ EKey(r.eff) = KeyOf(r.op)
+  /\ l = "a_unlock" => estate[c] = "published" /\ EKey(c) = KeyOf(r.op)
   /\ l = "f_del" => c = Lookup(KeyOf(r.op))
   /\ l \in {"f_dtor", "f_kfree_rcu"} =>
        estate[c] = "unlinked" /\ EKey(c) = KeyOf(r.op)
@@ -253,5 +254,8 @@ IndInit ==
   /\ HistoryInitial
   /\ IndInv
 
-IndSpec == IndInit /\ [][Next]_vars
+IndSpec == IndInit /\ [][HNext]_hvars
+
+(* The induction check with the seeded bug LostRaceLeak (ShadowMutants). *)
+IndSpecLostRaceLeak == IndInit /\ [][HNextOf(StepLostRaceLeak)]_hvars
 =============================================================================

@@ -4,9 +4,10 @@
 (* invariants TLC checks, the refinement of the abstract atomic map       *)
 (* (module ShadowAtomic), the liveness properties, and the witness        *)
 (* invariants that TLC must VIOLATE to show that the models reach the     *)
-(* dangerous situations the algorithm is built to survive.                *)
+(* dangerous situations the algorithm is built to survive.  They read the *)
+(* algorithm's variables and the history variables of module ShadowAux.   *)
 (***************************************************************************)
-EXTENDS Shadow
+EXTENDS ShadowAux
 
 (* The entry states. *)
 EStates == {"free", "private", "published", "unlinked", "gp_wait", "reclaimed"}
@@ -40,7 +41,8 @@ TypeOK ==
   /\ gpOwed \in [Entries -> SUBSET Procs]
   /\ seen \in [Procs -> SUBSET (Entries \cup {Nil})]
   /\ eff \in [Procs -> Entries \cup {Nil}]
-  /\ ret \in [Procs -> A0!Results \cup {NoRet}]
+  /\ ret \in [Procs -> [op : A0!OpNames, val : Entries \cup {Nil}, why : A0!Whys]
+                      \cup {NoRet}]
   /\ ctorCalls \in [Procs -> 0..1]
   /\ faDone \in [Procs -> SUBSET Entries]
   /\ faCallWhileLocked \in [Procs -> SUBSET Procs]
@@ -67,6 +69,9 @@ NoUseAfterReclaim ==
                "fa_del", "fa_dtor", "fa_kfree_rcu"} /\ cur[p] # Nil
       => estate[cur[p]] # "reclaimed"
 
+(* Every entry reachable from a bucket head has its obj and id set. *)
+PublishedFieldsSet == \A e \in Reachable : eobj[e] # Nil /\ eid[e] # Nil
+
 (* Every entry reachable from a bucket head has been constructed (or no  *)
 (* constructor is given).                                                  *)
 ConstructedBeforePublished ==
@@ -84,7 +89,8 @@ DestructorOnce ==
 
 (* An entry is reclaimed only when every process that was inside a read- *)
 (* side section at its kfree_rcu has left it (gpOwed is this history,     *)
-(* kept independently of the algorithm's own waitFor).                    *)
+(* kept from the program positions, independently of the algorithm's own *)
+(* inRead, lock and waitFor).                                              *)
 ReclaimAfterGracePeriod ==
   \A e \in Entries : estate[e] = "reclaimed" => gpOwed[e] = {}
 
@@ -109,7 +115,23 @@ NoLeak ==
 (* the return step clears the history.                                     *)
 Linearizable ==
   [][\A p \in Procs :
-       Busy(p) /\ ~Busy(p)' => A0!Allowed(ret'[p].op, ret'[p], seen[p], eff[p])]_vars
+       Busy(p) /\ ~Busy(p)' =>
+         A0!Allowed(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
+
+(* The kernel's own reading of an allocation failure: kzalloc may return *)
+(* NULL at any time, and alloc/getOrAlloc then return NULL, whether the   *)
+(* key was absent at some moment of the call or not.  ShadowAtomic's      *)
+(* AllowedResults allows the failure only if the key was absent at some   *)
+(* moment; this reading allows it whenever the operation inserted nothing.*)
+AllowedNullOnFailure(o, r, s, e) ==
+  \/ A0!Allowed(o, r, s, e)
+  \/ o \in {"alloc", "getOrAlloc"} /\ AllocFail /\ e = Nil
+     /\ r = A0!Rec(o, Nil, "allocFail", 0)
+
+LinearizableNullOnFailure ==
+  [][\A p \in Procs :
+       Busy(p) /\ ~Busy(p)' =>
+         AllowedNullOnFailure(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
 
 -----------------------------------------------------------------------------
 (* Refinement: the algorithm implements the abstract atomic map, with the *)
@@ -122,7 +144,7 @@ A == INSTANCE ShadowAtomic WITH
        aop <- [p \in Procs |-> IF Busy(p) THEN op[p] ELSE NoOp],
        seen <- seen,
        eff <- eff,
-       ret <- ret,
+       ret <- [p \in Procs |-> FullRet(ret[p], ctorCalls[p])],
        dtorRan <- IF DtorGiven THEN Removed ELSE {}
 
 Refinement == A!ASpec

@@ -37,11 +37,13 @@
 (* Sum(Len(trace) + 1) distinct states, i.e. each trace was matched along *)
 (* one path, every record consumed.                                        *)
 (*                                                                         *)
-(* The model (constants) is in the generated .cfg: Bug = "none", or a     *)
-(* variant of Shadow such as "LockNotReader" when a test checks a trace   *)
-(* against it.                                                             *)
+(* The model (constants) is in the generated .cfg.  The step matched is   *)
+(* TraceStep, Shadow's Step with the history variables of ShadowAux; a    *)
+(* test that checks traces against a seeded-bug variant of Shadow          *)
+(* overrides it in the .cfg (TraceStep <- StepLockNotReader, module        *)
+(* ShadowMutants).                                                         *)
 (***************************************************************************)
-EXTENDS Shadow, TLC
+EXTENDS ShadowMutants, TLC
 
 CONSTANTS
     t1, t2, t3, \* thread names (model values)
@@ -53,7 +55,10 @@ VARIABLES
     i           \* the position of the next record to match in Traces[tr]
 
 (* All variables: the spec's and the trace position. *)
-traceVars == <<vars, tr, i>>
+traceVars == <<hvars, tr, i>>
+
+(* The algorithm's step of process p (overridden for a variant). *)
+TraceStep(p) == Step(p)
 
 (* Every object in bucket 0 (the Java tables run with bucketBits 0). *)
 TraceHash == [o \in Objs |-> 0]
@@ -111,17 +116,21 @@ Observed(r) ==
 (* process r.p at label r.l.                                               *)
 Match(r) ==
   IF r.l = "rcu_reclaim"
-    THEN rcu_reclaim /\ estate[r.e] = "gp_wait" /\ estate'[r.e] = "reclaimed"
-    ELSE /\ pc[r.p] = IF r.l = "Call" THEN "idle" ELSE r.l
-         /\ Step(r.p)
-         /\ Observed(r)
+    THEN /\ rcu_reclaim /\ UNCHANGED auxVars
+         /\ estate[r.e] = "gp_wait" /\ estate'[r.e] = "reclaimed"
+    ELSE \E p \in {r.p} :  \* (p bound to a value: TLC 2.18 loses the state
+                           \* when it evaluates r.p lazily two operators deep)
+           /\ pc[p] = IF r.l = "Call" THEN "idle" ELSE r.l
+           /\ TraceStep(p)
+           /\ HStep(p)
+           /\ Observed(r)
 
 (* Traces is the batch: a sequence of traces.  (It is an argument, not a  *)
 (* CONSTANT: TLC re-evaluates a constant substituted with "<-" by a       *)
 (* definition at each use, which made a batch of 60 traces 7 times        *)
 (* slower; a zero-arity definition passed as an argument is evaluated     *)
 (* once.)                                                                  *)
-TraceInit(Traces) == Init /\ tr \in DOMAIN Traces /\ i = 1
+TraceInit(Traces) == HInit /\ tr \in DOMAIN Traces /\ i = 1
 
 TraceNext(Traces) ==
   \/ /\ i <= Len(Traces[tr])

@@ -353,8 +353,9 @@ class TraceCheckTest {
      * reader, as in C and the spec; the real table does not (StepRecorder.lockHolderIsReader
      * false). With the real timing an entry freeAll has handed to callRcu can be reclaimed before
      * freeAll unlocks: the spec rejects that trace (its grace periods wait for the lock holder),
-     * and its variant Bug = "LockNotReader" accepts it. Java is safe there because freeAll reads the
-     * next link before unlinking (see ShadowVariables' notes); the C code reads it after kfree_rcu.
+     * and its variant StepLockNotReader (spec/ShadowMutants.tla) accepts it. Java is safe there
+     * because freeAll reads the next link before unlinking (see ShadowVariables' notes); the C
+     * code reads it after kfree_rcu.
      */
     @Test
     void reclaimWhileAWriterHoldsTheLockIsOnlyInTheLockNotReaderVariant() throws Exception {

@@ -165,7 +165,7 @@ class OutcomeSetsTest {
     /**
      * The race models tell a broken algorithm from the real one: with a seeded bug of the spec,
      * TLC reaches outcomes the harness forbids (the very outcomes the Java seeded bugs show in
-     * jcstress, see README.md). Harness -> (spec Bug, an outcome it must reach).
+     * jcstress, see README.md). Harness -> (spec mutant of spec/ShadowMutants.tla, an outcome it must reach).
      */
     @Test
     void seededSpecBugsReachForbiddenOutcomes(@TempDir Path work) throws Exception {

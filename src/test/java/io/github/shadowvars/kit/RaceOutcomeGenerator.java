@@ -145,11 +145,12 @@ public final class RaceOutcomeGenerator {
     }
 
     /**
-     * The outcome ids of the race's final states with a seeded bug of the spec (Shadow's Bug
-     * constant, e.g. "NoRecheck"): the model's configuration with Bug set to it and without its
-     * invariants and properties (which the bug would violate, stopping TLC before it has
-     * enumerated the final states). For the tests that show the race models can tell a broken
-     * algorithm from the real one (MCRace races only: RcuRace has no Bug constant).
+     * The outcome ids of the race's final states with a seeded bug of the spec (a mutant of
+     * spec/ShadowMutants.tla, e.g. "NoRecheck"): the model's configuration with MCRace's step
+     * overridden by the mutant's ({@code RaceStep <- StepNoRecheck}) and without its invariants
+     * and properties (which the bug would violate, stopping TLC before it has enumerated the
+     * final states). For the tests that show the race models can tell a broken algorithm from
+     * the real one (MCRace races only: RcuRace has no RaceStep).
      */
     public static SortedSet<String> outcomesWithBug(Path projectDir, Path workDir, String harness, String bug)
             throws IOException, InterruptedException {
@@ -157,15 +158,16 @@ public final class RaceOutcomeGenerator {
         List<String> lines = new ArrayList<>();
         boolean seeded = false;
         for (String line : Files.readAllLines(projectDir.toAbsolutePath().resolve(race.config()))) {
-            if (line.strip().startsWith("Bug = ")) {
-                lines.add("  Bug = \"" + bug + "\"");
+            if (line.strip().equals("SPECIFICATION RaceSpec")) {
+                lines.add("CONSTANT RaceStep <- Step" + bug);
+                lines.add(line);
                 seeded = true;
             } else if (!line.startsWith("INVARIANTS") && !line.startsWith("PROPERTIES")) {
                 lines.add(line);
             }
         }
         if (!seeded) {
-            throw new IllegalArgumentException(race.config() + " has no Bug constant");
+            throw new IllegalArgumentException(race.config() + " is not an MCRace model (SPECIFICATION RaceSpec)");
         }
         String name = harness + "-" + bug;
         Path cfg = workDir.toAbsolutePath().resolve(name + ".cfg");

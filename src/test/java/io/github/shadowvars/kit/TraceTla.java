@@ -22,7 +22,7 @@ import io.github.shadowvars.kit.Tlc;
  * <p>The generated files go to {@code target/trace/<name>/}: {@code <name>.tla} (the traces as a
  * sequence of sequences of records), {@code <name>.cfg} (the model: 3 threads, objects o1 and o2 in
  * bucket 0, ids i1 and i2, entries 1..N, constructor and destructor given, allocation and
- * constructor failures possible, Bug "none" unless a variant is named), copies of the spec modules it needs, and TLC's output
+ * constructor failures possible; the step of a seeded-bug variant of spec/ShadowMutants.tla if one is named), copies of the spec modules it needs, and TLC's output
  * {@code tlc.out}.
  *
  * <p>Entry mapping: the spec's allocator hands out the least free entry of Entries = 1..N; an entry
@@ -151,7 +151,7 @@ public final class TraceTla {
                 + "  DtorGiven = TRUE\n"
                 + "  AllocFail = TRUE\n"
                 + "  CtorFail = TRUE\n"
-                + "  Bug = \"" + bug + "\"\n"
+                + ("none".equals(bug) ? "" : "  TraceStep <- Step" + bug + "\n")
                 + "INIT BatchInit\n"
                 + "NEXT BatchNext\n";
         return new Batch(tla.toString(), cfg);
@@ -183,13 +183,13 @@ public final class TraceTla {
         return e.toString();
     }
 
-    /** Writes the batch to {@code dir}, runs TLC on it (the spec with Bug = "none") and reads its verdict. */
+    /** Writes the batch to {@code dir}, runs TLC on it (the spec itself) and reads its verdict. */
     public static Verdict check(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Map<Object, String> objects)
             throws IOException, InterruptedException {
         return check(root, dir, name, traces, objects, "none");
     }
 
-    /** As {@link #check(Path, Path, String, List, Map)}, against the spec variant {@code bug} (a Bug of spec/Shadow.tla). */
+    /** As {@link #check(Path, Path, String, List, Map)}, against the spec variant {@code bug} (a mutant StepBug of spec/ShadowMutants.tla, or "none"). */
     public static Verdict check(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Map<Object, String> objects,
                          String bug) throws IOException, InterruptedException {
         Batch batch = generate(name, traces, objects, bug);
@@ -197,6 +197,7 @@ public final class TraceTla {
         Files.writeString(dir.resolve(name + ".tla"), batch.module(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), batch.config(), StandardCharsets.UTF_8);
         for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowAtomic.tla"),
+                root.resolve("spec/ShadowAux.tla"), root.resolve("spec/ShadowMutants.tla"),
                 root.resolve("spec/trace/ShadowTrace.tla"))) {
             Files.copy(m, dir.resolve(m.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
