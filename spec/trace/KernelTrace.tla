@@ -57,7 +57,7 @@ AllIdle == \A p \in Procs : pc[p] \in {"idle", "done"}
 (* a_set follows a_recheck of the same process at once).                   *)
 UnobservedStep ==
   /\ Pending # {}
-  /\ Step(CHOOSE p \in Pending : TRUE)
+  /\ \E p \in {CHOOSE q \in Pending : TRUE} : TraceStep(p) /\ HStep(p)
   /\ UNCHANGED <<tr, i>>
 
 KernelNext(Traces) ==

@@ -81,6 +81,7 @@ final class Counterexample {
                 current.forEach((k, v) -> all.add(k + " = " + shorten(v)));
                 changes = String.join("; ", all);
             } else {
+                label = stepLabel(label, previous, current, labels);
                 process = actingProcess(previous, current, label);
                 List<String> c = changes(previous, current, process);
                 changes = c.isEmpty() ? "(no variable changed)" : String.join("; ", c);
@@ -114,6 +115,64 @@ final class Counterexample {
     private static String line(String[] r, int[] width) {
         return String.format("  %" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %s",
                 r[0], r[1], r[2], r[3], r[4]).stripTrailing();
+    }
+
+    /**
+     * The spec label of the step from {@code before} to {@code after}. TLC names a step by the
+     * action it matched, which is the label only where the next-state relation is written as a
+     * disjunction of the labelled actions; a spec that wraps them (an auxiliary-variable module's
+     * HNextOf(Step), say) gets the wrapper's name. Then the label is read from the state: the
+     * acting process's {@code pc} before the step ("idle" is the Call of an operation), or
+     * rcu_reclaim when an entry became reclaimed and no process moved.
+     */
+    static String stepLabel(String action, Map<String, String> before, Map<String, String> after,
+                            Map<String, String> labels) {
+        if (labels.containsKey(action) || before == null || after == null) {
+            return action;
+        }
+        String p = actingProcess(before, after, action);
+        if (p.isEmpty()) {
+            p = onlyProcessChanged(before, after);
+        }
+        Map<String, String> pc = entries(before.get("pc"));
+        if (!p.isEmpty() && !p.contains(",") && pc != null && pc.get(p) != null) {
+            String at = pc.get(p).replace("\"", "");
+            String label = at.equals("idle") ? "Call" : at;
+            if (labels.containsKey(label)) {
+                return label;
+            }
+        }
+        String estate = after.get("estate");
+        if (p.isEmpty() && estate != null && !Objects.equals(before.get("estate"), estate)
+                && estate.contains("reclaimed") && labels.containsKey("rcu_reclaim")) {
+            return "rcu_reclaim";
+        }
+        return action;
+    }
+
+    /**
+     * The only process (a key of {@code pc}) whose entry changed in some variable that is a
+     * function of the processes; "" if none or several.
+     */
+    private static String onlyProcessChanged(Map<String, String> before, Map<String, String> after) {
+        Map<String, String> pc = entries(before.get("pc"));
+        if (pc == null) {
+            return "";
+        }
+        java.util.Set<String> moved = new java.util.TreeSet<>();
+        for (var e : after.entrySet()) {
+            Map<String, String> now = entries(e.getValue());
+            Map<String, String> then = entries(before.get(e.getKey()));
+            if (now == null || then == null || !now.keySet().equals(pc.keySet())) {
+                continue;
+            }
+            for (String q : pc.keySet()) {
+                if (!Objects.equals(now.get(q), then.get(q))) {
+                    moved.add(q);
+                }
+            }
+        }
+        return moved.size() == 1 ? moved.iterator().next() : "";
     }
 
     /**

@@ -211,6 +211,9 @@ final class CounterexamplePage {
                 default: {
                     Map<String, String> current = s.vars();
                     boolean init = s.kind() == Kind.INIT || previous == null;
+                    if (!init) {
+                        label = Counterexample.stepLabel(label, previous, current, labels);
+                    }
                     String thread = init ? "" : Counterexample.actingProcess(previous, current, label);
                     List<String> changes = init ? List.of() : Counterexample.changes(previous, current, thread);
                     rows.add(new Row(Integer.toString(s.number()), thread, init ? "Init" : label,

@@ -133,6 +133,7 @@ public final class KernelTraceCheck {
         Files.writeString(dir.resolve(name + ".tla"), module, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), cfg, StandardCharsets.UTF_8);
         for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowAtomic.tla"),
+                root.resolve("spec/ShadowAux.tla"), root.resolve("spec/ShadowMutants.tla"),
                 root.resolve("spec/trace/ShadowTrace.tla"), root.resolve("spec/trace/KernelTrace.tla"),
                 root.resolve("spec/trace/KernelShape.tla"))) {
             Files.copy(m, dir.resolve(m.getFileName()), StandardCopyOption.REPLACE_EXISTING);
