@@ -273,10 +273,6 @@ public final class Rcu {
     private final LongSupplier clock;
     private final long stallNanos;
     private final Logger logger;
-    /** Seeded bug for tests: grace periods complete immediately, without waiting for readers. */
-    private final boolean brokenNoGracePeriod;
-    /** Test hook: run once per grace-period wait, when the waiter first finds a reader to wait for. */
-    private volatile Runnable waitHook;
 
     /** A new, independent RCU domain whose reclaimer runs on {@link ForkJoinPool#commonPool()}. */
     public Rcu() {
@@ -292,11 +288,11 @@ public final class Rcu {
      * @param reclaimer runs the domain's reclamation rounds
      */
     public Rcu(Executor reclaimer) {
-        this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()), false);
+        this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()));
     }
 
-    /** Everything injectable (tests): the reclaimer, the stall clock and threshold, the logger, the seeded bug. */
-    Rcu(Executor reclaimer, LongSupplier clock, long stallNanos, Logger logger, boolean brokenNoGracePeriod) {
+    /** Everything injectable (tests): the reclaimer, the stall clock and threshold, the logger. */
+    Rcu(Executor reclaimer, LongSupplier clock, long stallNanos, Logger logger) {
         this.reclaimer = Objects.requireNonNull(reclaimer, "reclaimer");
         this.clock = Objects.requireNonNull(clock, "clock");
         if (stallNanos <= 0) {
@@ -304,13 +300,6 @@ public final class Rcu {
         }
         this.stallNanos = stallNanos;
         this.logger = Objects.requireNonNull(logger, "logger");
-        this.brokenNoGracePeriod = brokenNoGracePeriod;
-    }
-
-    /** SEEDED BUG, tests only: a domain whose grace periods never wait for readers. */
-    static Rcu seededBugWithoutGracePeriods() {
-        return new Rcu(ForkJoinPool.commonPool(), System::nanoTime, DEFAULT_STALL_NANOS,
-                System.getLogger(Rcu.class.getName()), true);
     }
 
     // ---------------------------------------------------------------- read side
@@ -408,9 +397,6 @@ public final class Rcu {
      */
     public void synchronize() {
         requireMayWait("synchronize");
-        if (brokenNoGracePeriod) {
-            return; // SEEDED BUG: no wait at all
-        }
         long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
         gpLock.lock();
         try {
@@ -497,13 +483,11 @@ public final class Rcu {
             if (last == 0) {
                 return;
             }
-            if (!brokenNoGracePeriod) {
-                awaitCompleted(last); // completion of the last target completes every earlier one
-            }
+            awaitCompleted(last); // completion of the last target completes every earlier one
             List<Pending> ready;
             queueLock.lock();
             try {
-                ready = takeUpTo(brokenNoGracePeriod ? Long.MAX_VALUE : last);
+                ready = takeUpTo(last);
             } finally {
                 queueLock.unlock();
             }
@@ -554,11 +538,6 @@ public final class Rcu {
     /** Tests: whether a reclaimer task is submitted or running. */
     boolean reclaimerActiveForTest() {
         return (boolean) RECLAIMER_ACTIVE.getOpaque(this);
-    }
-
-    /** Test hook: {@code hook} runs once per grace-period wait, when the waiter first has to wait. */
-    void setWaitHookForTest(Runnable hook) {
-        this.waitHook = hook;
     }
 
     // ---------------------------------------------------------------- internals
@@ -623,17 +602,13 @@ public final class Rcu {
         long done;
         boolean blocked = false;
         Stall stall = null;
-        if (brokenNoGracePeriod) {
-            done = Long.MAX_VALUE;
-        } else {
-            gpLock.lock();
-            try {
-                done = advance();
-                blocked = done < globalEpoch.get();
-                stall = takeStall();
-            } finally {
-                gpLock.unlock();
-            }
+        gpLock.lock();
+        try {
+            done = advance();
+            blocked = done < globalEpoch.get();
+            stall = takeStall();
+        } finally {
+            gpLock.unlock();
         }
         if (stall != null) {
             warn(stall);
@@ -748,7 +723,6 @@ public final class Rcu {
      * Uninterruptible; the interrupt status is preserved.
      */
     private void awaitCompleted(long target) {
-        boolean reported = false;
         boolean interrupted = false;
         int rounds = 0;
         try {
@@ -765,13 +739,6 @@ public final class Rcu {
                 }
                 if (stall != null) {
                     warn(stall);
-                }
-                if (!reported) {
-                    reported = true;
-                    Runnable hook = waitHook;
-                    if (hook != null) {
-                        hook.run();
-                    }
                 }
                 interrupted |= backOff(rounds++);
             }

@@ -1,5 +1,7 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.SeededBugs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -56,7 +58,12 @@ class PoisonTest {
 
     @Test
     void withoutGracePeriodsTheReaderHitsThePoison() throws Exception {
-        Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 12);
+        SeededBugs.call("RCU_WITHOUT_GRACE_PERIODS", PoisonTest.class.getName(), "withoutGracePeriodsTheReaderHitsThePoisonSeeded");
+    }
+
+    /** Run with the seeded bug RCU_WITHOUT_GRACE_PERIODS in place (see {@link SeededBugs#call}). */
+    static void withoutGracePeriodsTheReaderHitsThePoisonSeeded() throws Exception {
+        Scenario s = new Scenario(new Rcu(), 12);
         Object obj = new Object();
         s.table.alloc(obj, 1, () -> "data", null);
         // the reader will first stand on obj's entry, the head of its bucket
@@ -113,7 +120,12 @@ class PoisonTest {
 
     @Test
     void withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoison() throws Exception {
-        Scenario s = new Scenario(Rcu.seededBugWithoutGracePeriods(), 0);
+        SeededBugs.call("RCU_WITHOUT_GRACE_PERIODS", PoisonTest.class.getName(), "withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoisonSeeded");
+    }
+
+    /** Run with the seeded bug RCU_WITHOUT_GRACE_PERIODS in place (see {@link SeededBugs#call}). */
+    static void withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoisonSeeded() throws Exception {
+        Scenario s = new Scenario(new Rcu(), 0);
         Object first = new Object();
         Object second = new Object();
         s.table.alloc(first, 1, () -> "first", null);

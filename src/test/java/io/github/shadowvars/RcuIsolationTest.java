@@ -24,7 +24,7 @@ class RcuIsolationTest {
     @Test
     void aFailingCallbackQueuedBySomeoneElseDoesNotComeOutOfThisTablesFree() {
         RecordingLogger log = new RecordingLogger();
-        Rcu shared = new Rcu(ForkJoinPool.commonPool(), System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        Rcu shared = new Rcu(ForkJoinPool.commonPool(), System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log);
         ShadowVariables table = new ShadowVariables(12, shared, AllocationFaults.NEVER);
         Object obj = new Object();
         table.alloc(obj, 1, () -> "x", null);
@@ -54,7 +54,7 @@ class RcuIsolationTest {
     void aCallbackFailingOnTheReclaimerIsLoggedNotThrown() throws Exception {
         RecordingLogger log = new RecordingLogger();
         ManualExecutor reclaimer = new ManualExecutor();
-        Rcu rcu = new Rcu(reclaimer, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        Rcu rcu = new Rcu(reclaimer, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log);
         RcuTest.ParkedReader reader = new RcuTest.ParkedReader(rcu).start();
         rcu.callRcu(() -> {
             throw new IllegalStateException("fails on the reclaimer");
@@ -73,7 +73,7 @@ class RcuIsolationTest {
         RecordingLogger log = new RecordingLogger();
         Rcu rcu = new Rcu(task -> {
             throw new java.util.concurrent.RejectedExecutionException("shut down");
-        }, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log, false);
+        }, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log);
         RcuTest.ParkedReader reader = new RcuTest.ParkedReader(rcu).start();
         rcu.callRcu(() -> { });
         assertDoesNotThrow(rcu::processCallbacksBatched);

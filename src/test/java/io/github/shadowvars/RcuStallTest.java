@@ -50,7 +50,7 @@ class RcuStallTest {
     }
 
     /** A RecordingLogger that also counts WARNINGs down on a latch. */
-    static final class LatchLogger implements Logger {
+    static class LatchLogger implements Logger {
         final RecordingLogger records = new RecordingLogger();
         final CountDownLatch warned = new CountDownLatch(1);
 
@@ -89,7 +89,7 @@ class RcuStallTest {
     void aGracePeriodHeldUpLongerThanTheThresholdLogsOneWarningNamingTheReaderAndItsStack() throws Exception {
         AtomicLong now = new AtomicLong();
         LatchLogger log = new LatchLogger();
-        Rcu rcu = new Rcu(new ManualExecutor(), now::get, THRESHOLD, log, false);
+        Rcu rcu = new Rcu(new ManualExecutor(), now::get, THRESHOLD, log);
         NamedReader reader = new NamedReader(rcu, "stalling-reader");
         rcu.callRcu(() -> { });
         assertEquals(0, rcu.processCallbacks(), "the grace period starts and waits for the reader");
@@ -127,12 +127,10 @@ class RcuStallTest {
     void synchronizeWarnsFromItsOwnWait() throws Exception {
         AtomicLong now = new AtomicLong();
         LatchLogger log = new LatchLogger();
-        Rcu rcu = new Rcu(new ManualExecutor(), now::get, THRESHOLD, log, false);
+        Rcu rcu = new Rcu(new ManualExecutor(), now::get, THRESHOLD, log);
         NamedReader reader = new NamedReader(rcu, "slow-reader");
-        CountDownLatch waiting = new CountDownLatch(1);
-        rcu.setWaitHookForTest(waiting::countDown);
         Worker sync = new Worker("synchronizer", rcu::synchronize);
-        waiting.await();
+        awaitParkedOn(sync.thread, rcu);           // waiting for the reader (it parks between scans)
         assertEquals(List.of(), log.warnings(), "the clock has not moved");
         now.addAndGet(THRESHOLD);
         assertTrue(log.warned.await(RcuReclaimTest.GUARD_SECONDS, TimeUnit.SECONDS), "no stall warning");

@@ -1,5 +1,7 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.SeededBugs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -85,12 +87,34 @@ class RcuTest {
         assertEquals(0, rcu.pendingCallbacks());
     }
 
+    /**
+     * A domain that reports every wait for a reader at once (a stall threshold of 1 ns):
+     * {@code waiting} counts down when a waiter first finds a reader it has to wait for.
+     */
+    static Rcu reportingWaits(CountDownLatch waiting) {
+        RcuStallTest.LatchLogger onWarning = new RcuStallTest.LatchLogger() {
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                if (level == Level.WARNING) {
+                    waiting.countDown();
+                }
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                if (level == Level.WARNING) {
+                    waiting.countDown();
+                }
+            }
+        };
+        return new Rcu(java.util.concurrent.ForkJoinPool.commonPool(), System::nanoTime, 1, onWarning);
+    }
+
     @Test
     void synchronizeWaitsForAReaderThatIsInside() throws Exception {
-        Rcu rcu = new Rcu();
-        ParkedReader reader = new ParkedReader(rcu).start();
         CountDownLatch waiting = new CountDownLatch(1);
-        rcu.setWaitHookForTest(waiting::countDown);
+        Rcu rcu = reportingWaits(waiting);
+        ParkedReader reader = new ParkedReader(rcu).start();
         Worker sync = new Worker(rcu::synchronize);
         waiting.await(); // the synchronizer's scan found the reader inside and started waiting
         assertFalse(sync.returned.get(), "synchronize returned while an older reader was inside");
@@ -100,10 +124,9 @@ class RcuTest {
 
     @Test
     void synchronizeDoesNotWaitForReadersThatEnteredAfterItStarted() throws Exception {
-        Rcu rcu = new Rcu();
-        ParkedReader old = new ParkedReader(rcu).start();
         CountDownLatch waiting = new CountDownLatch(1);
-        rcu.setWaitHookForTest(waiting::countDown);
+        Rcu rcu = reportingWaits(waiting);
+        ParkedReader old = new ParkedReader(rcu).start();
         Worker sync = new Worker(rcu::synchronize);
         waiting.await();        // the grace period has started (the epoch was incremented before the wait)
         rcu.readLock();         // this thread enters after the start
@@ -163,13 +186,12 @@ class RcuTest {
 
     @Test
     void barrierWaitsForAnOldReaderAndRunsEveryQueuedCallback() throws Exception {
-        Rcu rcu = new Rcu();
+        CountDownLatch waiting = new CountDownLatch(1);
+        Rcu rcu = reportingWaits(waiting);
         ParkedReader old = new ParkedReader(rcu).start();
         List<String> ran = new CopyOnWriteArrayList<>();
         rcu.callRcu(() -> ran.add("a"));
         rcu.callRcu(() -> ran.add("b"));
-        CountDownLatch waiting = new CountDownLatch(1);
-        rcu.setWaitHookForTest(waiting::countDown);
         Worker barrier = new Worker(rcu::barrier);
         waiting.await();
         assertFalse(barrier.returned.get());
@@ -215,12 +237,11 @@ class RcuTest {
     @Test
     void waitingIgnoresInterruptsAndKeepsTheInterruptStatus() throws Exception {
         for (boolean viaBarrier : new boolean[]{false, true}) {
-            Rcu rcu = new Rcu();
+            CountDownLatch waiting = new CountDownLatch(1);
+            Rcu rcu = reportingWaits(waiting);
             ParkedReader old = new ParkedReader(rcu).start();
             AtomicBoolean callbackRan = new AtomicBoolean();
             rcu.callRcu(() -> callbackRan.set(true));
-            CountDownLatch waiting = new CountDownLatch(1);
-            rcu.setWaitHookForTest(waiting::countDown);
             AtomicBoolean interruptedAfter = new AtomicBoolean();
             Worker w = new Worker(() -> {
                 Thread.currentThread().interrupt();
@@ -254,7 +275,12 @@ class RcuTest {
 
     @Test
     void seededBugDomainDoesNotWaitForReaders() throws Exception {
-        Rcu rcu = Rcu.seededBugWithoutGracePeriods();
+        SeededBugs.call("RCU_WITHOUT_GRACE_PERIODS", RcuTest.class.getName(), "seededDomainDoesNotWait");
+    }
+
+    /** Run with the seeded bug's classes in place (see {@link SeededBugs#call}). */
+    static void seededDomainDoesNotWait() throws Exception {
+        Rcu rcu = new Rcu();
         ParkedReader old = new ParkedReader(rcu).start();
         rcu.synchronize(); // returns although an older reader is inside: the bug
         AtomicBoolean ran = new AtomicBoolean();

@@ -1,8 +1,5 @@
 package io.github.shadowvars.jcstress;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.github.shadowvars.Constructor;
@@ -15,49 +12,24 @@ import io.github.shadowvars.TestTables;
  * What the jcstress harnesses of this package share: the table factory, a data type whose
  * constructor-written fields show partial publication, and counting ctor/dtor.
  *
- * <p>Seeded bugs. A seeded bug of the table is a patch of its source (src/test/seeded-bugs),
- * compiled into a class directory that {@link JcstressRun} puts first on the forked JVMs' class
- * path: the harnesses build real tables and get the broken class. The RCU domain's seeded bug is
- * still a switch of {@code Rcu}, selected by the system property {@value #SEEDED_BUG_PROPERTY} =
- * {@value #RCU_WITHOUT_GRACE_PERIODS} and reached through a private method-handle lookup.
+ * <p>Seeded bugs. A seeded bug (of the table or of the RCU domain) is a patch of the library's
+ * source (src/test/seeded-bugs), compiled into a class directory that {@link JcstressRun} puts
+ * first on the forked JVMs' class path: the harnesses build real tables and domains and get the
+ * broken classes.
  */
 final class Fixtures {
-
-    /** The system property that selects the RCU domain's seeded bug. */
-    static final String SEEDED_BUG_PROPERTY = "shadowvars.seededBug";
-    /** Seeded bug of the RCU domain rather than of the table. */
-    static final String RCU_WITHOUT_GRACE_PERIODS = "RCU_WITHOUT_GRACE_PERIODS";
 
     /** The id every harness uses (any value works; the race is about keys sharing it). */
     static final long ID = 7;
     /** A second id, for entries that freeAll(ID) must leave alone. */
     static final long OTHER_ID = 8;
 
-    /** {@code Rcu.seededBugWithoutGracePeriods()}. */
-    private static final MethodHandle RCU_WITHOUT_GRACE;
-
-    static {
-        try {
-            MethodHandles.Lookup rcus = MethodHandles.privateLookupIn(Rcu.class, MethodHandles.lookup());
-            RCU_WITHOUT_GRACE = rcus.findStatic(Rcu.class, "seededBugWithoutGracePeriods", MethodType.methodType(Rcu.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private Fixtures() {
     }
 
-    /** An RCU domain: the real one, or the broken one when this JVM runs {@link #RCU_WITHOUT_GRACE_PERIODS}. */
+    /** A new RCU domain (the seeded bug's, when this JVM runs one). */
     static Rcu rcu() {
-        if (!RCU_WITHOUT_GRACE_PERIODS.equals(System.getProperty(SEEDED_BUG_PROPERTY))) {
-            return new Rcu();
-        }
-        try {
-            return (Rcu) RCU_WITHOUT_GRACE.invokeExact();
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return new Rcu();
     }
 
     /**

@@ -76,11 +76,11 @@ final class JcstressRun {
      */
     /**
      * This JVM's class path, with a seeded bug of the table first (its patched classes shadow the
-     * real ones); "NONE" and the RCU domain's bug (a switch) leave it as it is.
+     * real ones); "NONE" leaves it as it is.
      */
     static String classPath(String seededBug) {
         String cp = System.getProperty("java.class.path");
-        if (seededBug.equals("NONE") || seededBug.equals(Fixtures.RCU_WITHOUT_GRACE_PERIODS)) {
+        if (seededBug.equals("NONE")) {
             return cp;
         }
         return SeededBugs.classes(seededBug).toAbsolutePath() + java.io.File.pathSeparator + cp;
@@ -102,8 +102,7 @@ final class JcstressRun {
         cmd.add(selector);
         cmd.addAll(options);
         cmd.add("-jvmArgs");
-        cmd.add("-XX:+UseParallelGC"                              // the forked VMs inherit the class path above
-                + (seededBug.equals(Fixtures.RCU_WITHOUT_GRACE_PERIODS) ? " -D" + Fixtures.SEEDED_BUG_PROPERTY + "=" + seededBug : ""));
+        cmd.add("-XX:+UseParallelGC");                            // the forked VMs inherit the class path above
         cmd.add("-r");
         cmd.add(report.toString());
         System.out.println("jcstress: " + String.join(" ", cmd.subList(3, cmd.size())));

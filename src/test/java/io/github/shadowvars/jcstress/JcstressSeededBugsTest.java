@@ -40,7 +40,7 @@ class JcstressSeededBugsTest {
                 Arguments.of("FREE_OUTSIDE_LOCK", true, List.of(FreeFree.class, SameBucketAllocFree.class)),
                 Arguments.of("FREEALL_SKIPS_DTOR", true, List.of(FreeFreeAll.class, FreeAllAlloc.class)),
                 Arguments.of("CTOR_ON_EXISTS", true, List.of(AllocAlloc.class, GetOrAllocGetOrAlloc.class)),
-                Arguments.of(Fixtures.RCU_WITHOUT_GRACE_PERIODS, true,
+                Arguments.of("RCU_WITHOUT_GRACE_PERIODS", true,
                         List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)));
     }
 
