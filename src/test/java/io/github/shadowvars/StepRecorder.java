@@ -122,8 +122,9 @@ public final class StepRecorder implements Tracer {
         this.lockHolderIsReader = lockHolderIsReader;
     }
 
-    private static final Set<String> LOCKS = Set.of("a_lock", "f_lock", "fa_lock");
-    private static final Set<String> UNLOCKS = Set.of("a_unlock", "a_exists_unlock", "a_ctor_fail_unlock", "f_unlock", "fa_unlock");
+    /** The labels of the lock steps and of the unlock steps. */
+    static final Set<String> LOCKS = Set.of("a_lock", "f_lock", "fa_lock");
+    static final Set<String> UNLOCKS = Set.of("a_unlock", "a_exists_unlock", "a_ctor_fail_unlock", "f_unlock", "fa_unlock");
 
     @Override
     public void call(String op, Object obj, long id) {

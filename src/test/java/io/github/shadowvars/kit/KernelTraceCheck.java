@@ -151,12 +151,12 @@ public final class KernelTraceCheck {
         int exit = Tlc.run(name, command, dir, out, Tlc.SMALL_MODEL_LIMIT);
         double seconds = (System.nanoTime() - start) / 1e9;
         String output = Files.readString(out, StandardCharsets.UTF_8);
-        long distinct = lastNumber(output, "([0-9,]+) distinct states found");
+        long distinct = TraceTla.lastNumber(output, "([0-9,]+) distinct states found");
         int rejected = 0;
         int prefix = -1;
         if (exit == 11) {
-            rejected = (int) lastNumber(output, "/\\\\ tr = ([0-9]+)");
-            prefix = (int) lastNumber(output, "/\\\\ i = ([0-9]+)") - 1;
+            rejected = (int) TraceTla.lastNumber(output, "/\\\\ tr = ([0-9]+)");
+            prefix = (int) TraceTla.lastNumber(output, "/\\\\ i = ([0-9]+)") - 1;
         }
         return new Run(exit, distinct, rejected, prefix, seconds, output);
     }
@@ -169,15 +169,6 @@ public final class KernelTraceCheck {
             n += t.stream().filter(s -> s.label().equals("a_recheck") && s.entry() == 0).count();
         }
         return n;
-    }
-
-    private static long lastNumber(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        long last = -1;
-        while (m.find()) {
-            last = Long.parseLong(m.group(1).replace(",", ""));
-        }
-        return last;
     }
 
     public static void main(String[] args) throws Exception {

@@ -247,7 +247,8 @@ public final class TraceTla {
                 Counterexample.readLabels(root.resolve("model-check/labels.tsv")), stepLabels), StandardCharsets.UTF_8);
     }
 
-    private static long lastNumber(String text, String regex) {
+    /** The last number TLC printed where {@code regex}'s group 1 matches (commas allowed), or -1. */
+    static long lastNumber(String text, String regex) {
         Matcher m = Pattern.compile(regex).matcher(text);
         long last = -1;
         while (m.find()) {
