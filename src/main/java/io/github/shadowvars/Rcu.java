@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -165,8 +166,8 @@ public final class Rcu {
      *   runLock -> gpLock -> queueLock                  (processing, barrier)
      *   runLock -> any lock a callback takes            (callbacks run under runLock)
      * registryLock is a leaf, only ever tryLock'ed; runLock is only tryLock'ed except by barrier,
-     * which refuses to run under a table writer lock (writerLockTaken/writerLockReleased, the
-     * table's hook), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
+     * which refuses to run under the writer lock of a table on this domain (each table registers
+     * its lock: registerTableLock), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
      * Executor or the logger with a lock of this class held, except callbacks (runLock). Stack
      * traces for stall warnings are taken outside every lock.
      */
@@ -251,8 +252,8 @@ public final class Rcu {
     private final ReentrantLock registryLock = new ReentrantLock();
     /** The calling thread's reader record; null until its first read-side section. */
     private final ThreadLocal<Reader> reader = new ThreadLocal<>();
-    /** How many table writer locks on this domain the calling thread holds (the table's hook). */
-    private final ThreadLocal<int[]> writerLocks = ThreadLocal.withInitial(() -> new int[1]);
+    /** The writer locks of the tables on this domain (weak: a dropped table's lock goes; pruned on registration). */
+    private final CopyOnWriteArrayList<WeakReference<ReentrantLock>> tableLocks = new CopyOnWriteArrayList<>();
 
     /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -513,14 +514,14 @@ public final class Rcu {
 
     // ---------------------------------------------------------------- table hook
 
-    /** Table hook: the calling thread has taken the writer lock of a table on this domain. */
-    void writerLockTaken() {
-        writerLocks.get()[0]++;
-    }
-
-    /** Table hook: the calling thread is about to release a writer lock it reported taken. */
-    void writerLockReleased() {
-        writerLocks.get()[0]--;
+    /**
+     * Table hook: a table on this domain has writer lock {@code lock}; {@link #barrier()} and
+     * {@link #synchronize()} refuse to run while the calling thread holds it. Costs the table's
+     * writers nothing: the check is made by the waiting call, over the registered locks.
+     */
+    void registerTableLock(ReentrantLock lock) {
+        tableLocks.removeIf(ref -> ref.get() == null);
+        tableLocks.add(new WeakReference<>(lock));
     }
 
     // ---------------------------------------------------------------- tests
@@ -547,11 +548,21 @@ public final class Rcu {
             throw new IllegalStateException(
                     what + " called inside a read-side section of the same thread: it would wait for itself forever");
         }
-        if (writerLocks.get()[0] > 0) {
+        if (holdsTableLock()) {
             throw new IllegalStateException(what + " called while the thread holds the writer lock of a table on this"
                     + " RCU domain (from a constructor or destructor): it could deadlock against a callback that needs"
                     + " that lock");
         }
+    }
+
+    private boolean holdsTableLock() {
+        for (WeakReference<ReentrantLock> ref : tableLocks) {
+            ReentrantLock lock = ref.get();
+            if (lock != null && lock.isHeldByCurrentThread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

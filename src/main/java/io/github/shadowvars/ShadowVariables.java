@@ -12,71 +12,60 @@ import java.util.function.Supplier;
 /**
  * Shadow variables: data attached to objects whose class cannot change, keyed by
  * {@code <obj, id>}; the Java reference of the Linux kernel's livepatch shadow variables
- * ({@code kernel/livepatch/shadow.c}). {@code obj} is compared by identity, never with
- * {@code equals}; {@code id} is any {@code long}; at most one variable exists per key.
+ * ({@code kernel/livepatch/shadow.c}). {@code obj} is non-null and compared by identity;
+ * {@code id} is any {@code long}; at most one variable exists per key.
  *
- * <p>{@link #get} never blocks. Writers ({@link #alloc}, {@link #getOrAlloc}, {@link #free},
- * {@link #freeAll}) serialise on one lock per table; constructors and destructors run under it,
- * so they must not call a writer of the same table for a key that needs the lock
- * ({@link IllegalStateException}, table unchanged) and should be short: they delay writers, never
- * readers.
+ * <p>{@link #get} never blocks. Writers serialise on one lock per table; constructors and
+ * destructors run under it: they must not call a writer of this table for a key that needs the
+ * lock ({@link IllegalStateException}, table unchanged), and they delay writers, never readers.
+ * By default a removed variable is left to the garbage collector, which keeps it while a reader
+ * holds it; given an {@link Rcu} domain, readers enter read-side sections and a removed variable
+ * is reclaimed (poisoned) after a grace period, as in C: the checked flavour, the model for ports.
  *
- * <p>Memory consistency effects: actions in a thread before it creates a variable, including
- * what its constructor wrote, <i>happen-before</i> actions following a {@code get},
- * {@code alloc} or {@code getOrAlloc} in another thread that returns that variable's data. A
- * {@code get} concurrent with a {@code free} of the key may still return the data: as in C, the
- * caller must not use data after its key was freed.
+ * <p>Memory consistency effects: actions in a thread before it creates a variable, including its
+ * constructor's writes, <i>happen-before</i> actions following a {@code get}, {@code alloc} or
+ * {@code getOrAlloc} in another thread that returns its data. A {@code get} concurrent with a
+ * {@code free} of the key may still return the data; as in C, the caller must not use it after.
  *
  * <p>Faults: an allocation failure or a constructor error code returns null, nothing published;
- * a throwing constructor publishes nothing and its exception reaches the caller; a throwing
- * destructor does not stop the removal (freeAll throws the first, later ones suppressed). No
- * method is interruptible. No {@code close()}: stop calling, {@code rcu().barrier()}, drop it;
- * variables still in it get no destructor call.
+ * a constructor's exception reaches the caller, nothing published; a destructor's exception does
+ * not stop the removal (freeAll throws the first, later ones suppressed). Nothing is
+ * interruptible. No {@code close()}: stop calling ({@code rcu().barrier()} if checked), drop it.
  */
 public final class ShadowVariables {
     /*
      * Implementation notes.
      *
-     * Three views. Each C function is a method of the same stem; each C step that matters is one
-     * commented line, numbered as in c-semantics.md and tagged [label] with the atomic step of
-     * spec/Shadow.tla it implements (README: the mapping table). g_lock is rcu_read_lock plus the
-     * head load; g_walk and fa_walk one entry (fa_walk also a bucket's end); a_recheck and f_walk
-     * a whole walk under the lock, as the spec's atomic Lookup. freeAll reads an entry's next link
-     * before unlinking it, where C and the spec read it after kfree_rcu: the same value (nothing
-     * changes it under the lock), and in Java the lock holder is not an RCU reader (in C, disabled
-     * interrupts make it one), so reading it first keeps it clear of a concurrent reclamation.
+     * Each C function is a method of the same stem; each C step that matters is one commented
+     * line, numbered as in c-semantics.md and tagged [label] with the atomic step of
+     * spec/Shadow.tla it implements (README: the mapping table). freeAll reads an entry's next
+     * link before unlinking it, where C reads it after kfree_rcu: the same value (nothing changes
+     * it under the lock), and the Java lock holder is not an RCU reader (in C, disabled
+     * interrupts make it one), so reading it first keeps it clear of the reclamation.
      *
-     * Table. Singly linked buckets, newest first, indexed by the identity hash (the kernel hashes
-     * the pointer). An unlinked entry keeps its next link, so a reader standing on it goes on; it
-     * is reclaimed by an RCU callback after a grace period. A speculative entry never published
-     * (lost race, failed constructor) is left to the GC: C's plain kfree.
+     * Table: singly linked buckets, newest first, indexed by the identity hash. An unlinked entry
+     * keeps its next link, so a reader standing on it goes on. A speculative entry never
+     * published (lost race, failed constructor) is left to the GC: C's plain kfree.
      *
-     * Memory ordering, by kernel primitive:
+     * Memory ordering, by kernel primitive (the helpers at the end name each access mode):
      *   rcu_dereference    headAt and Entry.next: volatile loads (acquire; stronger than consume).
      *   rcu_assign_pointer the entry's fields and next link are plain stores; the head store is
-     *                      volatile and releases them, and what the constructor wrote, to every
-     *                      reader whose acquire load returns the entry.
+     *                      volatile and releases them, and the constructor's writes, to readers.
      *   hash_del_rcu       one volatile store to the predecessor's link.
-     *   kfree_rcu          rcu.callRcu after the unlink; see Rcu for why its grace period covers
-     *                      every reader that can still reach the entry.
-     *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (see Rcu).
+     *   kfree_rcu          rcu.callRcu after the unlink; without a domain, nothing: the GC frees
+     *                      the entry once no reader can reach it.
+     *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking. klp_shadow_lock is a ReentrantLock used non-reentrantly: a writer about to lock it
-     * while holding it throws first (the kernel would deadlock). The lock-free pre-check comes
-     * first, as in C, so a constructor may look up its own table. The table reports its lock to
-     * the domain (writerLockTaken/Released), which refuses barrier and synchronize under it. Lock
-     * order: table lock, then the domain's queue lock; callbacks run after the table lock is
-     * released, on this thread or on the domain's reclaimer (Rcu has every internal lock).
-     *
-     * Poison (the KASAN stand-in): reclaim() sets reclaimed (release store) and overwrites obj and
-     * data; every walk loads it at each entry and throws UseAfterReclaimError on a reclaimed one.
-     * Tracing: each labelled step calls the Tracer; Tracer.OFF does nothing and is inlined away.
+     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it
+     * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
+     * callbacks run after the table lock is released. Poison, the KASAN stand-in: reclaim() sets
+     * `reclaimed` and overwrites obj and data; every walk checks it. Each labelled step calls the
+     * Tracer; Tracer.OFF does nothing and is inlined away.
      */
 
     /** The kernel's table size: 2^12 buckets. */
     public static final int DEFAULT_BUCKET_BITS = 12;
 
-    /** What a reclaimed entry's data is overwritten with. */
     private static final Object POISON = new Object();
 
     /** One shadow variable ({@code struct klp_shadow}). */
@@ -87,7 +76,7 @@ public final class ShadowVariables {
         volatile Entry next;        // kept when this entry is unlinked
         volatile boolean reclaimed; // the poison: set by the RCU callback, loaded by every walk
 
-        private static final VarHandle NEXT, RECLAIMED;
+        static final VarHandle NEXT, RECLAIMED;
 
         static {
             try {
@@ -106,25 +95,34 @@ public final class ShadowVariables {
 
     private final AtomicReferenceArray<Entry> buckets;
     private final int mask;
-    private final Rcu rcu;
+    private final Rcu rcu;                                        // null: removed entries left to the GC
     private final AllocationFaults faults;
     private final ReentrantLock lock = new ReentrantLock();      // klp_shadow_lock
     private final Counters counters = new Counters();
     private final Logger logger;
     private final Tracer trace;
 
-    /** A table of 2^12 buckets with its own RCU domain and no fault injection. */
+    /** A table of 2^12 buckets whose removed variables are left to the garbage collector. */
     public ShadowVariables() {
-        this(DEFAULT_BUCKET_BITS, new Rcu(), AllocationFaults.NEVER);
+        this(DEFAULT_BUCKET_BITS);
+    }
+
+    /**
+     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC.
+     *
+     * @param bucketBits log2 of the bucket count, 0..30 ({@link #bucketBitsFor(long)} sizes it)
+     */
+    public ShadowVariables(int bucketBits) {
+        this(bucketBits, null, AllocationFaults.NEVER);
     }
 
     /**
      * A table of {@code 2^bucketBits} buckets.
      *
-     * @param bucketBits log2 of the bucket count, 0..30
-     * @param rcu        the RCU domain that protects readers and defers reclamation (may be shared)
+     * @param bucketBits log2 of the bucket count, 0..30, else {@link IllegalArgumentException}
+     * @param rcu        the RCU domain that reclaims removed variables after a grace period (may
+     *                   be shared), or null to leave them to the garbage collector
      * @param faults     allocation-failure injection ({@link AllocationFaults#NEVER} for none)
-     * @throws IllegalArgumentException if bucketBits is outside 0..30
      */
     public ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults) {
         this(bucketBits, rcu, faults, System.getLogger(ShadowVariables.class.getName()), Tracer.OFF);
@@ -136,21 +134,35 @@ public final class ShadowVariables {
         }
         this.buckets = new AtomicReferenceArray<>(1 << bucketBits);
         this.mask = (1 << bucketBits) - 1;
-        this.rcu = Objects.requireNonNull(rcu, "rcu");
+        this.rcu = rcu;
         this.faults = Objects.requireNonNull(faults, "faults");
         this.logger = Objects.requireNonNull(logger, "logger");
         this.trace = Objects.requireNonNull(trace, "trace");
+        if (rcu != null) {
+            rcu.registerTableLock(lock); // barrier and synchronize refuse to run under it
+        }
+    }
+
+    /**
+     * Bucket bits for chains of at most one entry on average; {@link #freeAll} walks every bucket.
+     *
+     * @param expectedCount how many variables the table holds at once, at least 0
+     * @return the smallest b in 0..30 with {@code 2^b >= expectedCount}
+     */
+    public static int bucketBitsFor(long expectedCount) {
+        if (expectedCount < 0) {
+            throw new IllegalArgumentException("expectedCount must not be negative, got " + expectedCount);
+        }
+        return Math.min(30, 64 - Long.numberOfLeadingZeros(Math.max(1, expectedCount) - 1));
     }
 
     /**
      * The data of {@code <obj, id>}, or null ({@code klp_shadow_get}). Never blocks.
      *
-     * @param obj the parent object, compared by identity
+     * @param obj the parent object
      * @param id  the variable's id
      * @param <T> the data's type
      * @return the data, or null if the variable does not exist
-     * @throws NullPointerException if obj is null
-     * @throws UseAfterReclaimError if the walk touches a reclaimed entry (only with a broken RCU domain)
      */
     @SuppressWarnings("unchecked")
     public <T> T get(Object obj, long id) {
@@ -164,7 +176,7 @@ public final class ShadowVariables {
         Object data = null;
         Entry found = null;
         trace.begin();
-        Rcu.Reader reader = rcu.enter();                                        // (1) rcu_read_lock [g_lock]
+        Rcu.Reader reader = rcuReadLock();                                      // (1) rcu_read_lock [g_lock]
         try {
             Entry e = headAt(bucketOf(obj));                                    // (2) walk the bucket: its head [g_lock]
             trace.end("g_lock", e);
@@ -183,7 +195,7 @@ public final class ShadowVariables {
             }
         } finally {
             trace.begin();
-            rcu.exit(reader);                                                   // (3)/(4) rcu_read_unlock [g_unlock]
+            rcuReadUnlock(reader);                                              // (3)/(4) rcu_read_unlock [g_unlock]
             trace.end("g_unlock", found);
         }
         return data;
@@ -191,18 +203,14 @@ public final class ShadowVariables {
 
     /**
      * Creates {@code <obj, id>} ({@code klp_shadow_alloc}); if it exists, logs the WARNING
-     * "Duplicate shadow variable" and returns null without calling the constructor.
+     * "Duplicate shadow variable" and returns null. A constructor error code is logged at ERROR.
      *
-     * @param obj      the parent object, compared by identity
+     * @param obj      the parent object
      * @param id       the variable's id
-     * @param allocate makes the fresh data object, outside the lock (C's size and kzalloc); null
-     *                 is an allocation failure
-     * @param ctor     initialises the data under the lock before publication, or null. A non-zero
-     *                 result: nothing published, an ERROR logged, null returned
+     * @param allocate makes the fresh data object, outside the lock; null is an allocation failure
+     * @param ctor     initialises the data under the lock before publication, or null
      * @param <T>      the data's type (C's {@code void *}: the id decides it)
      * @return the new data, or null (exists, allocation failure, constructor error code)
-     * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table
      */
     @SuppressWarnings("unchecked")
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
@@ -210,19 +218,15 @@ public final class ShadowVariables {
     }
 
     /**
-     * The data of {@code <obj, id>}, created if absent ({@code klp_shadow_get_or_alloc}); the
-     * constructor runs only if this call creates the variable. Parameters as in
-     * {@link #alloc(Object, long, Supplier, Constructor)}.
+     * The data of {@code <obj, id>}, created as by {@link #alloc} if absent
+     * ({@code klp_shadow_get_or_alloc}); the constructor runs only if this call creates it.
      *
-     * @param obj      the parent object, compared by identity
+     * @param obj      the parent object
      * @param id       the variable's id
      * @param allocate makes the fresh data object, outside the lock; null is an allocation failure
      * @param ctor     initialises new data under the lock before publication, or null
      * @param <T>      the data's type
      * @return the existing or new data, or null (allocation failure, constructor error code)
-     * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table for a
-     *         key that does not exist
      */
     @SuppressWarnings("unchecked")
     public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
@@ -240,19 +244,16 @@ public final class ShadowVariables {
             return exists(obj, id, existing, warnOnExist);
         }
         T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
+        Entry entry = data == null ? null : new Entry(data);
+        trace.done("a_alloc", entry, data == null ? "fail" : "ok");
         if (data == null) {
-            trace.done("a_alloc", null, "fail");
             return null;                                                        // (2) allocation failure [a_alloc]
         }
-        Entry entry = new Entry(data);
-        trace.done("a_alloc", entry, "ok");
-        requireNotLockedByCaller(op);
         Entry found = null;
         boolean published = false;
         int error = 0;
         Throwable thrown = null;
-        lock.lock();                                                            // (3) lock [a_lock]
-        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
+        lockTable(op);                                                          // (3) lock [a_lock]
         try {
             counters.count(Counters.ALLOCATED);
             trace.done("a_lock", null, null);
@@ -284,7 +285,6 @@ public final class ShadowVariables {
                 counters.count(Counters.DROPPED);
             }
             trace.begin();
-            rcu.writerLockReleased();
             lock.unlock();                                                      // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
             trace.end(found != null ? "a_exists_unlock" : published ? "a_unlock" : "a_ctor_fail_unlock", entry);
         }
@@ -323,24 +323,19 @@ public final class ShadowVariables {
     }
 
     /**
-     * Removes {@code <obj, id>} if present ({@code klp_shadow_free}): unlinks it, calls the
-     * destructor under the lock, and hands the entry to the RCU domain, which reclaims it after a
-     * grace period. Absent: nothing happens.
+     * Removes {@code <obj, id>} if present ({@code klp_shadow_free}), calling the destructor under
+     * the lock; the entry is reclaimed once no reader can hold it.
      *
-     * @param obj  the parent object, compared by identity
+     * @param obj  the parent object
      * @param id   the variable's id
      * @param dtor called with (obj, data) under the lock, or null
      * @param <T>  the data's type
-     * @throws NullPointerException if obj is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table
      */
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
-        requireNotLockedByCaller("free");
         trace.call("free", obj, id);                                            // [Call]
         Throwable thrown = null;
-        lock.lock();                                                            // (1) lock [f_lock]
-        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
+        lockTable("free");                                                      // (1) lock [f_lock]
         try {
             trace.done("f_lock", null, null);
             trace.begin();
@@ -351,7 +346,6 @@ public final class ShadowVariables {
             }
         } finally {
             trace.begin();
-            rcu.writerLockReleased();
             lock.unlock();                                                      // (3) unlock [f_unlock]
             trace.end("f_unlock", null);
         }
@@ -359,20 +353,17 @@ public final class ShadowVariables {
     }
 
     /**
-     * Removes every variable with this id, whatever its obj ({@code klp_shadow_free_all}), calling
-     * the destructor for each under the lock. Walks every bucket.
+     * Removes every variable with this id ({@code klp_shadow_free_all}), calling the destructor
+     * for each under the lock. Walks every bucket.
      *
      * @param id   the variables' id
      * @param dtor called with (obj, data) for each, under the lock, or null
      * @param <T>  the data's type
-     * @throws IllegalStateException if called from a constructor or destructor of this table
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
-        requireNotLockedByCaller("freeAll");
         trace.call("freeAll", null, id);                                        // [Call]
         Throwable thrown = null;
-        lock.lock();                                                            // (1) lock [fa_lock]
-        rcu.writerLockTaken();                                                  //     (so barrier/synchronize refuse under it)
+        lockTable("freeAll");                                                   // (1) lock [fa_lock]
         try {
             int b = 0;
             trace.begin();
@@ -404,7 +395,6 @@ public final class ShadowVariables {
             }
         } finally {
             trace.begin();
-            rcu.writerLockReleased();
             lock.unlock();                                                      // (3) unlock [fa_unlock]
             trace.end("fa_unlock", null);
         }
@@ -431,7 +421,7 @@ public final class ShadowVariables {
         }
         trace.done(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
         trace.begin();
-        rcu.callRcu(() -> reclaim(e));                                          // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
+        kfreeRcu(e);                                                            // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
         trace.end(all ? "fa_kfree_rcu" : "f_kfree_rcu", e);
         return thrown;
     }
@@ -446,29 +436,67 @@ public final class ShadowVariables {
         trace.end("rcu_reclaim", e);
     }
 
-    /**
-     * After a writer released the lock: the callbacks no reader holds up run here (the others on
-     * the domain's reclaimer once their readers leave; a callback's failure is the domain's to
-     * log), then the dtor's exception.
-     */
+    /** After a writer released the lock: the callbacks no reader holds up run here, then the dtor's exception. */
     private void afterUnlock(Throwable thrown) {
-        rcu.processCallbacksBatched();
+        if (rcu != null) {
+            rcu.processCallbacksBatched(); // never throws a callback's failure: the domain logs it
+        }
         if (thrown != null) {
             throw Failures.rethrow(thrown);
         }
     }
 
-    /** @return this table's RCU domain (for example to call {@link Rcu#barrier()} before dropping the table) */
-    public Rcu rcu() {
-        return rcu;
-    }
+    /** @return this table's RCU domain (to call {@link Rcu#barrier()} before dropping it), or null: the GC reclaims */
+    public Rcu rcu() { return rcu; }
 
     /** @return the counters now: each exact, together not one instant's snapshot; live() is never negative */
-    public Stats stats() {
-        return counters.stats();
+    public Stats stats() { return counters.stats(); }
+
+    // Helpers: the C primitives, each naming its memory-access mode; the walk under the lock; poison.
+
+    /** rcu_read_lock: enters a read-side section of the domain; none without one (null). */
+    private Rcu.Reader rcuReadLock() { return rcu == null ? null : rcu.enter(); }
+
+    /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
+    private void rcuReadUnlock(Rcu.Reader reader) { if (reader != null) rcu.exit(reader); }
+
+    /** kfree_rcu: reclaims e after a grace period; without a domain, leaves it to the GC (counted now). */
+    private void kfreeRcu(Entry e) {
+        if (rcu != null) {
+            rcu.callRcu(() -> reclaim(e));
+        } else {
+            counters.reclaimed();
+        }
     }
 
-    // Helpers: the bucket walk under the lock, the C primitives' memory-access modes, checks.
+    /** rcu_dereference of bucket b's head: a volatile load. */
+    private Entry headAt(int b) { return buckets.get(b); }
+
+    /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
+    private void setHeadAt(int b, Entry e) { buckets.set(b, e); }
+
+    /** hash_del_rcu: unlinks e, keeping e.next (volatile stores); the caller holds the lock. */
+    private void hashDelRcu(Entry e) {
+        int b = bucketOf(e.obj);
+        Entry prev = headAt(b);
+        if (prev == e) {
+            setHeadAt(b, e.next);
+        } else {
+            while (prev.next != e) {
+                prev = prev.next;
+            }
+            prev.next = e.next;
+        }
+    }
+
+    /** spin_lock_irqsave(&amp;klp_shadow_lock); a constructor or destructor of this table is refused. */
+    private void lockTable(String op) {
+        if (lock.isHeldByCurrentThread()) {
+            throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
+                    + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
+        }
+        lock.lock();
+    }
 
     /** The first entry of obj's bucket that matches {@code <obj, id>}, or null; under the lock. */
     private Entry find(Object obj, long id) {
@@ -481,60 +509,23 @@ public final class ShadowVariables {
         return null;
     }
 
-    /** hash_del_rcu: unlinks e, keeping e.next; the caller holds the lock. */
-    private void hashDelRcu(Entry e) {
-        int b = bucketOf(e.obj);
-        Entry prev = headAt(b);
-        if (prev == e) {
-            setHeadAt(b, e.next);
-        } else {
-            while (prev.next != e) {
-                prev = prev.next;
-            }
-            prev.next = e.next;                                                 // volatile store
-        }
+    /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked. */
+    private int bucketOf(Object obj) {
+        int h = System.identityHashCode(obj);
+        return (h ^ (h >>> 16)) & mask;
     }
 
-    /** rcu_dereference of bucket b's head: a volatile load. */
-    private Entry headAt(int b) {
-        return buckets.get(b);
-    }
+    /** The KASAN stand-in: touching a reclaimed entry, or its poisoned data, is an error. */
+    private void checkPoison(Entry e) { if (e.reclaimed) poisoned(e); }
 
-    /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
-    private void setHeadAt(int b, Entry e) {
-        buckets.set(b, e);
-    }
-
-    /** The data of an entry a walk reached: its poisoned data is a use after reclaim too. */
     private Object dataOf(Entry e) {
         Object data = e.data;
         return data == POISON ? poisoned(e) : data;
-    }
-
-    /** The KASAN stand-in: touching a reclaimed entry is an error. */
-    private void checkPoison(Entry e) {
-        if (e.reclaimed) {
-            poisoned(e);
-        }
     }
 
     private Object poisoned(Entry e) {
         counters.poisonedRead();
         throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
                 + "): a reader was not protected by a grace period");
-    }
-
-
-    private void requireNotLockedByCaller(String op) {
-        if (lock.isHeldByCurrentThread()) {
-            throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
-                    + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
-        }
-    }
-
-    /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked. */
-    private int bucketOf(Object obj) {
-        int h = System.identityHashCode(obj);
-        return (h ^ (h >>> 16)) & mask;
     }
 }
