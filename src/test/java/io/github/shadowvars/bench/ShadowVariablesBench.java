@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
  * Throughput of the shadow table against two baselines in the same run: a ConcurrentHashMap and
  * a Collections.synchronizedMap(HashMap), both keyed by {@link IdentityKey} (identity of obj, id).
  *
- * <p>Parameters: {@code impl} = shadow | chm | sync; {@code size} = live variables in the
+ * <p>Parameters: {@code impl} = shadow (the checked flavour, on an Rcu domain) | shadowgc (the GC
+ * flavour) | chm | sync; {@code size} = live variables in the
  * structure during the measurement (each parent object has one variable, id {@link #ID});
  * {@code bucketBits} = log2 of the shadow table's bucket count (12 = the kernel's 2^12 buckets;
  * 17 = about one entry per bucket at 100000; the maps ignore it, bench/run runs them with 12 only).
@@ -52,7 +53,7 @@ public class ShadowVariablesBench {
     /** The structure, filled with {@code size} live variables before the measurement. */
     @State(Scope.Benchmark)
     public static class Table {
-        @Param({"shadow", "chm", "sync"})
+        @Param({"shadow", "shadowgc", "chm", "sync"})
         public String impl;
 
         @Param({"1", "1000", "100000"})

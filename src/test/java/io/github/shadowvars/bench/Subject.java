@@ -41,15 +41,17 @@ interface Subject {
     /**
      * A new, empty subject.
      *
-     * @param impl       "shadow", "chm" (ConcurrentHashMap) or "sync" (Collections.synchronizedMap(HashMap))
+     * @param impl       "shadow" (the checked flavour: an Rcu domain), "shadowgc" (the GC flavour, the
+     *                   default table), "chm" (ConcurrentHashMap) or "sync" (Collections.synchronizedMap(HashMap))
      * @param bucketBits log2 of the shadow table's bucket count (ignored by the maps)
      */
     static Subject create(String impl, int bucketBits) {
         return switch (impl) {
             case "shadow" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER));
+            case "shadowgc" -> new Shadow(new ShadowVariables(bucketBits));
             case "chm" -> new MapSubject(new ConcurrentHashMap<>());
             case "sync" -> new MapSubject(Collections.synchronizedMap(new HashMap<>()));
-            default -> throw new IllegalArgumentException("impl must be shadow, chm or sync: " + impl);
+            default -> throw new IllegalArgumentException("impl must be shadow, shadowgc, chm or sync: " + impl);
         };
     }
 
