@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -100,6 +101,28 @@ class PoisonTest {
     }
 
     @Test
+    void withoutADomainTheReaderFinishesOnTheFreedEntryAndTheGcFreesItAfterwards() throws Exception {
+        Scenario s = new Scenario(null, 12); // the GC flavour: readers announce nothing
+        Object obj = new Object();
+        s.table.alloc(obj, 1, () -> new StringBuilder("data"), null);
+        Thread reader = s.startReader(obj, 1);
+        s.standing.await();                       // the reader stands on the entry, no read-side section
+        s.table.free(obj, 1, null);
+        assertNull(s.table.get(obj, 1), "unlinked for new readers");
+        s.resume.countDown();
+        reader.join();
+        assertNull(s.readFailure.get());
+        assertEquals("data", String.valueOf(s.readResult.get()), "the reader still got the data: nothing was poisoned");
+        assertEquals(new Stats(1, 1, 0, 1, 1, 0), s.table.stats(), "counted reclaimed at removal");
+        // Nothing in the table still holds the data: once the reader lets go, the GC frees it.
+        WeakReference<Object> data = new WeakReference<>(s.readResult.getAndSet(null));
+        for (int i = 0; i < 100 && data.get() != null; i++) {
+            System.gc();
+        }
+        assertNull(data.get(), "the freed data is still reachable after 100 System.gc() calls: something holds it");
+    }
+
+    @Test
     void aReaderStandingOnAnUnlinkedEntryContinuesThroughItsKeptNextLink() throws Exception {
         Scenario s = new Scenario(new Rcu(), 0); // one bucket: newest first, so [second, first]
         Object first = new Object();
@@ -116,6 +139,22 @@ class PoisonTest {
         assertEquals("first", s.readResult.get());
         s.table.rcu().barrier();
         assertEquals(new Stats(2, 2, 0, 1, 1, 0), s.table.stats());
+    }
+
+    @Test
+    void withoutADomainAReaderOnAnUnlinkedEntryAlsoContinuesThroughItsKeptNextLink() throws Exception {
+        Scenario s = new Scenario(null, 0);
+        Object first = new Object();
+        Object second = new Object();
+        s.table.alloc(first, 1, () -> "first", null);
+        s.table.alloc(second, 1, () -> "second", null);
+        Thread reader = s.startReader(first, 1);
+        s.standing.await();
+        s.table.free(second, 1, null);
+        s.resume.countDown();
+        reader.join();
+        assertNull(s.readFailure.get());
+        assertEquals("first", s.readResult.get());
     }
 
     @Test

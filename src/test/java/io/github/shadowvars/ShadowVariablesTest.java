@@ -539,5 +539,21 @@ class ShadowVariablesTest {
         }
         assertNotNull(new ShadowVariables(0, new Rcu(), AllocationFaults.NEVER));
         assertNotNull(new ShadowVariables(16, new Rcu(), AllocationFaults.NEVER));
+        assertThrows(IllegalArgumentException.class, () -> new ShadowVariables(31));
+    }
+
+    @Test
+    void bucketBitsForGivesAtMostOneEntryPerBucketOnAverage() {
+        long[][] cases = {{0, 0}, {1, 0}, {2, 1}, {3, 2}, {4096, 12}, {4097, 13}, {100_000, 17}, {1L << 30, 30},
+                {(1L << 30) + 1, 30}, {Long.MAX_VALUE, 30}};
+        for (long[] c : cases) {
+            assertEquals(c[1], ShadowVariables.bucketBitsFor(c[0]), "expected count " + c[0]);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShadowVariables.bucketBitsFor(-1));
+        assertTrue(e.getMessage().contains("-1"), e.getMessage());
+        ShadowVariables sized = new ShadowVariables(ShadowVariables.bucketBitsFor(100_000));
+        Object obj = new Object();
+        assertEquals("x", sized.getOrAlloc(obj, 7, () -> "x", null));
+        assertEquals("x", sized.get(obj, 7));
     }
 }
