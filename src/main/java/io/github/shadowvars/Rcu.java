@@ -512,10 +512,10 @@ public final class Rcu {
         }
     }
 
-    // ---------------------------------------------------------------- table hook
+    // ---------------------------------------------------------------- for the tables on this domain
 
     /**
-     * Table hook: a table on this domain has writer lock {@code lock}; {@link #barrier()} and
+     * A table on this domain has writer lock {@code lock}; {@link #barrier()} and
      * {@link #synchronize()} refuse to run while the calling thread holds it. Costs the table's
      * writers nothing: the check is made by the waiting call, over the registered locks.
      */
@@ -524,20 +524,20 @@ public final class Rcu {
         tableLocks.add(new WeakReference<>(lock));
     }
 
-    // ---------------------------------------------------------------- tests
+    // ---------------------------------------------------------------- monitoring
 
-    /** Tests: the global epoch now (grace periods started so far, plus 1). */
-    long epochForTest() {
-        return globalEpoch.get();
+    /** @return how many grace periods this domain has started (a cost figure, like the kernel's rcu_gp counters) */
+    public long gracePeriodsStarted() {
+        return globalEpoch.get() - 1;
     }
 
-    /** Tests: how many reader records the registry holds. */
-    int readerRecordsForTest() {
+    /** @return how many reader records the registry holds (one per registered thread, ended ones until pruned) */
+    public int readerRecords() {
         return registered.get();
     }
 
-    /** Tests: whether a reclaimer task is submitted or running. */
-    boolean reclaimerActiveForTest() {
+    /** @return whether a reclaimer task is submitted to the executor or running */
+    public boolean reclaimerActive() {
         return (boolean) RECLAIMER_ACTIVE.getOpaque(this);
     }
 

@@ -78,7 +78,7 @@ class RcuIsolationTest {
         rcu.callRcu(() -> { });
         assertDoesNotThrow(rcu::processCallbacksBatched);
         assertEquals(1, log.at(Level.WARNING).size(), "the rejection is logged");
-        assertFalse(rcu.reclaimerActiveForTest());
+        assertFalse(rcu.reclaimerActive());
         reader.leave();
         assertEquals(1, rcu.pendingCallbacks(), "no reclaimer: waits for the next processing call");
         assertEquals(1, rcu.processCallbacks());

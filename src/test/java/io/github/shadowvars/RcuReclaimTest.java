@@ -28,13 +28,13 @@ class RcuReclaimTest {
         Rcu rcu = new Rcu(); // the default reclaimer
         ShadowVariables table = new ShadowVariables(12, rcu, AllocationFaults.NEVER);
         ParkedReader reader = new ParkedReader(rcu).start();
-        long before = rcu.epochForTest();
+        long before = rcu.gracePeriodsStarted();
         for (int i = 0; i < 1000; i++) {
             Object obj = new Object();
             table.alloc(obj, 1, () -> "x", null);
             table.free(obj, 1, null);
         }
-        assertEquals(before + 1, rcu.epochForTest(), "grace periods started by 1,000 alloc+free pairs beside one reader");
+        assertEquals(before + 1, rcu.gracePeriodsStarted(), "grace periods started by 1,000 alloc+free pairs beside one reader");
         assertEquals(1000, rcu.pendingCallbacks(), "the reader holds every reclamation up");
         assertEquals(0, table.stats().reclaimed());
         CountDownLatch drained = new CountDownLatch(1);
@@ -50,13 +50,13 @@ class RcuReclaimTest {
     void callbacksHandedToProcessingRunWhenTheBlockingReaderLeavesWithoutAFurtherCall() throws Exception {
         Rcu rcu = new Rcu();
         ParkedReader reader = new ParkedReader(rcu).start();
-        long before = rcu.epochForTest();
+        long before = rcu.gracePeriodsStarted();
         CountDownLatch ran = new CountDownLatch(1000);
         for (int i = 0; i < 1000; i++) {
             rcu.callRcu(ran::countDown);
             rcu.processCallbacksBatched();
         }
-        assertEquals(before + 1, rcu.epochForTest(), "at most one grace period in flight");
+        assertEquals(before + 1, rcu.gracePeriodsStarted(), "at most one grace period in flight");
         assertEquals(1000, ran.getCount(), "none ran while the reader was inside");
         reader.leave();
         assertTrue(ran.await(GUARD_SECONDS, TimeUnit.SECONDS), ran.getCount() + " callbacks still queued");
@@ -94,12 +94,12 @@ class RcuReclaimTest {
             });
             t.start();
             t.join();
-            most = Math.max(most, rcu.readerRecordsForTest());
+            most = Math.max(most, rcu.readerRecords());
         }
         // At most two registered threads are alive at a time (none, in fact: each has ended at the
         // count), so the registry never reaches more than the pruning floor.
         assertTrue(most <= Rcu.MIN_PRUNE_AT, "registry grew to " + most + " records for at most 1 live reader thread");
-        assertTrue(rcu.readerRecordsForTest() <= Rcu.MIN_PRUNE_AT);
+        assertTrue(rcu.readerRecords() <= Rcu.MIN_PRUNE_AT);
     }
 
     @Test
@@ -113,6 +113,6 @@ class RcuReclaimTest {
         });
         w.join();
         assertEquals(0, rcu.pendingCallbacks());
-        assertEquals(0, rcu.readerRecordsForTest(), "a thread that never entered a section has no record");
+        assertEquals(0, rcu.readerRecords(), "a thread that never entered a section has no record");
     }
 }

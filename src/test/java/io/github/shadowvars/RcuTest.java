@@ -294,26 +294,26 @@ class RcuTest {
     @Test
     void callbacksQueuedTogetherShareOneGracePeriod() {
         Rcu rcu = new Rcu();
-        long before = rcu.epochForTest();
+        long before = rcu.gracePeriodsStarted();
         List<Integer> ran = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             int n = i;
             rcu.callRcu(() -> ran.add(n));
         }
-        assertEquals(before, rcu.epochForTest(), "callRcu does not start a grace period");
+        assertEquals(before, rcu.gracePeriodsStarted(), "callRcu does not start a grace period");
         assertEquals(10, rcu.processCallbacks(), "no reader: all ten run");
-        assertEquals(before + 1, rcu.epochForTest(), "one grace period for the ten callbacks");
+        assertEquals(before + 1, rcu.gracePeriodsStarted(), "one grace period for the ten callbacks");
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), ran, "in queue order");
         assertEquals(0, rcu.processCallbacks());
-        assertEquals(before + 1, rcu.epochForTest(), "nothing queued: no grace period started");
+        assertEquals(before + 1, rcu.gracePeriodsStarted(), "nothing queued: no grace period started");
     }
 
     @Test
     void synchronizeStartsItsOwnGracePeriod() {
         Rcu rcu = new Rcu();
-        long before = rcu.epochForTest();
+        long before = rcu.gracePeriodsStarted();
         rcu.synchronize();
-        assertEquals(before + 1, rcu.epochForTest(), "synchronize increments the epoch: new readers do not hold it up");
+        assertEquals(before + 1, rcu.gracePeriodsStarted(), "synchronize increments the epoch: new readers do not hold it up");
     }
 
     @Test
@@ -327,10 +327,10 @@ class RcuTest {
 
         ParkedReader reader = new ParkedReader(rcu).start();
         rcu.callRcu(() -> ran.add(1));
-        long epoch = rcu.epochForTest();
+        long epoch = rcu.gracePeriodsStarted();
         assertEquals(0, rcu.processCallbacksBatched(), "the scan finds the reader inside: callback 1 waits");
-        assertEquals(epoch + 1, rcu.epochForTest(), "its grace period started");
-        assertTrue(rcu.reclaimerActiveForTest());
+        assertEquals(epoch + 1, rcu.gracePeriodsStarted(), "its grace period started");
+        assertTrue(rcu.reclaimerActive());
         assertEquals(1, reclaimer.submitted(), "handed to the reclaimer");
         reader.leave();
         for (int i = 2; i <= Rcu.BATCH; i++) {
@@ -338,14 +338,14 @@ class RcuTest {
             rcu.callRcu(() -> ran.add(n));
             assertEquals(0, rcu.processCallbacksBatched(), "the reclaimer is active: wait for a batch since the last scan");
         }
-        assertEquals(epoch + 1, rcu.epochForTest(), "no grace period started while the batch fills");
+        assertEquals(epoch + 1, rcu.gracePeriodsStarted(), "no grace period started while the batch fills");
         assertEquals(Rcu.BATCH, rcu.pendingCallbacks());
         int n = Rcu.BATCH + 1;
         rcu.callRcu(() -> ran.add(n));
         assertEquals(Rcu.BATCH + 1, rcu.processCallbacksBatched(), "a full batch since the scan: every callback runs");
         assertEquals(Rcu.BATCH + 2, ran.size());
         assertEquals(1, reclaimer.runQueued());
-        assertFalse(rcu.reclaimerActiveForTest(), "the reclaimer found nothing queued and ended");
+        assertFalse(rcu.reclaimerActive(), "the reclaimer found nothing queued and ended");
         rcu.callRcu(() -> ran.add(-1));
         assertEquals(1, rcu.processCallbacksBatched(), "no reclaimer active: processed at once again");
     }
