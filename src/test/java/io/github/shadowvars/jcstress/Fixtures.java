@@ -4,6 +4,7 @@ import java.util.ResourceBundle;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.github.shadowvars.Constructor;
 import io.github.shadowvars.Destructor;
+import io.github.shadowvars.Flavour;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
@@ -16,6 +17,11 @@ import io.github.shadowvars.TestTables;
  * source (src/test/seeded-bugs), compiled into a class directory that {@link JcstressRun} puts
  * first on the forked JVMs' class path: the harnesses build real tables and domains and get the
  * broken classes.
+ *
+ * <p>Flavour. The table harnesses build tables of this JVM's {@link Flavour} (system property
+ * {@value Flavour#PROPERTY}, default CHECKED): {@link JcstressTest}'s GC run passes
+ * {@code -Dshadowvars.flavour=GC} to jcstress's forked JVMs. The RCU harnesses use {@link #rcu()},
+ * whatever the flavour.
  */
 final class Fixtures {
 
@@ -27,17 +33,20 @@ final class Fixtures {
     private Fixtures() {
     }
 
+    /** The flavour of the tables this JVM's harnesses build. */
+    static final Flavour FLAVOUR = Flavour.fromSystemProperty();
+
     /** A new RCU domain (the seeded bug's, when this JVM runs one). */
     static Rcu rcu() {
         return new Rcu();
     }
 
     /**
-     * A table of 2^bucketBits buckets on its own RCU domain, silent (alloc's "Duplicate" warning is
-     * an expected outcome here, not news).
+     * A table of 2^bucketBits buckets on its own RCU domain ({@link #FLAVOUR} CHECKED) or none (GC),
+     * silent (alloc's "Duplicate" warning is an expected outcome here, not news).
      */
     static ShadowVariables table(int bucketBits) {
-        return TestTables.pausingReaders(bucketBits, rcu(), SILENT, () -> { });
+        return table(bucketBits, () -> { });
     }
 
     /**
@@ -45,7 +54,7 @@ final class Fixtures {
      * its read-side section: a harness pauses there to widen the race window it tests.
      */
     static ShadowVariables table(int bucketBits, Runnable onStand) {
-        return TestTables.pausingReaders(bucketBits, rcu(), SILENT, onStand);
+        return TestTables.pausingReaders(bucketBits, FLAVOUR == Flavour.CHECKED ? rcu() : null, SILENT, onStand);
     }
 
     /**

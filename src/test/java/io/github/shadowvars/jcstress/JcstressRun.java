@@ -68,13 +68,6 @@ final class JcstressRun {
     }
 
     /**
-     * Runs the harnesses whose class name matches {@code selector} (a regex over fully qualified
-     * names) with the given seeded bug ("NONE" for the real code) and jcstress options.
-     *
-     * @param label   names the log file: target/jcstress/&lt;label&gt;.log
-     * @param options jcstress options other than -t, -jvmArgs, -r, -v
-     */
-    /**
      * This JVM's class path, with a seeded bug of the table first (its patched classes shadow the
      * real ones); "NONE" leaves it as it is.
      */
@@ -86,7 +79,16 @@ final class JcstressRun {
         return SeededBugs.classes(seededBug).toAbsolutePath() + java.io.File.pathSeparator + cp;
     }
 
-    static Result run(String label, String selector, String seededBug, List<String> options)
+    /**
+     * Runs the harnesses whose class name matches {@code selector} (a regex over fully qualified
+     * names) with the given seeded bug ("NONE" for the real code) and jcstress options.
+     *
+     * @param label   names the log file: target/jcstress/&lt;label&gt;.log
+     * @param options jcstress options other than -t, -jvmArgs, -r, -v
+     * @param jvmArgs added to the forked JVMs' options (space-separated, for example
+     *                "-Dshadowvars.flavour=GC"), or ""
+     */
+    static Result run(String label, String selector, String seededBug, List<String> options, String jvmArgs)
             throws IOException, InterruptedException {
         Path work = Path.of("target", "jcstress").toAbsolutePath();
         Files.createDirectories(work);
@@ -102,7 +104,7 @@ final class JcstressRun {
         cmd.add(selector);
         cmd.addAll(options);
         cmd.add("-jvmArgs");
-        cmd.add("-XX:+UseParallelGC");                            // the forked VMs inherit the class path above
+        cmd.add(("-XX:+UseParallelGC " + jvmArgs).trim());       // the forked VMs inherit the class path above
         cmd.add("-r");
         cmd.add(report.toString());
         System.out.println("jcstress: " + String.join(" ", cmd.subList(3, cmd.size())));

@@ -53,7 +53,7 @@ class JcstressSeededBugsTest {
         Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(bug),
                 "not in -Dshadowvars.jcstress.seededBugs=" + only);
         JcstressRun.Result result = JcstressRun.run("seeded-" + bug, JcstressTest.selector(harnesses), bug,
-                JcstressTest.modeOptions());
+                JcstressTest.modeOptions(), "");
         System.out.println("seeded bug " + bug + ":\n" + result.summary());
         List<String> caught = new ArrayList<>();
         for (JcstressRun.Harness h : result.harnesses().values()) {

@@ -12,7 +12,8 @@ import net.jqwik.api.state.ActionChain;
  * Model-based check of the real table, one caller: random runs of get, alloc, getOrAlloc, free and
  * freeAll with injected allocation and constructor failures, every outcome compared with the
  * sequential model of the abstract spec, and an RCU barrier at the end after which everything freed
- * must be reclaimed. Tries: {@value CheckReport#TEST_TRIES} in the test command,
+ * must be reclaimed; the same properties on the GC flavour (no RCU domain: no barrier, and the
+ * poison and reclaim checks at the end cannot fail on it). Tries: {@value CheckReport#TEST_TRIES} in the test command,
  * {@value CheckReport#MAIN_TRIES} in the main job (see {@link CheckReport}).
  */
 @AddLifecycleHook(value = CheckReport.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
@@ -36,6 +37,18 @@ class SequentialModelTest {
         check(chain);
     }
 
+    /** The GC flavour (no RCU domain), every key in the one bucket; its poison and reclaim checks cannot fail. */
+    @Property
+    void oneBucketGcMatchesTheModel(@ForAll("oneBucketGc") ActionChain<SequentialRun> chain) {
+        check(chain);
+    }
+
+    /** The GC flavour, two buckets. */
+    @Property
+    void twoBucketsGcMatchTheModel(@ForAll("twoBucketsGc") ActionChain<SequentialRun> chain) {
+        check(chain);
+    }
+
     @Provide
     Arbitrary<ActionChain<SequentialRun>> oneBucket() {
         return Runs.chains(TableUnderTest::real, 0);
@@ -44,5 +57,15 @@ class SequentialModelTest {
     @Provide
     Arbitrary<ActionChain<SequentialRun>> twoBuckets() {
         return Runs.chains(TableUnderTest::real, 1);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<SequentialRun>> oneBucketGc() {
+        return Runs.chains(TableUnderTest::realGc, 0);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<SequentialRun>> twoBucketsGc() {
+        return Runs.chains(TableUnderTest::realGc, 1);
     }
 }

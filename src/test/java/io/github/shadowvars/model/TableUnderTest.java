@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.github.shadowvars.AllocationFaults;
 import io.github.shadowvars.Constructor;
 import io.github.shadowvars.Destructor;
+import io.github.shadowvars.Flavour;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
@@ -38,9 +39,19 @@ interface TableUnderTest {
         TableUnderTest create(int bucketBits, AllocationFaults faults, Consumer<String> log);
     }
 
-    /** The real table, with its own RCU domain; log records ("LEVEL message") go to log. */
+    /** The real table, with its own RCU domain (checked flavour); log records ("LEVEL message") go to log. */
     static TableUnderTest real(int bucketBits, AllocationFaults faults, Consumer<String> log) {
         return new Real(TestTables.withLog(bucketBits, new Rcu(), faults, log));
+    }
+
+    /** The real table without an RCU domain (GC flavour: removed entries left to the garbage collector). */
+    static TableUnderTest realGc(int bucketBits, AllocationFaults faults, Consumer<String> log) {
+        return new Real(TestTables.withLog(bucketBits, null, faults, log));
+    }
+
+    /** {@link #real} or {@link #realGc}. */
+    static Factory real(Flavour flavour) {
+        return flavour == Flavour.CHECKED ? TableUnderTest::real : TableUnderTest::realGc;
     }
 
     /** Plain delegation to a {@link ShadowVariables}. */
