@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A table's counters. The writer counters change only under the table's writer lock; the
- * reclamation and poison counters change in RCU callbacks and readers, outside it.
+ * reclamation and poison counters change in RCU callbacks and readers, outside it. A table without
+ * an RCU domain reports every unlinked entry as reclaimed (the GC frees it; nothing is counted).
  */
 final class Counters {
 
@@ -24,6 +25,12 @@ final class Counters {
     private final long[] writer = new long[4];
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder poisonedReads = new LongAdder();
+    /** No RCU domain: reclaimed is reported as unlinked. */
+    private final boolean reclaimedWhenUnlinked;
+
+    Counters(boolean reclaimedWhenUnlinked) {
+        this.reclaimedWhenUnlinked = reclaimedWhenUnlinked;
+    }
 
     /** Increments writer counter {@code slot}; the caller holds the table's writer lock. */
     void count(int slot) {
@@ -51,6 +58,7 @@ final class Counters {
         long poisoned = poisonedReads.sum();
         long reclaimedNow = reclaimed.sum();
         long unlinked = read(UNLINKED);
+        reclaimedNow = reclaimedWhenUnlinked ? unlinked : reclaimedNow;
         long dropped = read(DROPPED);
         long published = read(PUBLISHED);
         long allocated = read(ALLOCATED);

@@ -98,7 +98,7 @@ public final class ShadowVariables {
     private final Rcu rcu;                                        // null: removed entries left to the GC
     private final AllocationFaults faults;
     private final ReentrantLock lock = new ReentrantLock();      // klp_shadow_lock
-    private final Counters counters = new Counters();
+    private final Counters counters;
     private final Logger logger;
     private final Tracer trace;
 
@@ -135,6 +135,7 @@ public final class ShadowVariables {
         this.buckets = new AtomicReferenceArray<>(1 << bucketBits);
         this.mask = (1 << bucketBits) - 1;
         this.rcu = rcu;
+        this.counters = new Counters(rcu == null);
         this.faults = Objects.requireNonNull(faults, "faults");
         this.logger = Objects.requireNonNull(logger, "logger");
         this.trace = Objects.requireNonNull(trace, "trace");
@@ -460,12 +461,10 @@ public final class ShadowVariables {
     /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
     private void rcuReadUnlock(Rcu.Reader reader) { if (reader != null) rcu.exit(reader); }
 
-    /** kfree_rcu: reclaims e after a grace period; without a domain, leaves it to the GC (counted now). */
+    /** kfree_rcu: reclaims e after a grace period; without a domain the GC frees it once unreachable. */
     private void kfreeRcu(Entry e) {
         if (rcu != null) {
             rcu.callRcu(() -> reclaim(e));
-        } else {
-            counters.reclaimed();
         }
     }
 

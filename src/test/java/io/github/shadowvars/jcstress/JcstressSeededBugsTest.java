@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The harnesses are shown to fail: for every seeded bug, jcstress runs the harnesses meant to
- * catch it, with {@code -Dshadowvars.seededBug=<bug>} in the forked JVMs, and must report a
+ * catch it, with the bug's patched classes (src/test/seeded-bugs/&lt;bug&gt;.diff, applied and compiled by
+ * kit/SeededBugs) first on the forked JVMs' class path, and must report a
  * FORBIDDEN outcome in at least one of them, or stop one of them with the poison's
  * UseAfterReclaimError (the KASAN stand-in: a harness error, counted as caught only with that
  * error in its messages; FREE_OUTSIDE_LOCK ends this way in main-mode runs, where two unlocked
