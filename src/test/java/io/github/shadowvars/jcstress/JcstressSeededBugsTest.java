@@ -41,6 +41,8 @@ class JcstressSeededBugsTest {
                 Arguments.of("FREEALL_SKIPS_DTOR", true, List.of(FreeFreeAll.class, FreeAllAlloc.class)),
                 Arguments.of("CTOR_ON_EXISTS", true, List.of(AllocAlloc.class, GetOrAllocGetOrAlloc.class)),
                 Arguments.of("RCU_WITHOUT_GRACE_PERIODS", true,
+                        List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)),
+                Arguments.of("READER_ENTRY_RELEASE_STORE", false,
                         List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)));
     }
 
