@@ -24,7 +24,8 @@ class JcstressTest {
     static final List<Class<?>> HARNESSES = List.of(
             AllocAlloc.class, GetOrAllocGetOrAlloc.class, GetAlloc.class, GetFree.class,
             AllocFree.class, GetOrAllocFree.class, FreeFree.class, FreeFreeAll.class, FreeAllAlloc.class,
-            SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class);
+            SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class,
+            RcuEntryFence.class);
 
     /** True when the main job runs (system property shadowvars.mode = main). */
     static boolean mainMode() {
