@@ -35,7 +35,8 @@ class JcstressTest {
     static final List<Class<?>> HARNESSES = List.of(
             AllocAlloc.class, GetOrAllocGetOrAlloc.class, GetAlloc.class, GetFree.class,
             AllocFree.class, GetOrAllocFree.class, FreeFree.class, FreeFreeAll.class, FreeAllAlloc.class,
-            SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class);
+            SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class,
+            RcuEntryFence.class);
 
     /** The harnesses that build tables (all but the two of the RCU domain alone): run on both flavours. */
     static final List<Class<?>> TABLE_HARNESSES = HARNESSES.stream()

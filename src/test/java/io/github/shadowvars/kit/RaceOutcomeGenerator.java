@@ -99,6 +99,8 @@ public final class RaceOutcomeGenerator {
                     s.dtorCalls("p2"))),
             // r1 = reader saw the node; r2 = saw it reclaimed; r3 = writer saw done.
             new Race("RcuGracePeriod", RCU_RACE, s -> ids(s.r(1), s.r(2), s.r(3))),
+            // as RcuGracePeriod (one domain shared by the harness's states; the spec does not see it).
+            new Race("RcuEntryFence", RCU_RACE, s -> ids(s.r(1), s.r(2), s.r(3))),
             // r1, r2 as above; r3 = callbacks run by processCallbacks; r4 = reclaimed after barrier.
             new Race("RcuCallback", RCU_RACE, s -> ids(s.r(1), s.r(2), s.r(3), s.r(4))),
             // r1 = reader got the data; r2 = ctor's inner object (0 null, 1 complete, 2 partial);
