@@ -12,18 +12,23 @@ package io.github.shadowvars;
  * touch only the caller's data and may block) is reported afterwards by {@link #done}. Entries are
  * passed as opaque identities. Labels are the spec's (model-check/labels.tsv).
  */
-interface Tracer {
+abstract class Tracer {
+    /*
+     * An abstract class, not an interface: while no subclass that overrides a method is loaded
+     * (a program without the test tree loads only OFF's), the JIT binds every call to the empty
+     * method here through class hierarchy analysis, with no type check at the call site.
+     */
 
     /** No tracing. */
-    Tracer OFF = new Tracer() {
+    static final Tracer OFF = new Tracer() {
     };
 
     /** The calling thread starts operation {@code op} (get, alloc, getOrAlloc, free, freeAll): the spec's Call. */
-    default void call(String op, Object obj, long id) {
+    void call(String op, Object obj, long id) {
     }
 
     /** A step starts; its memory accesses follow, then one end, returns or visit. */
-    default void begin() {
+    void begin() {
     }
 
     /**
@@ -34,19 +39,19 @@ interface Tracer {
      * @param outcome how it ended, for a step that can end more than one way, else null
      * @param next    the entry a walk step stepped to (outcome "follow" or "nextBucket"), else null
      */
-    default void end(String label, Object entry, String outcome, Object next) {
+    void end(String label, Object entry, String outcome, Object next) {
     }
 
     /** A walk step on {@code entry} ends, having read its obj and id fields: "match", or "follow" to {@code next}. */
-    default void visit(String label, Object entry, Object obj, long id, String outcome, Object next) {
+    void visit(String label, Object entry, Object obj, long id, String outcome, Object next) {
     }
 
     /** A step whose work ran just before, outside begin/end, is reported whole. */
-    default void done(String label, Object entry, String outcome) {
+    void done(String label, Object entry, String outcome) {
     }
 
     /** Shorthand: a step with no outcome. */
-    default void end(String label, Object entry) {
+    void end(String label, Object entry) {
         end(label, entry, null, null);
     }
 }

@@ -3,7 +3,7 @@ package io.github.shadowvars;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A tracer that counts the table's lock and unlock steps: whether some thread holds the writer lock. */
-final class LockWatch implements Tracer {
+final class LockWatch extends Tracer {
     private final AtomicInteger held = new AtomicInteger();
 
     @Override

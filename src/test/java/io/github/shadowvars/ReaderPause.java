@@ -5,7 +5,7 @@ package io.github.shadowvars;
  * read-side section (after g_lock loaded a non-null head, after a g_walk followed a non-null
  * link), after passing the step to {@code inner}: tests use it to pause a reader on an entry.
  */
-final class ReaderPause implements Tracer {
+final class ReaderPause extends Tracer {
     private final Tracer inner;
     private final Runnable onStand;
 

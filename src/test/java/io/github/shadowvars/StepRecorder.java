@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
  */
-public final class StepRecorder implements Tracer {
+public final class StepRecorder extends Tracer {
 
     /** The labels whose entry is an observation even when null (a head, a next link, a search result). */
     private static final Set<String> OBSERVES_ENTRY =
