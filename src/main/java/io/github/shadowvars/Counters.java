@@ -14,13 +14,14 @@ final class Counters {
     /** Slots of {@link #writer}. */
     static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3;
 
-    /** Element access to {@link #writer}: opaque loads and stores (atomic and coherent, no fence). */
+    /** Element access to {@link #writer}: release stores, acquire loads (plain moves on x86). */
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
 
     /**
-     * Written only by the writer-lock holder, so a plain increment loses nothing; stored opaquely so
-     * that {@link #stats()} reads whole values without the lock. Cheaper than a LongAdder, whose
-     * increment is an atomic read-modify-write.
+     * Written only by the writer-lock holder, so a plain increment loses nothing; each store is a
+     * release store, so that {@link #stats()}, reading with acquire loads in the reverse order of the
+     * increments, never sees a later counter's increment without an earlier one's. Cheaper than a
+     * LongAdder, whose increment is an atomic read-modify-write.
      */
     private final long[] writer = new long[4];
     private final LongAdder reclaimed = new LongAdder();
@@ -34,7 +35,7 @@ final class Counters {
 
     /** Increments writer counter {@code slot}; the caller holds the table's writer lock. */
     void count(int slot) {
-        SLOT.setOpaque(writer, slot, writer[slot] + 1);
+        SLOT.setRelease(writer, slot, writer[slot] + 1);
     }
 
     void reclaimed() {
@@ -46,7 +47,7 @@ final class Counters {
     }
 
     private long read(int slot) {
-        return (long) SLOT.getOpaque(writer, slot);
+        return (long) SLOT.getAcquire(writer, slot);
     }
 
     /**

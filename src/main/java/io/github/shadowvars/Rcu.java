@@ -9,10 +9,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -165,7 +166,7 @@ public final class Rcu {
      *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
      *   runLock -> gpLock -> queueLock                  (processing, barrier)
      *   runLock -> any lock a callback takes            (callbacks run under runLock)
-     * registryLock is a leaf, only ever tryLock'ed; runLock is only tryLock'ed except by barrier,
+     * registryLock and the monitor of tableLocks are leaves (registryLock only ever tryLock'ed); runLock is only tryLock'ed except by barrier,
      * which refuses to run under the writer lock of a table on this domain (each table registers
      * its lock: registerTableLock), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
      * Executor or the logger with a lock of this class held, except callbacks (runLock). Stack
@@ -252,8 +253,11 @@ public final class Rcu {
     private final ReentrantLock registryLock = new ReentrantLock();
     /** The calling thread's reader record; null until its first read-side section. */
     private final ThreadLocal<Reader> reader = new ThreadLocal<>();
-    /** The writer locks of the tables on this domain (weak: a dropped table's lock goes; pruned on registration). */
-    private final CopyOnWriteArrayList<WeakReference<ReentrantLock>> tableLocks = new CopyOnWriteArrayList<>();
+    /**
+     * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
+     * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
+     */
+    private final Map<ReentrantLock, Boolean> tableLocks = new WeakHashMap<>();
 
     /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -520,8 +524,9 @@ public final class Rcu {
      * writers nothing: the check is made by the waiting call, over the registered locks.
      */
     void registerTableLock(ReentrantLock lock) {
-        tableLocks.removeIf(ref -> ref.get() == null);
-        tableLocks.add(new WeakReference<>(lock));
+        synchronized (tableLocks) {
+            tableLocks.put(lock, Boolean.TRUE);
+        }
     }
 
     // ---------------------------------------------------------------- monitoring
@@ -556,10 +561,11 @@ public final class Rcu {
     }
 
     private boolean holdsTableLock() {
-        for (WeakReference<ReentrantLock> ref : tableLocks) {
-            ReentrantLock lock = ref.get();
-            if (lock != null && lock.isHeldByCurrentThread()) {
-                return true;
+        synchronized (tableLocks) {
+            for (ReentrantLock lock : tableLocks.keySet()) {
+                if (lock.isHeldByCurrentThread()) {
+                    return true;
+                }
             }
         }
         return false;

@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * <p>Faults: an allocation failure or a constructor error code returns null, nothing published;
  * a constructor's exception reaches the caller, nothing published; a destructor's exception does
  * not stop the removal (freeAll throws the first, later ones suppressed). Nothing is
- * interruptible. No {@code close()}: stop calling ({@code rcu().barrier()} if checked), drop it.
+ * interruptible. No {@code close()}: stop calling, {@link #barrier()}, drop the table; variables
+ * still in it get no destructor call.
  */
 public final class ShadowVariables {
     /*
@@ -58,7 +59,8 @@ public final class ShadowVariables {
      *
      * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it
      * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
-     * callbacks run after the table lock is released. Poison, the KASAN stand-in: reclaim() sets
+     * callbacks run after the table lock is released. The table registers its lock with its domain,
+     * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
      * `reclaimed` and overwrites obj and data; every walk checks it. Each labelled step calls the
      * Tracer; Tracer.OFF does nothing and is inlined away.
      */
@@ -148,7 +150,7 @@ public final class ShadowVariables {
      * Bucket bits for chains of at most one entry on average; {@link #freeAll} walks every bucket.
      *
      * @param expectedCount how many variables the table holds at once, at least 0
-     * @return the smallest b in 0..30 with {@code 2^b >= expectedCount}
+     * @return the smallest b with {@code 2^b >= expectedCount}, at most 30 (2^30 buckets: a 4 GiB array)
      */
     public static int bucketBitsFor(long expectedCount) {
         if (expectedCount < 0) {
@@ -164,6 +166,8 @@ public final class ShadowVariables {
      * @param id  the variable's id
      * @param <T> the data's type
      * @return the data, or null if the variable does not exist
+     * @throws NullPointerException if obj is null
+     * @throws UseAfterReclaimError if the walk touches a reclaimed entry (only with a broken RCU domain)
      */
     @SuppressWarnings("unchecked")
     public <T> T get(Object obj, long id) {
@@ -212,6 +216,9 @@ public final class ShadowVariables {
      * @param ctor     initialises the data under the lock before publication, or null
      * @param <T>      the data's type (C's {@code void *}: the id decides it)
      * @return the new data, or null (exists, allocation failure, constructor error code)
+     * @throws NullPointerException if obj or allocate is null (table unchanged)
+     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     *         a key that does not exist (a key that exists is answered by the lock-free pre-check)
      */
     @SuppressWarnings("unchecked")
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
@@ -228,6 +235,9 @@ public final class ShadowVariables {
      * @param ctor     initialises new data under the lock before publication, or null
      * @param <T>      the data's type
      * @return the existing or new data, or null (allocation failure, constructor error code)
+     * @throws NullPointerException if obj or allocate is null (table unchanged)
+     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     *         a key that does not exist
      */
     @SuppressWarnings("unchecked")
     public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
@@ -244,6 +254,7 @@ public final class ShadowVariables {
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
         }
+        requireNotLockedByCaller(op);
         T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
         Entry entry = data == null ? null : new Entry(data);
         trace.done("a_alloc", entry, data == null ? "fail" : "ok");
@@ -254,7 +265,7 @@ public final class ShadowVariables {
         boolean published = false;
         int error = 0;
         Throwable thrown = null;
-        lockTable(op);                                                          // (3) lock [a_lock]
+        lock.lock();                                                            // (3) lock [a_lock]
         try {
             counters.count(Counters.ALLOCATED);
             trace.done("a_lock", null, null);
@@ -331,12 +342,15 @@ public final class ShadowVariables {
      * @param id   the variable's id
      * @param dtor called with (obj, data) under the lock, or null
      * @param <T>  the data's type
+     * @throws NullPointerException if obj is null (table unchanged)
+     * @throws IllegalStateException if called from a constructor or destructor of this table
      */
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
+        requireNotLockedByCaller("free");
         trace.call("free", obj, id);                                            // [Call]
         Throwable thrown = null;
-        lockTable("free");                                                      // (1) lock [f_lock]
+        lock.lock();                                                            // (1) lock [f_lock]
         try {
             trace.done("f_lock", null, null);
             trace.begin();
@@ -360,11 +374,13 @@ public final class ShadowVariables {
      * @param id   the variables' id
      * @param dtor called with (obj, data) for each, under the lock, or null
      * @param <T>  the data's type
+     * @throws IllegalStateException if called from a constructor or destructor of this table
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
+        requireNotLockedByCaller("freeAll");
         trace.call("freeAll", null, id);                                        // [Call]
         Throwable thrown = null;
-        lockTable("freeAll");                                                   // (1) lock [fa_lock]
+        lock.lock();                                                            // (1) lock [fa_lock]
         try {
             int b = 0;
             trace.begin();
@@ -447,7 +463,19 @@ public final class ShadowVariables {
         }
     }
 
-    /** @return this table's RCU domain (to call {@link Rcu#barrier()} before dropping it), or null: the GC reclaims */
+    /**
+     * Waits until every variable removed so far has been reclaimed ({@code rcu_barrier} on the
+     * table's domain); returns at once without a domain, whose removed variables the GC frees.
+     *
+     * @throws IllegalStateException if called from a constructor or destructor, or in a read-side section
+     */
+    public void barrier() {
+        if (rcu != null) {
+            rcu.barrier();
+        }
+    }
+
+    /** @return this table's RCU domain, or null if removed variables are left to the garbage collector */
     public Rcu rcu() { return rcu; }
 
     /** @return the counters now: each exact, together not one instant's snapshot; live() is never negative */
@@ -488,13 +516,12 @@ public final class ShadowVariables {
         }
     }
 
-    /** spin_lock_irqsave(&amp;klp_shadow_lock); a constructor or destructor of this table is refused. */
-    private void lockTable(String op) {
+    /** klp_shadow_lock is not recursive: a constructor or destructor of this table calling a writer is refused. */
+    private void requireNotLockedByCaller(String op) {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
                     + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
         }
-        lock.lock();
     }
 
     /** The first entry of obj's bucket that matches {@code <obj, id>}, or null; under the lock. */

@@ -7,7 +7,7 @@ package io.github.shadowvars;
  * inlines away.
  *
  * <p>Protocol: a step whose effect must be atomic with respect to the other recorded steps runs
- * between {@link #begin()} and one {@code end}/{@code returns}/{@code visit} call, which names its
+ * between {@link #begin()} and one {@code end} or {@code visit} call, which names its
  * label and what it observed; a step whose work runs outside (the allocation, a ctor, a dtor: they
  * touch only the caller's data and may block) is reported afterwards by {@link #done}. Entries are
  * passed as opaque identities. Labels are the spec's (model-check/labels.tsv).
@@ -27,7 +27,7 @@ abstract class Tracer {
     void call(String op, Object obj, long id) {
     }
 
-    /** A step starts; its memory accesses follow, then one end, returns or visit. */
+    /** A step starts; its memory accesses follow, then one end or visit. */
     void begin() {
     }
 

@@ -143,7 +143,7 @@ class FaultInjectionTest {
      * injected fault, the model did not change (nothing published) and the counters changed only
      * by the speculative allocation that was dropped (ctor faults) or not at all (allocation faults).
      * On both {@link Flavour}s; on GC "reclaimed = unlinked" and "no poisoned read" cannot fail
-     * (reclaimed is counted at the unlink, nothing is poisoned): not counted for it.
+     * (reclaimed is reported equal to unlinked, nothing is poisoned): not counted for it.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Flavour.class)

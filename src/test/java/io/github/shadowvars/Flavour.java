@@ -6,8 +6,8 @@ package io.github.shadowvars;
  * on which flavour").
  *
  * <p>What cannot fail on {@link #GC}: nothing is ever poisoned, so a poisoned read (and a jcstress
- * outcome that records one) cannot occur; {@code reclaimed} is counted at the unlink, under the
- * lock, so "every unlinked entry reclaimed" holds by construction; there is no domain, so no
+ * outcome that records one) cannot occur; {@code reclaimed} is reported equal to {@code unlinked}
+ * (the GC frees removed entries), so "every unlinked entry reclaimed" holds by construction; there is no domain, so no
  * callback can be pending. The checks still run these assertions on it, but do not count them for
  * it: the figures they report say so.
  */

@@ -114,4 +114,35 @@ class RcuIsolationTest {
             assertEquals(0, rcu.pendingCallbacks());
         }
     }
+
+    @Test
+    void onASharedDomainOnlyTheLockOfATableOnItIsRefused() {
+        Rcu shared = new Rcu();
+        ShadowVariables first = new ShadowVariables(4, shared, AllocationFaults.NEVER);
+        ShadowVariables second = new ShadowVariables(4, shared, AllocationFaults.NEVER);
+        ShadowVariables elsewhere = new ShadowVariables(4, new Rcu(), AllocationFaults.NEVER);
+        ShadowVariables gc = new ShadowVariables(4);
+        // Under the lock of either table on the shared domain: refused, on both tables' barrier.
+        assertThrows(IllegalStateException.class, () -> first.alloc(new Object(), 1, () -> "x", (o, d) -> {
+            second.barrier();
+            return 0;
+        }));
+        assertThrows(IllegalStateException.class, () -> second.alloc(new Object(), 1, () -> "x", (o, d) -> {
+            shared.synchronize();
+            return 0;
+        }));
+        // Under the lock of a table on another domain, or of a table without one: allowed.
+        Object a = new Object();
+        assertEquals("x", elsewhere.alloc(a, 1, () -> "x", (o, d) -> {
+            shared.barrier();
+            return 0;
+        }));
+        assertEquals("y", gc.alloc(a, 1, () -> "y", (o, d) -> {
+            shared.synchronize();
+            first.barrier();
+            gc.barrier(); // no domain: returns at once
+            return 0;
+        }));
+        assertNull(gc.rcu());
+    }
 }

@@ -87,12 +87,13 @@ public final class Demo {
         out.println("free: " + first + " -> leak released: " + leaks.get(0).released
                 + ", get now returns " + shadow.get(first, SV_LEAK));
 
-        // Module unload (post_unpatch): remove the rest with freeAll. This table leaves removed
-        // variables to the garbage collector; a table on an Rcu domain would call rcu().barrier().
+        // Module unload (post_unpatch): remove the rest with freeAll, then barrier() (this table
+        // leaves removed variables to the garbage collector: it returns at once).
         shadow.<LeakedBuffer[]>freeAll(SV_LEAK, (obj, data) -> data[0].released = true);
         shadow.freeAll(SV_COUNTER, null);
         long released = leaks.stream().filter(l -> l.released).count();
         out.println("freeAll: leak buffers released = " + released + " of " + leaks.size());
+        shadow.barrier();
         out.println("counters: " + shadow.stats());
     }
 }
