@@ -53,6 +53,7 @@ public final class BenchReport {
             new Workload("getMiss", "get, miss", 1.0),
             new Workload("getOrAllocExisting", "getOrAlloc, existing", 1.0),
             new Workload("churn", "alloc+free, fresh key", 0.8),
+            new Workload("freeAllAbsent", "freeAll of an absent id (walks every bucket)", Double.NaN),
             new Workload("mix", "90% get / 10% churn, 2 threads (total)", Double.NaN),
             new Workload("readWithWriter:reader", "get while another thread churns: the reader", Double.NaN),
             new Workload("readWithWriter:writer", "get while another thread churns: the writer", Double.NaN));

@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Threads;
  *   <li>{@link #getMiss}: get of a parent that has no variable;</li>
  *   <li>{@link #getOrAllocExisting}: getOrAlloc / computeIfAbsent of a live variable;</li>
  *   <li>{@link #churn}: alloc then free of a fresh parent (the table stays at size);</li>
+ *   <li>{@link #freeAllAbsent}: freeAll of an id nothing has: what the bucket count costs a
+ *       freeAll (the maps scan every key);</li>
  *   <li>{@link #mix}: 2 threads, each doing 9 get hits then 1 churn, repeated (90% / 10%);</li>
  *   <li>group {@code readWithWriter}: one thread doing get hits ({@code reader}) while another
  *       churns ({@code writer}); compare {@code reader} with {@link #getHit} (reader alone).</li>
@@ -123,6 +125,12 @@ public class ShadowVariablesBench {
     @Benchmark
     public Object getOrAllocExisting(Table t, Cursor c) {
         return t.subject.getOrAlloc(t.hits[c.advance(t.size)], ID);
+    }
+
+    /** freeAll of an id no variable has: a walk of every bucket (the maps: a scan of every key). */
+    @Benchmark
+    public void freeAllAbsent(Table t) {
+        t.subject.freeAll(ID + 1);
     }
 
     @Benchmark

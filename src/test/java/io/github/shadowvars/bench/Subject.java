@@ -38,6 +38,9 @@ interface Subject {
     /** klp_shadow_free / Map.remove. */
     void free(Object obj, long id);
 
+    /** klp_shadow_free_all / removing every key with that id (a scan of the whole map). */
+    void freeAll(long id);
+
     /**
      * A new, empty subject.
      *
@@ -82,6 +85,11 @@ interface Subject {
         public void free(Object obj, long id) {
             table.free(obj, id, null);
         }
+
+        @Override
+        public void freeAll(long id) {
+            table.freeAll(id, null);
+        }
     }
 
     /**
@@ -114,6 +122,11 @@ interface Subject {
         @Override
         public void free(Object obj, long id) {
             map.remove(new IdentityKey(obj, id));
+        }
+
+        @Override
+        public void freeAll(long id) {
+            map.keySet().removeIf(k -> k.id() == id);
         }
     }
 }
