@@ -27,9 +27,15 @@ CONSTANTS
 (* At most k elements of S drawn at random (all of S if it is smaller). *)
 Draw(k, S) == IF Cardinality(S) <= k THEN S ELSE RandomSubset(k, S)
 
+(* ShadowIndInv's EntryRecs and ProcRecs as explicit sets: TLC computes  *)
+(* a set {x \in S : P} anew each time it is used, a set {e : x \in S} once *)
+(* (constant definitions are evaluated once).                              *)
+EntryRecsE == {r : r \in EntryRecs}
+ProcRecsE == {r : r \in ProcRecs}
+
 (* The thread records satisfying a thread's conjuncts of IndInv          *)
 (* (ProcLocal, ProcHeapR) in the heap drawn so far.                        *)
-ProcRecsHere == {r \in ProcRecs : \E p \in Procs : ProcLocal(p, r) /\ ProcHeapR(p, r)}
+ProcRecsHere == {r \in ProcRecsE : \E p \in Procs : ProcLocal(p, r) /\ ProcHeapR(p, r)}
 
 (* NHeaps heaps drawn from IndInv's per-entry records, kept if a choice   *)
 (* of bucket heads makes HeapLinks true; per heap NProcs assignments of    *)
@@ -37,7 +43,7 @@ ProcRecsHere == {r \in ProcRecs : \E p \in Procs : ProcLocal(p, r) /\ ProcHeapR(
 (* lock and inRead follow from the labels, as IndInv forces; the history  *)
 (* variables IndInv says nothing about are initial (see ShadowIndInv).    *)
 IndInitSampled ==
-  /\ \E er \in Draw(NHeaps, [Entries -> EntryRecs]) :
+  /\ \E er \in Draw(NHeaps, [Entries -> EntryRecsE]) :
        /\ estate = [e \in Entries |-> er[e].st]
        /\ next = [e \in Entries |-> er[e].nx]
        /\ eobj = [e \in Entries |-> er[e].ob]
