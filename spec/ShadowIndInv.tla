@@ -113,7 +113,9 @@ EntryLocal(r) ==
 
 (* The table: the reachable entries are the published ones, in the bucket *)
 (* of their obj, one per key; chains have no cycles; nothing links to a   *)
-(* free or private entry; a published or unlinked entry links to a        *)
+(* free or private entry; every link stays within one bucket (a removed   *)
+(* entry keeps a link into its own bucket: without this conjunct IndInv   *)
+(* is not inductive with 2 buckets, see IndInv_Sampled3x2x2); a published or unlinked entry links to a        *)
 (* published one; a grace period owed to an entry is owed to every        *)
 (* removed entry its link leads to; grace periods wait only for threads   *)
 (* still inside a read-side section.                                        *)
@@ -125,6 +127,7 @@ HeapLinks ==
         e1 # e2 /\ estate[e1] = "published" /\ estate[e2] = "published"
           => EKey(e1) # EKey(e2)
   /\ \A x \in Entries : next[x] # Nil => estate[next[x]] \notin {"free", "private"}
+  /\ \A x \in Entries : next[x] # Nil => Hash[eobj[next[x]]] = Hash[eobj[x]]
   /\ \A x \in Entries : estate[x] \in {"published", "unlinked"} /\ next[x] # Nil
         => estate[next[x]] = "published"
   /\ \A x \in Entries : estate[x] = "gp_wait" /\ next[x] # Nil

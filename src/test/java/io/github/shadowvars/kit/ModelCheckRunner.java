@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -205,7 +206,7 @@ public final class ModelCheckRunner {
                 manifestChanged = true;
             }
             results.add(r);
-            if (launcher.exhaustive()) {
+            if (launcher.exhaustive() && r.tlc().traces() == null) {
                 log.printf("[%d/%d] %s: %s%s, %s distinct, %s total, depth %s, %.1f s (%s distinct/s, %s generated/s,"
                         + " peak %s MiB): %s%n", n, selected.size(),
                         row.model(), r.tlc().result(), r.tlc().violated() == null ? "" : " (" + r.tlc().violated() + ")",
@@ -261,6 +262,7 @@ public final class ModelCheckRunner {
     /** Runs TLC on one model and judges the result. */
     ModelResult check(Manifest.Row row, Map<String, String> labels) throws IOException, InterruptedException {
         Path config = options.root().resolve("model-check").resolve(row.model() + ".cfg").toAbsolutePath();
+        TlcLauncher launcher = launcherFor(config);
         Path specDir = options.root().resolve("spec").toAbsolutePath();
         Path dir = options.out().resolve("tlc").resolve(row.model()).toAbsolutePath();
         Path outFile = dir.resolve("tlc.out");
@@ -396,6 +398,38 @@ public final class ModelCheckRunner {
             diffs.add(what + ": manifest records " + recorded + ", TLC reported "
                     + (actual == null ? "nothing" : actual.toString()));
         }
+    }
+
+    /**
+     * A model's own request for simulation: a line {@code \\* runner: simulate num=N depth=D} in
+     * its .cfg (the main job then runs TLC's random simulation on it, N behaviours of at most D
+     * states, random seed), or null. Only the first such line counts.
+     */
+    static long[] simulationDirective(List<String> cfgLines) {
+        for (String line : cfgLines) {
+            Matcher m = SIM_DIRECTIVE.matcher(line);
+            if (m.matches()) {
+                return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern SIM_DIRECTIVE =
+            Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*simulate\\s+num=(\\d+)\\s+depth=(\\d+)\\s*$");
+
+    /**
+     * The launcher for one model: the runner's own, or, when the runner checks exhaustively and
+     * the model's .cfg asks for simulation ({@link #simulationDirective}), a simulation launcher.
+     */
+    private TlcLauncher launcherFor(Path config) throws IOException {
+        if (!launcher.exhaustive() || !Files.exists(config)) {
+            return launcher;
+        }
+        long[] sim = simulationDirective(Files.readAllLines(config, StandardCharsets.UTF_8));
+        return sim == null ? launcher
+                : new SimulationLauncher(LocalTlcLauncher.findJar(), options.heap(), sim[0], (int) sim[1], null,
+                        options.timeLimit());
     }
 
     private static final Pattern CFG_COMMENT = Pattern.compile("\\\\\\*[^\\n]*|\\(\\*.*?\\*\\)", Pattern.DOTALL);

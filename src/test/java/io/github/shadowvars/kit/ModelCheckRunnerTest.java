@@ -250,4 +250,16 @@ class ModelCheckRunnerTest {
         Files.writeString(cfg, "SPECIFICATION Spec\nPROPERTY P1 P2\n");
         assertNull(ModelCheckRunner.onlyProperty(cfg));
     }
+
+    @Test
+    void aCfgLineAsksForSimulationWithItsBudget() {
+        long[] sim = ModelCheckRunner.simulationDirective(List.of("\\* Success.", "\\* runner: simulate num=100000 depth=250",
+                "CONSTANTS", "\\* runner: simulate num=1 depth=1"));
+        assertEquals(100000L, sim[0]);
+        assertEquals(250L, sim[1]);
+        assertNull(ModelCheckRunner.simulationDirective(List.of("\\* a model checked exhaustively", "SPECIFICATION Spec")));
+        assertNull(ModelCheckRunner.simulationDirective(List.of("\\* runner: simulate num=10")), "depth is required");
+        assertNull(ModelCheckRunner.simulationDirective(List.of("INVARIANT Inv \\* runner: simulate num=1 depth=1")),
+                "only a line of its own");
+    }
 }
