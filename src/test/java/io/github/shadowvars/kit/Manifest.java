@@ -24,8 +24,11 @@ final class Manifest {
     /** The header line, with tabs between the column names. */
     static final String HEADER = "model\tmodule\tsize\texpected\tviolated\tdistinct\ttotal\tdepth\tdescription";
 
-    /** The sizes a model may have: "small" models run in the test job, all models in the main job. */
-    static final Set<String> SIZES = Set.of("small", "large");
+    /**
+     * The sizes a model may have: "small" models run in the test job, "large" ones too in the main
+     * job; "extra" models run only when named ({@code --model NAME}): too long for the main job's budget.
+     */
+    static final Set<String> SIZES = Set.of("small", "large", "extra");
 
     /** The outcomes a model may be expected to have (the names TLC's exit codes map to). */
     static final Set<String> EXPECTED = Set.of("success", "safety", "liveness", "deadlock");

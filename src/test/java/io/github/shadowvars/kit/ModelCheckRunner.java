@@ -256,7 +256,9 @@ public final class ModelCheckRunner {
             }
             return manifest.rows.stream().filter(r -> options.models().contains(r.model())).toList();
         }
-        return manifest.rows.stream().filter(r -> options.allSizes() || r.size().equals("small")).toList();
+        return manifest.rows.stream()
+                .filter(r -> r.size().equals("small") || options.allSizes() && r.size().equals("large"))
+                .toList();
     }
 
     /** Runs TLC on one model and judges the result. */
