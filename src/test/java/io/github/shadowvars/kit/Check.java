@@ -32,7 +32,7 @@ public final class Check {
             usage: ./check COMMAND [ARGS]
 
             Model checking (TLC, models and expected results in model-check/manifest.tsv):
-              models small|all [OPTS]       the small set (the test command's) or every model
+              models small|all [OPTS]       the small set (the test command's) or every model but the extra ones
               model NAME... [OPTS]          models by name, e.g. model Small2x2x1 Mutant_NoRecheck
               cfg FILE.cfg MODULE [EXPECT]  a model of your own: FILE.cfg checked against spec/MODULE.tla;
                                             EXPECT success (default), safety, liveness or deadlock
