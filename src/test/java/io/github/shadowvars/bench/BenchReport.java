@@ -448,8 +448,9 @@ public final class BenchReport {
         if (r == null) {
             return "";
         }
-        String s = String.format(Locale.ROOT, "%.2f", r.score);
-        return Double.isNaN(r.error) ? s : s + " ± " + String.format(Locale.ROOT, "%.2f", r.error);
+        String f = Math.abs(r.score) < 0.1 ? "%.2g" : "%.2f"; // freeAll at 100000: thousandths of an op per us
+        String s = String.format(Locale.ROOT, f, r.score);
+        return Double.isNaN(r.error) ? s : s + " ± " + String.format(Locale.ROOT, f, r.error);
     }
 
     private static double ratio(Row a, Row b) {
