@@ -233,7 +233,7 @@ class FaultInjectionTest {
             assertFalse(locks.isLocked(), where);
             assertSameSnapshot(model, snapshot(t, objs), where);
         }
-        Flavour.barrier(t);
+        t.barrier();
         Stats s = t.stats();
         long live = java.util.Arrays.stream(model).filter(x -> x != null).count();
         System.out.println("everyFailedOperationLeavesTheTableExactlyAsBefore (" + flavour + "): " + steps + " steps, "

@@ -30,14 +30,6 @@ public enum Flavour {
         return this == CHECKED ? new Rcu() : null;
     }
 
-    /** {@code rcu().barrier()} on a checked table (every queued reclamation has run); nothing to wait for without a domain. */
-    public static void barrier(ShadowVariables table) {
-        Rcu rcu = table.rcu();
-        if (rcu != null) {
-            rcu.barrier();
-        }
-    }
-
     /** The note a check adds to its figures on this flavour: empty for CHECKED. */
     public String notCounted() {
         return this == CHECKED ? "" : " (poison and reclaim checks cannot fail on GC: not counted)";

@@ -150,7 +150,7 @@ class SoakTest {
         for (Thread thread : workers) {
             thread.join();
         }
-        Flavour.barrier(table);
+        table.barrier();
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
         Stats s = table.stats();

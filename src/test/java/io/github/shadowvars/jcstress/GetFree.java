@@ -58,7 +58,7 @@ public class GetFree {
     @Actor
     public void freer() {
         table.free(obj, Fixtures.ID, Fixtures.countingDtor(dtorCalls));
-        Flavour.barrier(table); // reclaim now, once the grace period allows (GC flavour: nothing to wait for)
+        table.barrier(); // reclaim now, once the grace period allows (GC flavour: nothing to wait for)
     }
 
     @Arbiter
