@@ -317,6 +317,17 @@ public final class ModelCheckRunner {
                     + (tlc.violated() == null ? "no name" : tlc.violated()));
             resultMatches = false;
         }
+        Long drawnAtLeast = Files.exists(config) ? initialStatesDirective(Files.readAllLines(config, StandardCharsets.UTF_8)) : null;
+        if (drawnAtLeast != null && Files.exists(outFile)) {
+            Long drawn = initialStates(Files.readAllLines(outFile, StandardCharsets.UTF_8));
+            if (resultMatches && tlc.result().equals("success") && (drawn == null || drawn < drawnAtLeast)) {
+                problems.add(0, "TLC checked " + dash(drawn) + " distinct initial states, fewer than the " + drawnAtLeast
+                        + " its .cfg asks for (runner: initial-states>=" + drawnAtLeast + "): draw more (NHeaps, NProcs)");
+                resultMatches = false;
+            } else {
+                problems.add("initial states: " + dash(drawn) + " distinct (its .cfg asks for at least " + drawnAtLeast + ")");
+            }
+        }
         List<String> countDiffs = new ArrayList<>();
         Set<String> compared = launcher.comparedCounts(tlc.result());
         if (compared.contains("distinct")) {
@@ -416,6 +427,38 @@ public final class ModelCheckRunner {
         }
         return null;
     }
+
+    /**
+     * A model's minimum of distinct initial states: a line {@code \\* runner: initial-states>=N} in
+     * its .cfg (models that draw their initial states at random), or null. A success with fewer
+     * initial states is a mismatch: the model checked less than it claims.
+     */
+    static Long initialStatesDirective(List<String> cfgLines) {
+        for (String line : cfgLines) {
+            Matcher m = INITIAL_DIRECTIVE.matcher(line);
+            if (m.matches()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern INITIAL_DIRECTIVE =
+            Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*initial-states>=(\\d+)\\s*$");
+
+    /** TLC's "Finished computing initial states: N distinct states generated", or null. */
+    static Long initialStates(List<String> tlcOutput) {
+        for (String line : tlcOutput) {
+            Matcher m = INITIAL_STATES.matcher(line);
+            if (m.find()) {
+                return Long.parseLong(m.group(1).replace(",", ""));
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern INITIAL_STATES =
+            Pattern.compile("Finished computing initial states: ([\\d,]+) distinct state");
 
     private static final Pattern SIM_DIRECTIVE =
             Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*simulate\\s+num=(\\d+)\\s+depth=(\\d+)\\s*$");

@@ -262,4 +262,18 @@ class ModelCheckRunnerTest {
         assertNull(ModelCheckRunner.simulationDirective(List.of("INVARIANT Inv \\* runner: simulate num=1 depth=1")),
                 "only a line of its own");
     }
+
+    @Test
+    void aSuccessWithFewerInitialStatesThanTheCfgAsksForIsAMismatch() throws Exception {
+        // ToyCounter has one initial state; toy_few_initial.cfg asks for at least two.
+        ModelCheckRunner.ModelResult r = only(run("toy_few_initial\tToyCounter\tsmall\tsuccess\t-\t-\t-\t-\tfew\n", false));
+        assertEquals("success", r.tlc().result());
+        assertEquals("MISMATCH", r.verdict());
+        assertTrue(r.problems().get(0).contains("TLC checked 1 distinct initial states, fewer than the 2"), r.problems().toString());
+
+        assertEquals(2L, ModelCheckRunner.initialStatesDirective(List.of("\\* x", "\\* runner: initial-states>=2")));
+        assertNull(ModelCheckRunner.initialStatesDirective(List.of("\\* runner: simulate num=1 depth=1")));
+        assertEquals(20279L, ModelCheckRunner.initialStates(List.of(
+                "Finished computing initial states: 20,279 distinct states generated at 2026-12-02 04:40:01.")));
+    }
 }
