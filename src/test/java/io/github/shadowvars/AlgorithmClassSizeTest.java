@@ -1,0 +1,86 @@
+package io.github.shadowvars;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the lines of the algorithm class, ShadowVariables.java, are (the figure of issue 15, "the
+ * class, overview notes included, about 400 lines"), and a ceiling that keeps it from growing
+ * unnoticed: the contract Javadoc of the public API (which ApiDocLintTest requires complete:
+ * every parameter, return value and exception), then everything else: the algorithm, its
+ * overview notes, the helpers' one-line comments, the trace points and the blank lines.
+ */
+class AlgorithmClassSizeTest {
+
+    /** Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. */
+    static final int CEILING = 450;
+
+    record Lines(int total, int contractDoc, int helperDoc, int notes, int trace, int blank, int code) {
+        int withoutContractDoc() {
+            return total - contractDoc;
+        }
+    }
+
+    /** Sorts each line of a Java source into one kind (a Javadoc block counts as the member after it). */
+    static Lines count(List<String> lines) {
+        int contractDoc = 0, helperDoc = 0, notes = 0, trace = 0, blank = 0, code = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            String t = lines.get(i).strip();
+            if (t.startsWith("/*")) {
+                int end = i;
+                while (!lines.get(end).contains("*/")) {
+                    end++;
+                }
+                int block = end - i + 1;
+                if (t.startsWith("/**")) {
+                    int member = end + 1;
+                    while (lines.get(member).strip().startsWith("@")) {
+                        member++;
+                    }
+                    if (lines.get(member).strip().startsWith("public")) {
+                        contractDoc += block;
+                    } else {
+                        helperDoc += block;
+                    }
+                } else {
+                    notes += block;
+                }
+                i = end;
+            } else if (t.isEmpty()) {
+                blank++;
+            } else if (t.startsWith("trace.")) {
+                trace++;
+            } else {
+                code++;
+            }
+        }
+        return new Lines(lines.size(), contractDoc, helperDoc, notes, trace, blank, code);
+    }
+
+    @Test
+    void countsASmallSourceByKind() {
+        Lines l = count(List.of("/** The contract. */", "@Deprecated", "public void f() {", "",
+                "    /* a note", "       on two lines */", "    trace.begin();", "    /** helper */",
+                "    private void g() {}", "}"));
+        assertEquals(new Lines(10, 1, 1, 2, 1, 1, 4), l);
+    }
+
+    @Test
+    void theAlgorithmClassStaysSmall() throws IOException {
+        Path source = Path.of("src/main/java/io/github/shadowvars/ShadowVariables.java");
+        Lines l = count(Files.readAllLines(source, StandardCharsets.UTF_8));
+        String figures = String.format("ShadowVariables.java %d lines: %d contract Javadoc of the public API,"
+                        + " %d other (code %d, overview notes %d, helper comments %d, trace points %d, blank %d)",
+                l.total(), l.contractDoc(), l.withoutContractDoc(), l.code(), l.notes(), l.helperDoc(), l.trace(), l.blank());
+        System.out.println(figures);
+        CheckSummary.figures(getClass(), figures);
+        assertTrue(l.withoutContractDoc() <= CEILING, "ShadowVariables.java grew: " + figures + "; ceiling " + CEILING);
+    }
+}
