@@ -38,11 +38,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JcstressSeededBugsTest {
 
     /**
-     * Main mode: C2-randomizing stress forks per JVM configuration, where a bug needs more than the
-     * main job's one. The entry fence's race was measured with jcstress's default five (43 in
-     * 8.0 M samples, 95 s); the other bugs are caught without stress forks at all (test mode).
+     * Bugs run with jcstress's default settings in main mode ({@link JcstressTest#MAIN_FULL}): the
+     * entry fence's race was measured with them (43 in 8.0 M samples, 95 s); the other bugs are
+     * caught in test-mode settings already.
      */
-    static final java.util.Map<String, Integer> STRESS_FORKS = java.util.Map.of("READER_ENTRY_RELEASE_STORE", 5);
+    static final java.util.Set<String> FULL_SETTINGS = java.util.Set.of("READER_ENTRY_RELEASE_STORE");
 
     /** Seeded bug, whether a forbidden outcome is required, the harnesses that should catch it. */
     static Stream<Arguments> bugs() {
@@ -71,7 +71,7 @@ class JcstressSeededBugsTest {
         Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(bug),
                 "not in -Dshadowvars.jcstress.seededBugs=" + only);
         JcstressRun.Result result = JcstressRun.run("seeded-" + bug, JcstressTest.selector(harnesses), bug,
-                JcstressTest.modeOptions(STRESS_FORKS.getOrDefault(bug, 1)), "");
+                JcstressTest.mainMode() && FULL_SETTINGS.contains(bug) ? JcstressTest.MAIN_FULL : JcstressTest.modeOptions(), "");
         System.out.println("seeded bug " + bug + ":\n" + result.summary());
         List<String> caught = new ArrayList<>();
         for (JcstressRun.Harness h : result.harnesses().values()) {
