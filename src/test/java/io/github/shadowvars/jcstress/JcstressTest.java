@@ -61,10 +61,7 @@ class JcstressTest {
         return "main".equals(System.getProperty("shadowvars.mode", "test"));
     }
 
-    /**
-     * jcstress options for the current mode (everything but -t, -jvmArgs, -r): the main job's
-     * settings for the checked flavour's harnesses ({@link #MAIN_CHECKED}), else {@link #MAIN_LIGHT}.
-     */
+    /** The seeded bugs' jcstress options (everything but -t, -jvmArgs, -r): {@link #MAIN_LIGHT} in main mode, else {@link #TEST}. */
     static List<String> modeOptions() {
         return mainMode() ? MAIN_LIGHT : TEST;
     }
@@ -78,7 +75,10 @@ class JcstressTest {
      */
     static final List<String> MAIN_CHECKED = List.of("-c", "2", "-f", "1", "-fsm", "0", "-iters", "1", "-time", "500");
 
-    /** Main job, GC flavour and seeded bugs: no split compilation, one fork per JVM configuration, 1 s each. */
+    /**
+     * Main job, GC flavour and seeded bugs: no split compilation, 1 s each. jcstress's stress forks
+     * belong to the split-compilation modes: it runs 2 (one per JVM configuration) per harness.
+     */
     static final List<String> MAIN_LIGHT = List.of("-c", "2", "-f", "1", "-fsm", "1", "-sc", "false", "-iters", "1", "-time", "1000");
 
     /**

@@ -324,7 +324,7 @@ public final class ModelCheckRunner {
                 problems.add(0, "TLC checked " + dash(drawn) + " distinct initial states, fewer than the " + drawnAtLeast
                         + " its .cfg asks for (runner: initial-states>=" + drawnAtLeast + "): draw more (NHeaps, NProcs)");
                 resultMatches = false;
-            } else {
+            } else if (tlc.result().equals("success") && drawn != null) {
                 problems.add("initial states: " + dash(drawn) + " distinct (its .cfg asks for at least " + drawnAtLeast + ")");
             }
         }
