@@ -209,6 +209,8 @@ public final class ShadowVariables {
     /**
      * Creates {@code <obj, id>} ({@code klp_shadow_alloc}); if it exists, logs the WARNING
      * "Duplicate shadow variable" and returns null. A constructor error code is logged at ERROR.
+     * A log record names obj as the kernel's {@code %p} does (class name and identity hash, never
+     * {@code obj.toString()}) and is built only if its level is on.
      *
      * @param obj      the parent object
      * @param id       the variable's id
@@ -309,7 +311,8 @@ public final class ShadowVariables {
             if (thrown != null) {
                 throw Failures.rethrow(thrown);
             }
-            logger.log(Level.ERROR, "Failed to construct shadow variable <" + obj + ", " + id + "> (" + error + ")");
+            int code = error;
+            logger.log(Level.ERROR, () -> "Failed to construct shadow variable <" + UserCode.pointer(obj) + ", " + id + "> (" + code + ")");
             return null;
         }
         return data;                                                            // (8) return the new data [a_unlock]
@@ -328,7 +331,7 @@ public final class ShadowVariables {
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
     private Object exists(Object obj, long id, Object existing, boolean warnOnExist) {
         if (warnOnExist) {
-            logger.log(Level.WARNING, "Duplicate shadow variable <" + obj + ", " + id + ">");
+            logger.log(Level.WARNING, () -> "Duplicate shadow variable <" + UserCode.pointer(obj) + ", " + id + ">");
             return null;
         }
         return existing;

@@ -1,5 +1,6 @@
 package io.github.shadowvars;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -161,8 +162,70 @@ class ShadowVariablesTest {
         assertSame(first, t.get(obj, 7));
         List<RecordingLogger.Entry> warnings = log.at(Level.WARNING);
         assertEquals(1, warnings.size());
-        assertEquals("Duplicate shadow variable <Key[name=dup], 7>", warnings.get(0).message());
+        assertEquals("Duplicate shadow variable <" + pointer(obj) + ", 7>", warnings.get(0).message());
         assertEquals(1, t.stats().published());
+    }
+
+    /** How the table names obj in a log record: the kernel's %p, class name and identity hash, never toString. */
+    static String pointer(Object obj) {
+        return obj.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(obj));
+    }
+
+    /** A parent object whose toString throws, and counts its calls (issue 25: the table must never call it). */
+    static final class HostileToString {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String toString() {
+            calls.incrementAndGet();
+            throw new IllegalStateException("toString of an object the table does not own");
+        }
+    }
+
+    @Test
+    void logRecordsNameObjByClassAndIdentityHashAndNeverCallItsToString() {
+        ShadowVariables t = table(12);
+        HostileToString obj = new HostileToString();
+        assertNotNull(t.alloc(obj, 7, () -> new Box(1), null));
+        Box duplicate = assertDoesNotThrow(() -> t.<Box>alloc(obj, 7, () -> new Box(2), null));
+        assertNull(duplicate, "a duplicate alloc returns null, as documented");
+        Box ctorFailed = assertDoesNotThrow(() -> t.<Box>alloc(obj, 8, () -> new Box(3), (o, d) -> -12));
+        assertNull(ctorFailed, "a constructor error code returns null, as documented");
+        assertEquals(0, obj.calls.get(), "obj.toString() was called");
+        assertEquals(List.of(new RecordingLogger.Entry(Level.WARNING, "Duplicate shadow variable <" + pointer(obj) + ", 7>"),
+                new RecordingLogger.Entry(Level.ERROR, "Failed to construct shadow variable <" + pointer(obj) + ", 8> (-12)")),
+                log.records);
+    }
+
+    @Test
+    void withTheLevelOffNoLogRecordIsBuilt() {
+        java.lang.System.Logger off = new java.lang.System.Logger() {
+            @Override
+            public String getName() {
+                return "off";
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return false;
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                throw new AssertionError("a record was passed to a logger whose level is off: " + msg);
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                throw new AssertionError("a record was passed to a logger whose level is off: " + format);
+            }
+        };
+        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, off, Tracer.OFF);
+        HostileToString obj = new HostileToString();
+        t.alloc(obj, 7, () -> new Box(1), null);
+        assertNull(assertDoesNotThrow(() -> t.<Box>alloc(obj, 7, () -> new Box(2), null)));
+        assertNull(assertDoesNotThrow(() -> t.<Box>alloc(obj, 8, () -> new Box(3), (o, d) -> -12)));
+        assertEquals(0, obj.calls.get());
     }
 
     @Test
@@ -191,7 +254,7 @@ class ShadowVariablesTest {
         assertFalse(locks.isLocked());
         List<RecordingLogger.Entry> errors = log.at(Level.ERROR);
         assertEquals(1, errors.size());
-        assertEquals("Failed to construct shadow variable <Key[name=ctor-fails], 9> (-12)", errors.get(0).message());
+        assertEquals("Failed to construct shadow variable <" + pointer(obj) + ", 9> (-12)", errors.get(0).message());
         assertEquals(new Stats(1, 0, 1, 0, 0, 0), t.stats());
         assertEquals(0, t.rcu().pendingCallbacks(), "a never-published entry needs no grace period");
         Box other = onOtherThread(() -> t.<Box>getOrAlloc(obj, 9, () -> new Box(5), null));
