@@ -61,7 +61,8 @@ public final class ShadowVariables {
      * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
      * callbacks run after the table lock is released. The table registers its lock with its domain,
      * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
-     * `reclaimed` and overwrites obj and data; every walk checks it. Each labelled step calls the
+     * `reclaimed` and overwrites data, keeping obj (cleared, a reader past the check would miss the
+     * match and return null silently; kept, the parent stays reachable only from unlinked entries). Each labelled step calls the
      * Tracer; Tracer.OFF does nothing and is inlined away.
      */
 
@@ -72,7 +73,7 @@ public final class ShadowVariables {
 
     /** One shadow variable ({@code struct klp_shadow}). */
     private static final class Entry {
-        Object obj;                 // written before publication; null once reclaimed
+        Object obj;                 // written before publication; kept when reclaimed (see reclaim)
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
         volatile Entry next;        // kept when this entry is unlinked
@@ -450,8 +451,7 @@ public final class ShadowVariables {
     private void reclaim(Entry e) {
         trace.begin();
         Entry.RECLAIMED.setRelease(e, true);                                    // a walk that loads it reports the reader
-        e.obj = null;
-        e.data = POISON;
+        e.data = POISON;                                                        // obj kept: a walk past the check matches, then hits this
         counters.reclaimed();
         trace.end("rcu_reclaim", e);
     }
