@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -39,7 +40,9 @@ import java.util.function.LongSupplier;
  *       (the {@link Executor} given to {@link #Rcu(Executor)}; by default
  *       {@link ForkJoinPool#commonPool()}): once a processing call has found that a reader holds
  *       up their grace period, the reclaimer runs them when that reader has left, without any
- *       further call. Nothing else is needed for a callback handed to a processing call to run.</li>
+ *       further call. Nothing else is needed for a callback handed to a processing call to run,
+ *       unless the executor rejects the reclaimer's task: then (WARNING, once) the next processing
+ *       call runs them.</li>
  *   <li>At most one grace period is in flight at a time; callbacks queued meanwhile wait for the
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
@@ -110,7 +113,9 @@ public final class Rcu {
      * one processing round, and, while callbacks stay queued, re-arms itself after a delay that
      * doubles from 10 us to 1 ms (CompletableFuture.delayedExecutor: the JDK's delay thread hands
      * the task back to the executor, so no pool thread is blocked while waiting; like Caffeine's
-     * maintenance on ForkJoinPool.commonPool()). It ends when the queue is empty. At most one is
+     * maintenance on ForkJoinPool.commonPool()); the delay thread only calls submitReclaimer, which
+     * catches a rejection and clears `reclaimerActive` (an exception thrown on the delay thread
+     * would be dropped there). It ends when the queue is empty. At most one is
      * active per domain (`reclaimerActive`, under queueLock). While one is active, writers'
      * processCallbacksBatched returns at once until BATCH callbacks were queued since the last
      * scan (then it re-scans, in case the executor is slow; it never starts a second grace
@@ -273,6 +278,8 @@ public final class Rcu {
     private boolean reclaimerActive;
     /** Re-arm delay of the active reclaimer (only the active reclaimer touches it). */
     private long reclaimDelayNanos;
+    /** Whether a rejected reclaimer task has been logged at WARNING (later ones go to DEBUG). */
+    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
 
     private final Executor reclaimer;
     private final LongSupplier clock;
@@ -288,7 +295,9 @@ public final class Rcu {
      * A new, independent RCU domain whose reclaimer runs on {@code reclaimer}. Each task it is
      * given is short and never blocks; an executor that runs tasks on the calling thread is
      * allowed (the reclaimer then runs one round inside the processing call that found work left).
-     * If the executor rejects a task, callbacks wait for the next processing call.
+     * If the executor rejects a task (also a re-arm, which the JDK's delay thread submits), the
+     * reclaimer stops, a WARNING is logged (once per domain) and callbacks wait for the next
+     * processing call: a table's next free, {@link #processCallbacks()} or {@link #barrier()}.
      *
      * @param reclaimer runs the domain's reclamation rounds
      */
@@ -803,16 +812,24 @@ public final class Rcu {
             queueLock.unlock();
         }
         reclaimDelayNanos = 0; // happens-before the task through the executor's submission
-        submitReclaimer(reclaimer);
+        submitReclaimer();
     }
 
-    private void submitReclaimer(Executor executor) {
+    /**
+     * Hands one reclaimer round to the executor. A rejection (here, or on the JDK's delay thread
+     * for a re-arm, which calls this method) clears reclaimerActive, so that the next processing
+     * call scans at once instead of waiting for BATCH callbacks; it is logged at WARNING once per
+     * domain, later ones at DEBUG.
+     */
+    private void submitReclaimer() {
         try {
-            executor.execute(this::reclaimStep);
+            reclaimer.execute(this::reclaimStep);
         } catch (RuntimeException rejected) {
             reclaimerStopped();
-            logger.log(Level.WARNING, "RCU reclaimer task rejected; callbacks wait for the next processing call",
-                    rejected);
+            boolean first = !rejectionLogged.getAndSet(true); // atomic: one WARNING however many threads are rejected
+            logger.log(first ? Level.WARNING : Level.DEBUG, "RCU reclaimer task rejected by the executor; callbacks"
+                    + " wait for the next processing call (a table's next free, processCallbacks, barrier)"
+                    + (first ? "; later rejections are logged at DEBUG" : ""), rejected);
         }
     }
 
@@ -850,8 +867,9 @@ public final class Rcu {
             logger.log(Level.ERROR, "RCU reclaimer failed; callbacks wait for the next processing call", unexpected);
             return;
         }
-        if (rearm) {
-            submitReclaimer(CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, reclaimer));
+        if (rearm) { // the delay thread runs submitReclaimer itself, so a rejection is caught there, not dropped
+            CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, Runnable::run)
+                    .execute(this::submitReclaimer);
         }
     }
 
