@@ -50,7 +50,9 @@ import java.util.function.LongSupplier;
  *       {@code max(16, 2 * L)} plus concurrent registrations, where L
  *       is the number of registered threads alive at the last pruning; no garbage collection is
  *       needed. {@link #inReadSection()},
- *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
+ *       {@link #synchronize()} and {@link #barrier()} register nothing. What the domain leaves in
+ *       a reader thread (its ThreadLocal's value) is a {@code long[]}, a JDK class: a pooled thread
+ *       of a container that outlives the application does not pin the application's class loader.</li>
  *   <li>A grace period that has waited longer than the stall threshold (by default 21 s, the
  *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs one WARNING naming a thread that holds
  *       it up and that thread's stack, like the kernel's RCU CPU stall detector.</li>
@@ -84,11 +86,16 @@ public final class Rcu {
      *   gpLock. Incrementing it to g starts grace period g. `completed` (under gpLock) is the
      *   newest grace period known to have completed; one is in flight iff completed < epoch, so
      *   at most one is in flight: while one is, drivers re-scan instead of starting another.
-     * - Every thread that enters a read-side section gets one Reader record (through a ThreadLocal
-     *   owned by this domain, not a static one), registered once in this domain's registry. The
-     *   record holds a volatile `epoch`: 0 while the thread is outside any read-side section,
-     *   otherwise the global epoch it read when it entered its outermost section. Sections nest;
-     *   only the outermost lock and unlock touch `epoch`.
+     * - Every thread that enters a read-side section gets one Reader record, registered once in
+     *   this domain's registry, and its state: a long[2] that is also the value of the domain's
+     *   ThreadLocal (owned by this domain, not a static one). state[EPOCH] is the epoch, accessed
+     *   through STATE (volatile, release): 0 while the thread is outside any read-side section,
+     *   otherwise the global epoch it read when it entered its outermost section. Sections nest
+     *   (state[NESTING], the owner's only); only the outermost lock and unlock touch the epoch.
+     *   The ThreadLocal's value is a JDK type on purpose: a thread that outlives the application
+     *   (a container's pooled thread) then holds no class of this library, so it does not pin the
+     *   application's class loader; the Reader record, which names the thread, is held by the
+     *   domain only.
      * - readLock stores epoch = globalEpoch; readUnlock stores epoch = 0.
      * - Grace period g has completed once a scan of the registry, made after the increment to g,
      *   finds every reader with epoch == 0 (outside) or epoch >= g (entered after the start).
@@ -178,29 +185,27 @@ public final class Rcu {
      * traces for stall warnings are taken outside every lock.
      */
 
-    /**
-     * One thread's read-side state in this domain. Package-private so that the table can hold the
-     * record {@link #enter()} returned and give it back to {@link #exit(Reader)}: one ThreadLocal
-     * lookup per read-side section instead of two.
-     */
-    static final class Reader {
-        /** 0 = outside any read-side section; otherwise the global epoch read on outermost entry. */
-        volatile long epoch;
-        /** Read-side nesting depth; only the owner thread touches it. */
-        int nesting;
+    /** One registered thread: its read-side state (the ThreadLocal's value) and the thread, weakly. */
+    private static final class Reader {
+        /** state[EPOCH]: 0 = outside any read-side section, else the global epoch read on outermost entry; state[NESTING]: the depth. */
+        final long[] state;
         /** The owner thread, weakly, so that the record does not keep a dead Thread object alive. */
         final WeakReference<Thread> owner;
 
-        Reader(Thread owner) {
+        Reader(Thread owner, long[] state) {
             this.owner = new WeakReference<>(owner);
+            this.state = state;
         }
     }
+
+    /** Slots of a thread's read-side state: the epoch (through {@link #STATE} only) and the nesting depth (plain, owner only). */
+    private static final int EPOCH = 0, NESTING = 1;
 
     /** A queued callback and the grace period (its target epoch) it waits for. */
     private record Pending(long target, Runnable callback) { }
 
-    /** {@link Reader#epoch}, for the release store of readUnlock (no full fence needed on exit). */
-    private static final VarHandle EPOCH;
+    /** A read-side state's epoch slot: volatile entry store and scan loads, release store on exit. */
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
     /** Opaque/volatile access to {@link #queued}, {@link #sinceScan}, {@link #reclaimerActive}, {@link #pruneAt}. */
     private static final VarHandle QUEUED;
     private static final VarHandle SINCE_SCAN;
@@ -210,7 +215,6 @@ public final class Rcu {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            EPOCH = l.findVarHandle(Reader.class, "epoch", long.class);
             QUEUED = l.findVarHandle(Rcu.class, "queued", int.class);
             SINCE_SCAN = l.findVarHandle(Rcu.class, "sinceScan", int.class);
             RECLAIMER_ACTIVE = l.findVarHandle(Rcu.class, "reclaimerActive", boolean.class);
@@ -256,8 +260,8 @@ public final class Rcu {
     private int pruneAt = MIN_PRUNE_AT;
     /** Held (tryLock only) while pruning the registry. */
     private final ReentrantLock registryLock = new ReentrantLock();
-    /** The calling thread's reader record; null until its first read-side section. */
-    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    /** The calling thread's read-side state (a JDK type: class notes); null until its first read-side section. */
+    private final ThreadLocal<long[]> reader = new ThreadLocal<>();
     /**
      * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
      * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
@@ -329,52 +333,53 @@ public final class Rcu {
      * @throws IllegalStateException if the calling thread is not inside a read-side section
      */
     public void readUnlock() {
-        Reader r = reader.get();
-        if (r == null || r.nesting == 0) {
+        long[] state = reader.get();
+        if (state == null || state[NESTING] == 0) {
             throw new IllegalStateException("readUnlock without a matching readLock");
         }
-        exit(r);
+        exit(state);
     }
 
     /**
-     * {@link #readLock()} that returns the calling thread's reader record, for {@link #exit(Reader)}.
+     * {@link #readLock()} that returns the calling thread's read-side state, for {@link #exit(long[])}.
      * The table's get uses this pair: it saves the second ThreadLocal lookup of readUnlock.
      */
-    Reader enter() {
-        Reader r = reader.get();
-        if (r == null) {
-            r = register();
+    long[] enter() {
+        long[] state = reader.get();
+        if (state == null) {
+            state = register();
         }
-        if (r.nesting++ == 0) {
-            r.epoch = globalEpoch.get(); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
+        if (state[NESTING]++ == 0) {
+            STATE.setVolatile(state, EPOCH, globalEpoch.get()); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
         }
-        return r;
+        return state;
     }
 
     /**
-     * {@link #readUnlock()} for a record {@link #enter()} returned to the same thread, inside the
+     * {@link #readUnlock()} for a state {@link #enter()} returned to the same thread, inside the
      * section that enter began (the caller guarantees both; nothing is checked).
      */
-    void exit(Reader r) {
-        if (--r.nesting == 0) {
-            EPOCH.setRelease(r, 0L); // release store: every list load of this section happens-before a scan that reads this 0
+    void exit(long[] state) {
+        if (--state[NESTING] == 0) {
+            STATE.setRelease(state, EPOCH, 0L); // release store: every list load of this section happens-before a scan that reads this 0
         }
     }
 
     /** @return whether the calling thread is inside a read-side section of this domain */
     public boolean inReadSection() {
-        Reader r = reader.get();
-        return r != null && r.nesting > 0;
+        long[] state = reader.get();
+        return state != null && state[NESTING] > 0;
     }
 
-    private Reader register() {
-        Reader r = new Reader(Thread.currentThread());
+    private long[] register() {
+        long[] state = new long[2];
+        Reader r = new Reader(Thread.currentThread(), state);
         readers.add(r); // a CAS on the registry's links: a scan that already read past them does not need r (class notes)
-        reader.set(r);
+        reader.set(state);
         if (registered.incrementAndGet() >= (int) PRUNE_AT.getOpaque(this)) { // opaque: a hint, re-read under registryLock
             pruneEnded();
         }
-        return r;
+        return state;
     }
 
     /** Drops the records of ended threads; skipped if another thread is pruning right now. */
@@ -694,7 +699,7 @@ public final class Rcu {
      */
     private Reader firstBlocker(long target) {
         for (Reader r : readers) {
-            long e = r.epoch; // volatile load
+            long e = (long) STATE.getVolatile(r.state, EPOCH); // volatile load
             if (e != 0 && e < target) {
                 Thread t = r.owner.get();
                 if (t != null && t.isAlive()) { // a terminated thread reads nothing any more
@@ -723,7 +728,7 @@ public final class Rcu {
             return null;
         }
         warnedGp = g;
-        return new Stall(g, waited, b, b.epoch);
+        return new Stall(g, waited, b, (long) STATE.getVolatile(b.state, EPOCH));
     }
 
     /** Logs one stall WARNING (no lock held): the blocking thread and its stack. */

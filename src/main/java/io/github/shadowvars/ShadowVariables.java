@@ -182,7 +182,7 @@ public final class ShadowVariables {
         Object data = null;
         Entry found = null;
         trace.begin();
-        Rcu.Reader reader = rcuReadLock();                                      // (1) rcu_read_lock [g_lock]
+        long[] reader = rcuReadLock();                                          // (1) rcu_read_lock [g_lock]
         try {
             Entry e = headAt(bucketOf(obj));                                    // (2) walk the bucket: its head [g_lock]
             trace.end("g_lock", e);
@@ -486,11 +486,11 @@ public final class ShadowVariables {
 
     // Helpers: the C primitives, each naming its memory-access mode; the walk under the lock; poison.
 
-    /** rcu_read_lock: enters a read-side section of the domain; none without one (null). */
-    private Rcu.Reader rcuReadLock() { return rcu == null ? null : rcu.enter(); }
+    /** rcu_read_lock: enters a read-side section of the domain (its per-thread state); none without one (null). */
+    private long[] rcuReadLock() { return rcu == null ? null : rcu.enter(); }
 
     /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
-    private void rcuReadUnlock(Rcu.Reader reader) { if (reader != null) rcu.exit(reader); }
+    private void rcuReadUnlock(long[] reader) { if (reader != null) rcu.exit(reader); }
 
     /** kfree_rcu: reclaims e after a grace period; without a domain the GC frees it once unreachable. */
     private void kfreeRcu(Entry e) {
