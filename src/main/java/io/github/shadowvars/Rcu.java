@@ -46,10 +46,12 @@ import java.util.function.LongSupplier;
  *   <li>At most one grace period is in flight at a time; callbacks queued meanwhile wait for the
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
- *       ended threads are dropped when threads register, so their number stays at most
- *       {@code max(16, 2 * L)} plus concurrent registrations, where L
- *       is the number of registered threads alive at the last pruning; no garbage collection is
- *       needed. {@link #inReadSection()},
+ *       ended threads are dropped by every grace-period scan that passes them and when threads
+ *       register, so their number stays at most {@code max(16, 2 * L)} plus concurrent
+ *       registrations, where L is the number of registered threads alive at the last pruning; no
+ *       garbage collection is needed. With virtual threads (a thread per task) that is a record
+ *       per task that entered a section (about 120 bytes, and one visit by every scan) until the
+ *       first grace-period scan after the thread has ended. {@link #inReadSection()},
  *       {@link #synchronize()} and {@link #barrier()} register nothing. What the domain leaves in
  *       a reader thread (its ThreadLocal's value) is a {@code long[]}, a JDK class: a pooled thread
  *       of a container that outlives the application does not pin the application's class loader.</li>
@@ -166,17 +168,22 @@ public final class Rcu {
      * grace periods before it could wrap.
      *
      * Registry bound
-     * Records are removed only by pruneEnded(), under registryLock (so never twice), which a
-     * registration runs when the registry has reached pruneAt records; it drops every record whose
-     * thread has ended (Thread.isAlive(), or the weak reference cleared) and sets pruneAt to
+     * Records are removed only under registryLock (so never twice): by pruneEnded(), which a
+     * registration runs when the registry has reached pruneAt records, and by the grace-period
+     * scan (firstBlocker), which tryLocks it and drops the records it passes whose thread has
+     * ended (the weak reference cleared, or Thread.getState() TERMINATED, a field read, confirmed
+     * by Thread.isAlive(), a native call made only for ended threads). Both set pruneAt to
      * max(MIN_PRUNE_AT, 2 * records left): amortised O(1) isAlive calls per registration, and no
      * dependence on the GC. Only registration grows the registry, so a read-only workload with
-     * thread churn is bounded as well.
+     * thread churn is bounded as well; after a peak of reader threads that end, the next scan
+     * (at the latest the next grace period) shrinks it without any registration. A record is
+     * dropped only for a thread that has ended, which can enter no section any more.
      *
      * Lock order (every lock this class takes, and the table's):
      *   table writer lock -> queueLock                  (callRcu in free, under the table lock)
      *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
      *   runLock -> gpLock -> queueLock                  (processing, barrier)
+     *   gpLock -> registryLock (tryLock)                (the scan prunes the records of ended threads)
      *   runLock -> any lock a callback takes            (callbacks run under runLock)
      * registryLock and the monitor of tableLocks are leaves (registryLock only ever tryLock'ed); runLock is only tryLock'ed except by barrier,
      * which refuses to run under the writer lock of a table on this domain (each table registers
@@ -698,11 +705,13 @@ public final class Rcu {
      * grace period has completed. Records the blocker for stall detection.
      */
     private Reader firstBlocker(long target) {
-        for (Reader r : readers) {
-            long e = (long) STATE.getVolatile(r.state, EPOCH); // volatile load
-            if (e != 0 && e < target) {
+        boolean prune = registryLock.tryLock(); // never blocks: skipped while a registration prunes
+        try {
+            for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
+                Reader r = it.next();
+                long e = (long) STATE.getVolatile(r.state, EPOCH); // volatile load
                 Thread t = r.owner.get();
-                if (t != null && t.isAlive()) { // a terminated thread reads nothing any more
+                if (e != 0 && e < target && t != null && t.isAlive()) { // a terminated thread reads nothing any more
                     if (blockedGp != target) {
                         blockedGp = target;
                         blockedSince = clock.getAsLong();
@@ -710,6 +719,18 @@ public final class Rcu {
                     lastBlocker = r;
                     return r;
                 }
+                // getState (a field read) first: isAlive (a native call) only for a thread that has ended
+                if (prune && (t == null || t.getState() == Thread.State.TERMINATED && !t.isAlive())) {
+                    it.remove(); // under registryLock, as in pruneEnded: never removed twice
+                    registered.decrementAndGet();
+                }
+            }
+            if (prune) {
+                PRUNE_AT.setOpaque(this, Math.max(MIN_PRUNE_AT, 2 * registered.get()));
+            }
+        } finally {
+            if (prune) {
+                registryLock.unlock();
             }
         }
         lastBlocker = null;
