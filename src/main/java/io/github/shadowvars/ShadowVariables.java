@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * {@code id} is any {@code long}; at most one variable exists per key.
  *
  * <p>{@link #get} never blocks. Writers serialise on one lock per table; constructors and
- * destructors run under it: they must not call a writer of this table for a key that needs the
- * lock ({@link IllegalStateException}, table unchanged), and they delay writers, never readers.
+ * destructors run under it: they must not call a writer of any table for a key that needs the
+ * lock ({@link IllegalStateException}, tables unchanged: C has one lock for every variable), and
+ * they delay writers, never readers.
  * By default a removed variable is left to the garbage collector, which keeps it while a reader
  * holds it; given an {@link Rcu} domain, readers enter read-side sections and a removed variable
  * is reclaimed (poisoned) after a grace period, as in C: the checked flavour, the model for ports.
@@ -57,8 +58,8 @@ public final class ShadowVariables {
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it
-     * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
+     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it, or in
+     * any table's ctor/dtor (UserCode's mark: C's lock is global), throws. Lock order: table lock, then the domain's queue lock;
      * callbacks run after the table lock is released. The table registers its lock with its domain,
      * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
      * `reclaimed` and overwrites data, keeping obj (cleared, a reader past the check would miss the
@@ -220,7 +221,7 @@ public final class ShadowVariables {
      * @param <T>      the data's type (C's {@code void *}: the id decides it)
      * @return the new data, or null (exists, allocation failure, constructor error code)
      * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     * @throws IllegalStateException if called from a constructor or destructor of any table for
      *         a key that does not exist (a key that exists is answered by the lock-free pre-check)
      */
     @SuppressWarnings("unchecked")
@@ -239,7 +240,7 @@ public final class ShadowVariables {
      * @param <T>      the data's type
      * @return the existing or new data, or null (allocation failure, constructor error code)
      * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     * @throws IllegalStateException if called from a constructor or destructor of any table for
      *         a key that does not exist
      */
     @SuppressWarnings("unchecked")
@@ -283,7 +284,7 @@ public final class ShadowVariables {
                 entry.id = id;
                 trace.end("a_set", entry);
                 try {
-                    error = ctor == null ? 0 : ctor.construct(obj, data);       // (6) ctor under the lock [a_ctor]
+                    error = ctor == null ? 0 : UserCode.construct(ctor, obj, data); // (6) ctor under the lock [a_ctor]
                 } catch (Throwable t) {
                     thrown = t;
                 }
@@ -347,7 +348,7 @@ public final class ShadowVariables {
      * @param dtor called with (obj, data) under the lock, or null
      * @param <T>  the data's type
      * @throws NullPointerException if obj is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table
+     * @throws IllegalStateException if called from a constructor or destructor of any table
      */
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
@@ -378,7 +379,7 @@ public final class ShadowVariables {
      * @param id   the variables' id
      * @param dtor called with (obj, data) for each, under the lock, or null
      * @param <T>  the data's type
-     * @throws IllegalStateException if called from a constructor or destructor of this table
+     * @throws IllegalStateException if called from a constructor or destructor of any table
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotLockedByCaller("freeAll");
@@ -435,7 +436,7 @@ public final class ShadowVariables {
         Throwable thrown = null;
         if (dtor != null) {
             try {
-                dtor.destroy(e.obj, (T) e.data);                                // (b) dtor under the lock [f_dtor / fa_dtor]
+                UserCode.destroy(dtor, e.obj, (T) e.data);                      // (b) dtor under the lock [f_dtor / fa_dtor]
             } catch (Throwable t) {
                 thrown = t;
             }
@@ -519,12 +520,13 @@ public final class ShadowVariables {
         }
     }
 
-    /** klp_shadow_lock is not recursive: a constructor or destructor of this table calling a writer is refused. */
+    /** klp_shadow_lock is not recursive: a constructor or destructor of this table, or of any other, calling a writer is refused. */
     private void requireNotLockedByCaller(String op) {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
                     + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
         }
+        UserCode.requireOutsideCallback(op); // another table's: C has one lock for every table
     }
 
     /** The first entry of obj's bucket that matches {@code <obj, id>}, or null; under the lock. */
