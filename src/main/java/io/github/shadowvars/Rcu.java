@@ -141,7 +141,9 @@ public final class Rcu {
      * loads of the readers' epochs, the registry's links), and volatile accesses are sequentially
      * consistent in the Java memory model: they form one total order consistent with each thread's
      * program order, and each volatile load sees the last store to that variable before it in that
-     * order. The exception is the store of 0 on exit: a release store, which is enough because the
+     * order. So the table's link loads (headAt, Entry.next) and its unlinking store must stay
+     * volatile: a getAcquire after the entry store may be satisfied before it, and an opaque or
+     * release store is in no total order with the scan (proofs-notes.md, the porting table). The exception is the store of 0 on exit: a release store, which is enough because the
      * only thing it must order is "every load of the section before the store", and a scan that
      * reads that 0 with a volatile (acquire) load then sees everything the section did as
      * happened-before; it is ordered after the same thread's earlier volatile entry store

@@ -50,10 +50,11 @@ public final class ShadowVariables {
      * published (lost race, failed constructor) is left to the GC: C's plain kfree.
      *
      * Memory ordering, by kernel primitive (the helpers at the end name each access mode):
-     *   rcu_dereference    headAt and Entry.next: volatile loads (acquire; stronger than consume).
+     *   rcu_dereference    headAt and Entry.next: volatile loads, not mere acquire loads: Rcu's
+     *                      grace-period argument needs them and the unlink in the synchronization order.
      *   rcu_assign_pointer the entry's fields and next link are plain stores; the head store is
      *                      volatile and releases them, and the constructor's writes, to readers.
-     *   hash_del_rcu       one volatile store to the predecessor's link.
+     *   hash_del_rcu       one volatile store to the predecessor's link (volatile: same reason).
      *   kfree_rcu          rcu.callRcu after the unlink; without a domain, nothing: the GC frees
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
@@ -77,7 +78,7 @@ public final class ShadowVariables {
         Object obj;                 // written before publication; kept when reclaimed (see reclaim)
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
-        volatile Entry next;        // kept when this entry is unlinked
+        volatile Entry next;        // kept when unlinked; volatile, not acquire (notes: Rcu's argument)
         volatile boolean reclaimed; // the poison: set by the RCU callback, loaded by every walk
 
         static final VarHandle NEXT, RECLAIMED;
@@ -500,7 +501,7 @@ public final class ShadowVariables {
         }
     }
 
-    /** rcu_dereference of bucket b's head: a volatile load. */
+    /** rcu_dereference of bucket b's head: a volatile load (checked flavour: an acquire load would break Rcu's argument). */
     private Entry headAt(int b) { return buckets.get(b); }
 
     /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
