@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -31,7 +32,9 @@ import java.util.function.LongSupplier;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>{@link #readLock()}/{@link #readUnlock()} nest, never block and take no lock.</li>
+ *   <li>{@link #readLock()}/{@link #readUnlock()} nest, never block and take no lock;
+ *       {@link #readSection()} is the same section for try-with-resources (prefer it: a section
+ *       left open holds every later grace period up while its thread lives).</li>
  *   <li>{@link #synchronize()} returns after every read-side section that had begun before the
  *       call has ended. {@link #callRcu(Runnable)} queues a callback that runs after every
  *       read-side section that had begun before the call has ended; it never runs inside callRcu.</li>
@@ -56,8 +59,10 @@ import java.util.function.LongSupplier;
  *       a reader thread (its ThreadLocal's value) is a {@code long[]}, a JDK class: a pooled thread
  *       of a container that outlives the application does not pin the application's class loader.</li>
  *   <li>A grace period that has waited longer than the stall threshold (by default 21 s, the
- *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs one WARNING naming a thread that holds
- *       it up and that thread's stack, like the kernel's RCU CPU stall detector.</li>
+ *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs a WARNING naming a thread that holds
+ *       it up and that thread's stack, like the kernel's RCU CPU stall detector, and repeats it
+ *       every 3 thresholds (63 s by default) while the grace period stays held up, as the kernel
+ *       repeats its warning for the same stall.</li>
  * </ul>
  *
  * <h2>Rules and answers</h2>
@@ -68,7 +73,10 @@ import java.util.function.LongSupplier;
  *       likewise while the calling thread holds the writer lock of a table on this domain (from a
  *       constructor or destructor), which could deadlock against a callback that needs that lock.</li>
  *   <li>Waiting is uninterruptible, like the kernel's {@code synchronize_rcu}: an interrupt does
- *       not stop the wait and the thread's interrupt status is preserved, not cleared. A waiter
+ *       not stop the wait and the thread's interrupt status is preserved, not cleared. The way out
+ *       of a wait a reader holds up is a timeout: {@link #synchronize(Duration)} and
+ *       {@link #barrier(Duration)} return false when it runs out (callbacks still run only after
+ *       their grace periods). A waiter
  *       spins briefly, then yields, then parks for growing times (at most 1 ms): a long wait does
  *       not keep a core busy.</li>
  *   <li>Failing callbacks: the others still run. {@link #processCallbacks()} and {@link #barrier()}
@@ -245,6 +253,8 @@ public final class Rcu {
     /** Reclaimer re-arm delays: from 10 us, doubling, at most 1 ms. */
     private static final long RECLAIM_MIN_DELAY_NANOS = 10_000;
     private static final long MAX_PARK_NANOS = 1_000_000;
+    /** The timeout of the untimed waits (a Duration converted to more nanoseconds saturates to it as well). */
+    private static final long FOREVER = Long.MAX_VALUE;
 
     /** The global epoch; starts at 1 so that 0 can mean "outside any section". Written only under gpLock. */
     private final AtomicLong globalEpoch = new AtomicLong(1);
@@ -258,8 +268,8 @@ public final class Rcu {
     private long blockedGp;
     /** Clock reading when a scan first found {@link #blockedGp} held up (under gpLock). */
     private long blockedSince;
-    /** The last grace period a stall WARNING was logged for (under gpLock). */
-    private long warnedGp;
+    /** How long {@link #blockedGp} must have waited for its next stall WARNING (under gpLock). */
+    private long nextWarnAfter;
 
     /** Every registered thread's reader record (appended lock-free; removed only by pruneEnded). */
     private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
@@ -374,6 +384,57 @@ public final class Rcu {
         }
     }
 
+    /**
+     * Enters a read-side critical section (nestable) that {@link ReadSection#close()} leaves: for
+     * try-with-resources, so that no path out of the block, an exception included, leaves the
+     * section open (a leaked section holds every later grace period up for as long as its thread
+     * lives). Never blocks.
+     * <pre>{@code
+     * try (Rcu.ReadSection section = rcu.readSection()) {
+     *     ... // read
+     * }
+     * }</pre>
+     *
+     * @return the section, to close on this thread
+     */
+    public ReadSection readSection() {
+        return new ReadSection(this, enter());
+    }
+
+    /**
+     * A read-side critical section entered by {@link #readSection()}: {@link #close()} leaves it.
+     * Mixes freely with {@link #readLock()}/{@link #readUnlock()} (sections nest either way).
+     */
+    public static final class ReadSection implements AutoCloseable {
+        private final Rcu rcu;
+        private final long[] state;
+        private final Thread owner = Thread.currentThread();
+        private boolean closed;
+
+        private ReadSection(Rcu rcu, long[] state) {
+            this.rcu = rcu;
+            this.state = state;
+        }
+
+        /**
+         * Leaves the section; a second call does nothing (as {@link java.io.Closeable#close()}).
+         *
+         * @throws IllegalStateException if called on another thread than the one that opened it
+         *                               (the section is left as it was)
+         */
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a read-side section must be closed by the thread that opened it ("
+                        + owner.getName() + "), not by " + Thread.currentThread().getName());
+            }
+            if (!closed) {
+                closed = true;
+                rcu.exit(state);
+            }
+        }
+    }
+
     /** @return whether the calling thread is inside a read-side section of this domain */
     public boolean inReadSection() {
         long[] state = reader.get();
@@ -424,17 +485,38 @@ public final class Rcu {
      *                               or while it holds the writer lock of a table on this domain
      */
     public void synchronize() {
+        synchronize(System.nanoTime(), FOREVER);
+    }
+
+    /**
+     * {@link #synchronize()} that gives up after {@code timeout}, as {@code CountDownLatch.await}
+     * does: returns false if a read-side section that had begun before the call is still open
+     * then. Giving up changes nothing for callbacks: each still runs only after its own grace
+     * period. Uninterruptible like {@link #synchronize()}: an interrupt does not end the wait, and
+     * the interrupt status is preserved. A zero or negative timeout scans once.
+     *
+     * @param timeout how long to wait at most
+     * @return true if every such section has ended, false if the time ran out first
+     * @throws NullPointerException  if timeout is null
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
+     */
+    public boolean synchronize(Duration timeout) {
+        return synchronize(System.nanoTime(), nanos(timeout));
+    }
+
+    private boolean synchronize(long start, long timeoutNanos) {
         requireMayWait("synchronize");
         long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
         gpLock.lock();
         try {
             if (wanted < target) {
-                wanted = target;
+                wanted = target; // kept after a timeout: that grace period still starts and ends; nothing waits on it
             }
         } finally {
             gpLock.unlock();
         }
-        awaitCompleted(target);
+        return awaitCompleted(target, start, timeoutNanos);
     }
 
     /**
@@ -497,36 +579,61 @@ public final class Rcu {
      *                               or while it holds the writer lock of a table on this domain
      */
     public void barrier() {
+        barrier(System.nanoTime(), FOREVER);
+    }
+
+    /**
+     * {@link #barrier()} that gives up after {@code timeout}: returns false if the grace periods of
+     * the callbacks queued before the call have not all ended by then (a reader holds one up), or
+     * another thread runs callbacks for longer; the callbacks then stay queued, none runs before
+     * its grace period, and the reclaimer runs them when it ends. Uninterruptible like
+     * {@link #barrier()}: an interrupt does not end the wait, and the interrupt status is preserved.
+     * A zero or negative timeout tries once.
+     *
+     * @param timeout how long to wait at most
+     * @return true if every callback queued before the call has run, false if the time ran out first
+     * @throws NullPointerException  if timeout is null
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
+     */
+    public boolean barrier(Duration timeout) {
+        return barrier(System.nanoTime(), nanos(timeout));
+    }
+
+    private boolean barrier(long start, long timeoutNanos) {
         requireMayWait("barrier");
-        Throwable failure;
-        runLock.lock();
-        try {
-            long last;
-            queueLock.lock();
+        Throwable failure = null;
+        boolean done = false;
+        if (lockRunLock(start, timeoutNanos)) {
             try {
-                last = queue.isEmpty() ? 0 : queue.peekLast().target();
+                long last;
+                queueLock.lock();
+                try {
+                    last = queue.isEmpty() ? 0 : queue.peekLast().target();
+                } finally {
+                    queueLock.unlock();
+                }
+                // completion of the last target completes every earlier one; a timeout runs nothing
+                done = last == 0 || awaitCompleted(last, start, timeoutNanos);
+                if (last != 0 && done) {
+                    List<Pending> ready;
+                    queueLock.lock();
+                    try {
+                        ready = takeUpTo(last);
+                    } finally {
+                        queueLock.unlock();
+                    }
+                    failure = runAll(ready);
+                }
             } finally {
-                queueLock.unlock();
+                runLock.unlock();
             }
-            if (last == 0) {
-                return;
-            }
-            awaitCompleted(last); // completion of the last target completes every earlier one
-            List<Pending> ready;
-            queueLock.lock();
-            try {
-                ready = takeUpTo(last);
-            } finally {
-                queueLock.unlock();
-            }
-            failure = runAll(ready);
-        } finally {
-            runLock.unlock();
         }
-        afterUnlock(); // callbacks queued meanwhile, whose callers may have lost runLock to us
+        afterUnlock(); // callbacks queued meanwhile (or left by a timeout) go to the reclaimer
         if (failure != null) {
             throw Failures.rethrow(failure);
         }
+        return done;
     }
 
     /** @return how many callbacks are queued and have not run yet */
@@ -717,6 +824,7 @@ public final class Rcu {
                     if (blockedGp != target) {
                         blockedGp = target;
                         blockedSince = clock.getAsLong();
+                        nextWarnAfter = stallNanos;
                     }
                     lastBlocker = r;
                     return r;
@@ -739,18 +847,25 @@ public final class Rcu {
         return null;
     }
 
-    /** Under gpLock, after advance: the stall to warn about, once per grace period, or null. */
+    /**
+     * Under gpLock, after advance: the stall to warn about, or null. The first WARNING of a grace
+     * period comes once it has waited the stall threshold, then one every 3 thresholds while it
+     * stays held up, as the kernel repeats its RCU CPU stall warning (kernel/rcu/tree_stall.h:
+     * the next warning for the same stall is due 3 * the timeout + 3 jiffies after the last: about
+     * every 63 s after the first at 21 s).
+     */
     private Stall takeStall() {
         long g = globalEpoch.get();
         Reader b = lastBlocker;
-        if (b == null || completed >= g || blockedGp != g || warnedGp == g) {
+        if (b == null || completed >= g || blockedGp != g) {
             return null;
         }
         long waited = clock.getAsLong() - blockedSince;
-        if (waited < stallNanos) {
+        if (waited < nextWarnAfter) {
             return null;
         }
-        warnedGp = g;
+        long repeat = stallNanos > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * stallNanos;
+        nextWarnAfter = waited > Long.MAX_VALUE - repeat ? Long.MAX_VALUE : waited + repeat;
         return new Stall(g, waited, b, (long) STATE.getVolatile(b.state, EPOCH));
     }
 
@@ -773,10 +888,11 @@ public final class Rcu {
     }
 
     /**
-     * Advances grace periods until {@code target} has completed, backing off between scans.
-     * Uninterruptible; the interrupt status is preserved.
+     * Advances grace periods until {@code target} has completed, backing off between scans, or
+     * until {@code timeoutNanos} (from {@code start}, System.nanoTime) have passed: returns whether
+     * it completed. Scans at least once. Uninterruptible; the interrupt status is preserved.
      */
-    private void awaitCompleted(long target) {
+    private boolean awaitCompleted(long target, long start, long timeoutNanos) {
         boolean interrupted = false;
         int rounds = 0;
         try {
@@ -785,7 +901,7 @@ public final class Rcu {
                 gpLock.lock();
                 try {
                     if (advance() >= target) {
-                        return;
+                        return true;
                     }
                     stall = takeStall();
                 } finally {
@@ -794,7 +910,11 @@ public final class Rcu {
                 if (stall != null) {
                     warn(stall);
                 }
-                interrupted |= backOff(rounds++);
+                long left = remaining(start, timeoutNanos);
+                if (left <= 0) {
+                    return false;
+                }
+                interrupted |= backOff(rounds++, left);
             }
         } finally {
             if (interrupted) {
@@ -803,11 +923,44 @@ public final class Rcu {
         }
     }
 
+    /** Takes runLock: blocking and uninterruptibly without a timeout, else within it; returns whether it did. */
+    private boolean lockRunLock(long start, long timeoutNanos) {
+        if (timeoutNanos == FOREVER) {
+            runLock.lock();
+            return true;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return runLock.tryLock(Math.max(0, remaining(start, timeoutNanos)), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // uninterruptible: try again for what is left
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Nanoseconds left of a wait of {@code timeoutNanos} begun at {@code start}; {@link #FOREVER} never runs out. */
+    private static long remaining(long start, long timeoutNanos) {
+        return timeoutNanos == FOREVER ? FOREVER : timeoutNanos - (System.nanoTime() - start);
+    }
+
+    /** A timeout as nanoseconds, saturated (a Duration beyond 292 years is {@link #FOREVER}). */
+    private static long nanos(Duration timeout) {
+        return TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
+    }
+
     /**
-     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms.
-     * Returns whether it cleared an interrupt (parkNanos would return at once while it is set).
+     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms, at most
+     * {@code left} ns. Returns whether it cleared an interrupt (parkNanos would return at once
+     * while it is set).
      */
-    private boolean backOff(int round) {
+    private boolean backOff(int round, long left) {
         if (round < 100) {
             Thread.onSpinWait();
             return false;
@@ -817,7 +970,7 @@ public final class Rcu {
             return false;
         }
         int doublings = Math.min(round - 110, 10);
-        LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, 1_000L << doublings));
+        LockSupport.parkNanos(this, Math.min(left, Math.min(MAX_PARK_NANOS, 1_000L << doublings)));
         return Thread.interrupted();
     }
 
