@@ -6,8 +6,9 @@ package io.github.shadowvars;
  *
  * <p>Runs under the table's writer lock, only when {@code <obj, id>} did not exist, before the
  * variable is published; readers see everything it wrote. It must not call a writer method
- * (alloc, getOrAlloc, free, freeAll) of the same table: that throws {@link IllegalStateException},
- * because the kernel's spinlock is not recursive. C's {@code ctor_data} has no counterpart: a
+ * (alloc, getOrAlloc, free, freeAll) of any table for a key that needs the lock: that throws
+ * {@link IllegalStateException}, because the kernel's spinlock, one for every variable, is not
+ * recursive. C's {@code ctor_data} has no counterpart: a
  * lambda captures whatever it needs.
  *
  * @param <T> the type of the shadow data

@@ -5,6 +5,7 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,7 +32,9 @@ import java.util.function.LongSupplier;
  *
  * <h2>Contract</h2>
  * <ul>
- *   <li>{@link #readLock()}/{@link #readUnlock()} nest, never block and take no lock.</li>
+ *   <li>{@link #readLock()}/{@link #readUnlock()} nest, never block and take no lock;
+ *       {@link #readSection()} is the same section for try-with-resources (prefer it: a section
+ *       left open holds every later grace period up while its thread lives).</li>
  *   <li>{@link #synchronize()} returns after every read-side section that had begun before the
  *       call has ended. {@link #callRcu(Runnable)} queues a callback that runs after every
  *       read-side section that had begun before the call has ended; it never runs inside callRcu.</li>
@@ -39,18 +43,26 @@ import java.util.function.LongSupplier;
  *       (the {@link Executor} given to {@link #Rcu(Executor)}; by default
  *       {@link ForkJoinPool#commonPool()}): once a processing call has found that a reader holds
  *       up their grace period, the reclaimer runs them when that reader has left, without any
- *       further call. Nothing else is needed for a callback handed to a processing call to run.</li>
+ *       further call. Nothing else is needed for a callback handed to a processing call to run,
+ *       unless the executor rejects the reclaimer's task: then (WARNING, once) the next processing
+ *       call runs them.</li>
  *   <li>At most one grace period is in flight at a time; callbacks queued meanwhile wait for the
  *       next one, started when it ends.</li>
  *   <li>The domain keeps one record per thread that has entered a read-side section; records of
- *       ended threads are dropped when threads register, so their number stays at most
- *       {@code max(16, 2 * L)} plus concurrent registrations, where L
- *       is the number of registered threads alive at the last pruning; no garbage collection is
- *       needed. {@link #inReadSection()},
- *       {@link #synchronize()} and {@link #barrier()} register nothing.</li>
+ *       ended threads are dropped by every grace-period scan that passes them and when threads
+ *       register, so their number stays at most {@code max(16, 2 * L)} plus concurrent
+ *       registrations, where L is the number of registered threads alive at the last pruning; no
+ *       garbage collection is needed. With virtual threads (a thread per task) that is a record
+ *       per task that entered a section (about 120 bytes, and one visit by every scan) until the
+ *       first grace-period scan after the thread has ended. {@link #inReadSection()},
+ *       {@link #synchronize()} and {@link #barrier()} register nothing. What the domain leaves in
+ *       a reader thread (its ThreadLocal's value) is a {@code long[]}, a JDK class: a pooled thread
+ *       of a container that outlives the application does not pin the application's class loader.</li>
  *   <li>A grace period that has waited longer than the stall threshold (by default 21 s, the
- *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs one WARNING naming a thread that holds
- *       it up and that thread's stack, like the kernel's RCU CPU stall detector.</li>
+ *       kernel's {@code CONFIG_RCU_CPU_STALL_TIMEOUT}) logs a WARNING naming a thread that holds
+ *       it up and that thread's stack, like the kernel's RCU CPU stall detector, and repeats it
+ *       every 3 thresholds (63 s by default) while the grace period stays held up, as the kernel
+ *       repeats its warning for the same stall.</li>
  * </ul>
  *
  * <h2>Rules and answers</h2>
@@ -61,7 +73,10 @@ import java.util.function.LongSupplier;
  *       likewise while the calling thread holds the writer lock of a table on this domain (from a
  *       constructor or destructor), which could deadlock against a callback that needs that lock.</li>
  *   <li>Waiting is uninterruptible, like the kernel's {@code synchronize_rcu}: an interrupt does
- *       not stop the wait and the thread's interrupt status is preserved, not cleared. A waiter
+ *       not stop the wait and the thread's interrupt status is preserved, not cleared. The way out
+ *       of a wait a reader holds up is a timeout: {@link #synchronize(Duration)} and
+ *       {@link #barrier(Duration)} return false when it runs out (callbacks still run only after
+ *       their grace periods). A waiter
  *       spins briefly, then yields, then parks for growing times (at most 1 ms): a long wait does
  *       not keep a core busy.</li>
  *   <li>Failing callbacks: the others still run. {@link #processCallbacks()} and {@link #barrier()}
@@ -81,11 +96,16 @@ public final class Rcu {
      *   gpLock. Incrementing it to g starts grace period g. `completed` (under gpLock) is the
      *   newest grace period known to have completed; one is in flight iff completed < epoch, so
      *   at most one is in flight: while one is, drivers re-scan instead of starting another.
-     * - Every thread that enters a read-side section gets one Reader record (through a ThreadLocal
-     *   owned by this domain, not a static one), registered once in this domain's registry. The
-     *   record holds a volatile `epoch`: 0 while the thread is outside any read-side section,
-     *   otherwise the global epoch it read when it entered its outermost section. Sections nest;
-     *   only the outermost lock and unlock touch `epoch`.
+     * - Every thread that enters a read-side section gets one Reader record, registered once in
+     *   this domain's registry, and its state: a long[2] that is also the value of the domain's
+     *   ThreadLocal (owned by this domain, not a static one). state[EPOCH] is the epoch, accessed
+     *   through STATE (volatile, release): 0 while the thread is outside any read-side section,
+     *   otherwise the global epoch it read when it entered its outermost section. Sections nest
+     *   (state[NESTING], the owner's only); only the outermost lock and unlock touch the epoch.
+     *   The ThreadLocal's value is a JDK type on purpose: a thread that outlives the application
+     *   (a container's pooled thread) then holds no class of this library, so it does not pin the
+     *   application's class loader; the Reader record, which names the thread, is held by the
+     *   domain only.
      * - readLock stores epoch = globalEpoch; readUnlock stores epoch = 0.
      * - Grace period g has completed once a scan of the registry, made after the increment to g,
      *   finds every reader with epoch == 0 (outside) or epoch >= g (entered after the start).
@@ -110,7 +130,9 @@ public final class Rcu {
      * one processing round, and, while callbacks stay queued, re-arms itself after a delay that
      * doubles from 10 us to 1 ms (CompletableFuture.delayedExecutor: the JDK's delay thread hands
      * the task back to the executor, so no pool thread is blocked while waiting; like Caffeine's
-     * maintenance on ForkJoinPool.commonPool()). It ends when the queue is empty. At most one is
+     * maintenance on ForkJoinPool.commonPool()); the delay thread only calls submitReclaimer, which
+     * catches a rejection and clears `reclaimerActive` (an exception thrown on the delay thread
+     * would be dropped there). It ends when the queue is empty. At most one is
      * active per domain (`reclaimerActive`, under queueLock). While one is active, writers'
      * processCallbacksBatched returns at once until BATCH callbacks were queued since the last
      * scan (then it re-scans, in case the executor is slow; it never starts a second grace
@@ -127,7 +149,9 @@ public final class Rcu {
      * loads of the readers' epochs, the registry's links), and volatile accesses are sequentially
      * consistent in the Java memory model: they form one total order consistent with each thread's
      * program order, and each volatile load sees the last store to that variable before it in that
-     * order. The exception is the store of 0 on exit: a release store, which is enough because the
+     * order. So the table's link loads (headAt, Entry.next) and its unlinking store must stay
+     * volatile: a getAcquire after the entry store may be satisfied before it, and an opaque or
+     * release store is in no total order with the scan (proofs-notes.md, the porting table). The exception is the store of 0 on exit: a release store, which is enough because the
      * only thing it must order is "every load of the section before the store", and a scan that
      * reads that 0 with a volatile (acquire) load then sees everything the section did as
      * happened-before; it is ordered after the same thread's earlier volatile entry store
@@ -154,17 +178,22 @@ public final class Rcu {
      * grace periods before it could wrap.
      *
      * Registry bound
-     * Records are removed only by pruneEnded(), under registryLock (so never twice), which a
-     * registration runs when the registry has reached pruneAt records; it drops every record whose
-     * thread has ended (Thread.isAlive(), or the weak reference cleared) and sets pruneAt to
+     * Records are removed only under registryLock (so never twice): by pruneEnded(), which a
+     * registration runs when the registry has reached pruneAt records, and by the grace-period
+     * scan (firstBlocker), which tryLocks it and drops the records it passes whose thread has
+     * ended (the weak reference cleared, or Thread.getState() TERMINATED, a field read, confirmed
+     * by Thread.isAlive(), a native call made only for ended threads). Both set pruneAt to
      * max(MIN_PRUNE_AT, 2 * records left): amortised O(1) isAlive calls per registration, and no
      * dependence on the GC. Only registration grows the registry, so a read-only workload with
-     * thread churn is bounded as well.
+     * thread churn is bounded as well; after a peak of reader threads that end, the next scan
+     * (at the latest the next grace period) shrinks it without any registration. A record is
+     * dropped only for a thread that has ended, which can enter no section any more.
      *
      * Lock order (every lock this class takes, and the table's):
      *   table writer lock -> queueLock                  (callRcu in free, under the table lock)
      *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
      *   runLock -> gpLock -> queueLock                  (processing, barrier)
+     *   gpLock -> registryLock (tryLock)                (the scan prunes the records of ended threads)
      *   runLock -> any lock a callback takes            (callbacks run under runLock)
      * registryLock and the monitor of tableLocks are leaves (registryLock only ever tryLock'ed); runLock is only tryLock'ed except by barrier,
      * which refuses to run under the writer lock of a table on this domain (each table registers
@@ -173,29 +202,27 @@ public final class Rcu {
      * traces for stall warnings are taken outside every lock.
      */
 
-    /**
-     * One thread's read-side state in this domain. Package-private so that the table can hold the
-     * record {@link #enter()} returned and give it back to {@link #exit(Reader)}: one ThreadLocal
-     * lookup per read-side section instead of two.
-     */
-    static final class Reader {
-        /** 0 = outside any read-side section; otherwise the global epoch read on outermost entry. */
-        volatile long epoch;
-        /** Read-side nesting depth; only the owner thread touches it. */
-        int nesting;
+    /** One registered thread: its read-side state (the ThreadLocal's value) and the thread, weakly. */
+    private static final class Reader {
+        /** state[EPOCH]: 0 = outside any read-side section, else the global epoch read on outermost entry; state[NESTING]: the depth. */
+        final long[] state;
         /** The owner thread, weakly, so that the record does not keep a dead Thread object alive. */
         final WeakReference<Thread> owner;
 
-        Reader(Thread owner) {
+        Reader(Thread owner, long[] state) {
             this.owner = new WeakReference<>(owner);
+            this.state = state;
         }
     }
+
+    /** Slots of a thread's read-side state: the epoch (through {@link #STATE} only) and the nesting depth (plain, owner only). */
+    private static final int EPOCH = 0, NESTING = 1;
 
     /** A queued callback and the grace period (its target epoch) it waits for. */
     private record Pending(long target, Runnable callback) { }
 
-    /** {@link Reader#epoch}, for the release store of readUnlock (no full fence needed on exit). */
-    private static final VarHandle EPOCH;
+    /** A read-side state's epoch slot: volatile entry store and scan loads, release store on exit. */
+    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
     /** Opaque/volatile access to {@link #queued}, {@link #sinceScan}, {@link #reclaimerActive}, {@link #pruneAt}. */
     private static final VarHandle QUEUED;
     private static final VarHandle SINCE_SCAN;
@@ -205,7 +232,6 @@ public final class Rcu {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            EPOCH = l.findVarHandle(Reader.class, "epoch", long.class);
             QUEUED = l.findVarHandle(Rcu.class, "queued", int.class);
             SINCE_SCAN = l.findVarHandle(Rcu.class, "sinceScan", int.class);
             RECLAIMER_ACTIVE = l.findVarHandle(Rcu.class, "reclaimerActive", boolean.class);
@@ -227,6 +253,8 @@ public final class Rcu {
     /** Reclaimer re-arm delays: from 10 us, doubling, at most 1 ms. */
     private static final long RECLAIM_MIN_DELAY_NANOS = 10_000;
     private static final long MAX_PARK_NANOS = 1_000_000;
+    /** The timeout of the untimed waits (a Duration converted to more nanoseconds saturates to it as well). */
+    private static final long FOREVER = Long.MAX_VALUE;
 
     /** The global epoch; starts at 1 so that 0 can mean "outside any section". Written only under gpLock. */
     private final AtomicLong globalEpoch = new AtomicLong(1);
@@ -240,8 +268,8 @@ public final class Rcu {
     private long blockedGp;
     /** Clock reading when a scan first found {@link #blockedGp} held up (under gpLock). */
     private long blockedSince;
-    /** The last grace period a stall WARNING was logged for (under gpLock). */
-    private long warnedGp;
+    /** How long {@link #blockedGp} must have waited for its next stall WARNING (under gpLock). */
+    private long nextWarnAfter;
 
     /** Every registered thread's reader record (appended lock-free; removed only by pruneEnded). */
     private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
@@ -251,8 +279,8 @@ public final class Rcu {
     private int pruneAt = MIN_PRUNE_AT;
     /** Held (tryLock only) while pruning the registry. */
     private final ReentrantLock registryLock = new ReentrantLock();
-    /** The calling thread's reader record; null until its first read-side section. */
-    private final ThreadLocal<Reader> reader = new ThreadLocal<>();
+    /** The calling thread's read-side state (a JDK type: class notes); null until its first read-side section. */
+    private final ThreadLocal<long[]> reader = new ThreadLocal<>();
     /**
      * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
      * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
@@ -273,6 +301,8 @@ public final class Rcu {
     private boolean reclaimerActive;
     /** Re-arm delay of the active reclaimer (only the active reclaimer touches it). */
     private long reclaimDelayNanos;
+    /** Whether a rejected reclaimer task has been logged at WARNING (later ones go to DEBUG). */
+    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
 
     private final Executor reclaimer;
     private final LongSupplier clock;
@@ -288,7 +318,9 @@ public final class Rcu {
      * A new, independent RCU domain whose reclaimer runs on {@code reclaimer}. Each task it is
      * given is short and never blocks; an executor that runs tasks on the calling thread is
      * allowed (the reclaimer then runs one round inside the processing call that found work left).
-     * If the executor rejects a task, callbacks wait for the next processing call.
+     * If the executor rejects a task (also a re-arm, which the JDK's delay thread submits), the
+     * reclaimer stops, a WARNING is logged (once per domain) and callbacks wait for the next
+     * processing call: a table's next free, {@link #processCallbacks()} or {@link #barrier()}.
      *
      * @param reclaimer runs the domain's reclamation rounds
      */
@@ -320,52 +352,104 @@ public final class Rcu {
      * @throws IllegalStateException if the calling thread is not inside a read-side section
      */
     public void readUnlock() {
-        Reader r = reader.get();
-        if (r == null || r.nesting == 0) {
+        long[] state = reader.get();
+        if (state == null || state[NESTING] == 0) {
             throw new IllegalStateException("readUnlock without a matching readLock");
         }
-        exit(r);
+        exit(state);
     }
 
     /**
-     * {@link #readLock()} that returns the calling thread's reader record, for {@link #exit(Reader)}.
+     * {@link #readLock()} that returns the calling thread's read-side state, for {@link #exit(long[])}.
      * The table's get uses this pair: it saves the second ThreadLocal lookup of readUnlock.
      */
-    Reader enter() {
-        Reader r = reader.get();
-        if (r == null) {
-            r = register();
+    long[] enter() {
+        long[] state = reader.get();
+        if (state == null) {
+            state = register();
         }
-        if (r.nesting++ == 0) {
-            r.epoch = globalEpoch.get(); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
+        if (state[NESTING]++ == 0) {
+            STATE.setVolatile(state, EPOCH, globalEpoch.get()); // volatile store (store-load fenced): a grace period that started before it and sees it waits for this section
         }
-        return r;
+        return state;
     }
 
     /**
-     * {@link #readUnlock()} for a record {@link #enter()} returned to the same thread, inside the
+     * {@link #readUnlock()} for a state {@link #enter()} returned to the same thread, inside the
      * section that enter began (the caller guarantees both; nothing is checked).
      */
-    void exit(Reader r) {
-        if (--r.nesting == 0) {
-            EPOCH.setRelease(r, 0L); // release store: every list load of this section happens-before a scan that reads this 0
+    void exit(long[] state) {
+        if (--state[NESTING] == 0) {
+            STATE.setRelease(state, EPOCH, 0L); // release store: every list load of this section happens-before a scan that reads this 0
+        }
+    }
+
+    /**
+     * Enters a read-side critical section (nestable) that {@link ReadSection#close()} leaves: for
+     * try-with-resources, so that no path out of the block, an exception included, leaves the
+     * section open (a leaked section holds every later grace period up for as long as its thread
+     * lives). Never blocks.
+     * <pre>{@code
+     * try (Rcu.ReadSection section = rcu.readSection()) {
+     *     ... // read
+     * }
+     * }</pre>
+     *
+     * @return the section, to close on this thread
+     */
+    public ReadSection readSection() {
+        return new ReadSection(this, enter());
+    }
+
+    /**
+     * A read-side critical section entered by {@link #readSection()}: {@link #close()} leaves it.
+     * Mixes freely with {@link #readLock()}/{@link #readUnlock()} (sections nest either way).
+     */
+    public static final class ReadSection implements AutoCloseable {
+        private final Rcu rcu;
+        private final long[] state;
+        private final Thread owner = Thread.currentThread();
+        private boolean closed;
+
+        private ReadSection(Rcu rcu, long[] state) {
+            this.rcu = rcu;
+            this.state = state;
+        }
+
+        /**
+         * Leaves the section; a second call does nothing (as {@link java.io.Closeable#close()}).
+         *
+         * @throws IllegalStateException if called on another thread than the one that opened it
+         *                               (the section is left as it was)
+         */
+        @Override
+        public void close() {
+            if (Thread.currentThread() != owner) {
+                throw new IllegalStateException("a read-side section must be closed by the thread that opened it ("
+                        + owner.getName() + "), not by " + Thread.currentThread().getName());
+            }
+            if (!closed) {
+                closed = true;
+                rcu.exit(state);
+            }
         }
     }
 
     /** @return whether the calling thread is inside a read-side section of this domain */
     public boolean inReadSection() {
-        Reader r = reader.get();
-        return r != null && r.nesting > 0;
+        long[] state = reader.get();
+        return state != null && state[NESTING] > 0;
     }
 
-    private Reader register() {
-        Reader r = new Reader(Thread.currentThread());
+    private long[] register() {
+        long[] state = new long[2];
+        Reader r = new Reader(Thread.currentThread(), state);
         readers.add(r); // a CAS on the registry's links: a scan that already read past them does not need r (class notes)
-        reader.set(r);
+        reader.set(state);
         if (registered.incrementAndGet() >= (int) PRUNE_AT.getOpaque(this)) { // opaque: a hint, re-read under registryLock
             pruneEnded();
         }
-        return r;
+        return state;
     }
 
     /** Drops the records of ended threads; skipped if another thread is pruning right now. */
@@ -401,17 +485,38 @@ public final class Rcu {
      *                               or while it holds the writer lock of a table on this domain
      */
     public void synchronize() {
+        synchronize(System.nanoTime(), FOREVER);
+    }
+
+    /**
+     * {@link #synchronize()} that gives up after {@code timeout}, as {@code CountDownLatch.await}
+     * does: returns false if a read-side section that had begun before the call is still open
+     * then. Giving up changes nothing for callbacks: each still runs only after its own grace
+     * period. Uninterruptible like {@link #synchronize()}: an interrupt does not end the wait, and
+     * the interrupt status is preserved. A zero or negative timeout scans once.
+     *
+     * @param timeout how long to wait at most
+     * @return true if every such section has ended, false if the time ran out first
+     * @throws NullPointerException  if timeout is null
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
+     */
+    public boolean synchronize(Duration timeout) {
+        return synchronize(System.nanoTime(), nanos(timeout));
+    }
+
+    private boolean synchronize(long start, long timeoutNanos) {
         requireMayWait("synchronize");
         long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
         gpLock.lock();
         try {
             if (wanted < target) {
-                wanted = target;
+                wanted = target; // kept after a timeout: that grace period still starts and ends; nothing waits on it
             }
         } finally {
             gpLock.unlock();
         }
-        awaitCompleted(target);
+        return awaitCompleted(target, start, timeoutNanos);
     }
 
     /**
@@ -474,36 +579,61 @@ public final class Rcu {
      *                               or while it holds the writer lock of a table on this domain
      */
     public void barrier() {
+        barrier(System.nanoTime(), FOREVER);
+    }
+
+    /**
+     * {@link #barrier()} that gives up after {@code timeout}: returns false if the grace periods of
+     * the callbacks queued before the call have not all ended by then (a reader holds one up), or
+     * another thread runs callbacks for longer; the callbacks then stay queued, none runs before
+     * its grace period, and the reclaimer runs them when it ends. Uninterruptible like
+     * {@link #barrier()}: an interrupt does not end the wait, and the interrupt status is preserved.
+     * A zero or negative timeout tries once.
+     *
+     * @param timeout how long to wait at most
+     * @return true if every callback queued before the call has run, false if the time ran out first
+     * @throws NullPointerException  if timeout is null
+     * @throws IllegalStateException if called inside a read-side section of the calling thread,
+     *                               or while it holds the writer lock of a table on this domain
+     */
+    public boolean barrier(Duration timeout) {
+        return barrier(System.nanoTime(), nanos(timeout));
+    }
+
+    private boolean barrier(long start, long timeoutNanos) {
         requireMayWait("barrier");
-        Throwable failure;
-        runLock.lock();
-        try {
-            long last;
-            queueLock.lock();
+        Throwable failure = null;
+        boolean done = false;
+        if (lockRunLock(start, timeoutNanos)) {
             try {
-                last = queue.isEmpty() ? 0 : queue.peekLast().target();
+                long last;
+                queueLock.lock();
+                try {
+                    last = queue.isEmpty() ? 0 : queue.peekLast().target();
+                } finally {
+                    queueLock.unlock();
+                }
+                // completion of the last target completes every earlier one; a timeout runs nothing
+                done = last == 0 || awaitCompleted(last, start, timeoutNanos);
+                if (last != 0 && done) {
+                    List<Pending> ready;
+                    queueLock.lock();
+                    try {
+                        ready = takeUpTo(last);
+                    } finally {
+                        queueLock.unlock();
+                    }
+                    failure = runAll(ready);
+                }
             } finally {
-                queueLock.unlock();
+                runLock.unlock();
             }
-            if (last == 0) {
-                return;
-            }
-            awaitCompleted(last); // completion of the last target completes every earlier one
-            List<Pending> ready;
-            queueLock.lock();
-            try {
-                ready = takeUpTo(last);
-            } finally {
-                queueLock.unlock();
-            }
-            failure = runAll(ready);
-        } finally {
-            runLock.unlock();
         }
-        afterUnlock(); // callbacks queued meanwhile, whose callers may have lost runLock to us
+        afterUnlock(); // callbacks queued meanwhile (or left by a timeout) go to the reclaimer
         if (failure != null) {
             throw Failures.rethrow(failure);
         }
+        return done;
     }
 
     /** @return how many callbacks are queued and have not run yet */
@@ -684,37 +814,59 @@ public final class Rcu {
      * grace period has completed. Records the blocker for stall detection.
      */
     private Reader firstBlocker(long target) {
-        for (Reader r : readers) {
-            long e = r.epoch; // volatile load
-            if (e != 0 && e < target) {
+        boolean prune = registryLock.tryLock(); // never blocks: skipped while a registration prunes
+        try {
+            for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
+                Reader r = it.next();
+                long e = (long) STATE.getVolatile(r.state, EPOCH); // volatile load
                 Thread t = r.owner.get();
-                if (t != null && t.isAlive()) { // a terminated thread reads nothing any more
+                if (e != 0 && e < target && t != null && t.isAlive()) { // a terminated thread reads nothing any more
                     if (blockedGp != target) {
                         blockedGp = target;
                         blockedSince = clock.getAsLong();
+                        nextWarnAfter = stallNanos;
                     }
                     lastBlocker = r;
                     return r;
                 }
+                // getState (a field read) first: isAlive (a native call) only for a thread that has ended
+                if (prune && (t == null || t.getState() == Thread.State.TERMINATED && !t.isAlive())) {
+                    it.remove(); // under registryLock, as in pruneEnded: never removed twice
+                    registered.decrementAndGet();
+                }
+            }
+            if (prune) {
+                PRUNE_AT.setOpaque(this, Math.max(MIN_PRUNE_AT, 2 * registered.get()));
+            }
+        } finally {
+            if (prune) {
+                registryLock.unlock();
             }
         }
         lastBlocker = null;
         return null;
     }
 
-    /** Under gpLock, after advance: the stall to warn about, once per grace period, or null. */
+    /**
+     * Under gpLock, after advance: the stall to warn about, or null. The first WARNING of a grace
+     * period comes once it has waited the stall threshold, then one every 3 thresholds while it
+     * stays held up, as the kernel repeats its RCU CPU stall warning (kernel/rcu/tree_stall.h:
+     * the next warning for the same stall is due 3 * the timeout + 3 jiffies after the last: about
+     * every 63 s after the first at 21 s).
+     */
     private Stall takeStall() {
         long g = globalEpoch.get();
         Reader b = lastBlocker;
-        if (b == null || completed >= g || blockedGp != g || warnedGp == g) {
+        if (b == null || completed >= g || blockedGp != g) {
             return null;
         }
         long waited = clock.getAsLong() - blockedSince;
-        if (waited < stallNanos) {
+        if (waited < nextWarnAfter) {
             return null;
         }
-        warnedGp = g;
-        return new Stall(g, waited, b, b.epoch);
+        long repeat = stallNanos > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * stallNanos;
+        nextWarnAfter = waited > Long.MAX_VALUE - repeat ? Long.MAX_VALUE : waited + repeat;
+        return new Stall(g, waited, b, (long) STATE.getVolatile(b.state, EPOCH));
     }
 
     /** Logs one stall WARNING (no lock held): the blocking thread and its stack. */
@@ -736,10 +888,11 @@ public final class Rcu {
     }
 
     /**
-     * Advances grace periods until {@code target} has completed, backing off between scans.
-     * Uninterruptible; the interrupt status is preserved.
+     * Advances grace periods until {@code target} has completed, backing off between scans, or
+     * until {@code timeoutNanos} (from {@code start}, System.nanoTime) have passed: returns whether
+     * it completed. Scans at least once. Uninterruptible; the interrupt status is preserved.
      */
-    private void awaitCompleted(long target) {
+    private boolean awaitCompleted(long target, long start, long timeoutNanos) {
         boolean interrupted = false;
         int rounds = 0;
         try {
@@ -748,7 +901,7 @@ public final class Rcu {
                 gpLock.lock();
                 try {
                     if (advance() >= target) {
-                        return;
+                        return true;
                     }
                     stall = takeStall();
                 } finally {
@@ -757,7 +910,11 @@ public final class Rcu {
                 if (stall != null) {
                     warn(stall);
                 }
-                interrupted |= backOff(rounds++);
+                long left = remaining(start, timeoutNanos);
+                if (left <= 0) {
+                    return false;
+                }
+                interrupted |= backOff(rounds++, left);
             }
         } finally {
             if (interrupted) {
@@ -766,11 +923,44 @@ public final class Rcu {
         }
     }
 
+    /** Takes runLock: blocking and uninterruptibly without a timeout, else within it; returns whether it did. */
+    private boolean lockRunLock(long start, long timeoutNanos) {
+        if (timeoutNanos == FOREVER) {
+            runLock.lock();
+            return true;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return runLock.tryLock(Math.max(0, remaining(start, timeoutNanos)), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true; // uninterruptible: try again for what is left
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Nanoseconds left of a wait of {@code timeoutNanos} begun at {@code start}; {@link #FOREVER} never runs out. */
+    private static long remaining(long start, long timeoutNanos) {
+        return timeoutNanos == FOREVER ? FOREVER : timeoutNanos - (System.nanoTime() - start);
+    }
+
+    /** A timeout as nanoseconds, saturated (a Duration beyond 292 years is {@link #FOREVER}). */
+    private static long nanos(Duration timeout) {
+        return TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
+    }
+
     /**
-     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms.
-     * Returns whether it cleared an interrupt (parkNanos would return at once while it is set).
+     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms, at most
+     * {@code left} ns. Returns whether it cleared an interrupt (parkNanos would return at once
+     * while it is set).
      */
-    private boolean backOff(int round) {
+    private boolean backOff(int round, long left) {
         if (round < 100) {
             Thread.onSpinWait();
             return false;
@@ -780,7 +970,7 @@ public final class Rcu {
             return false;
         }
         int doublings = Math.min(round - 110, 10);
-        LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, 1_000L << doublings));
+        LockSupport.parkNanos(this, Math.min(left, Math.min(MAX_PARK_NANOS, 1_000L << doublings)));
         return Thread.interrupted();
     }
 
@@ -803,16 +993,24 @@ public final class Rcu {
             queueLock.unlock();
         }
         reclaimDelayNanos = 0; // happens-before the task through the executor's submission
-        submitReclaimer(reclaimer);
+        submitReclaimer();
     }
 
-    private void submitReclaimer(Executor executor) {
+    /**
+     * Hands one reclaimer round to the executor. A rejection (here, or on the JDK's delay thread
+     * for a re-arm, which calls this method) clears reclaimerActive, so that the next processing
+     * call scans at once instead of waiting for BATCH callbacks; it is logged at WARNING once per
+     * domain, later ones at DEBUG.
+     */
+    private void submitReclaimer() {
         try {
-            executor.execute(this::reclaimStep);
+            reclaimer.execute(this::reclaimStep);
         } catch (RuntimeException rejected) {
             reclaimerStopped();
-            logger.log(Level.WARNING, "RCU reclaimer task rejected; callbacks wait for the next processing call",
-                    rejected);
+            boolean first = !rejectionLogged.getAndSet(true); // atomic: one WARNING however many threads are rejected
+            logger.log(first ? Level.WARNING : Level.DEBUG, "RCU reclaimer task rejected by the executor; callbacks"
+                    + " wait for the next processing call (a table's next free, processCallbacks, barrier)"
+                    + (first ? "; later rejections are logged at DEBUG" : ""), rejected);
         }
     }
 
@@ -850,8 +1048,9 @@ public final class Rcu {
             logger.log(Level.ERROR, "RCU reclaimer failed; callbacks wait for the next processing call", unexpected);
             return;
         }
-        if (rearm) {
-            submitReclaimer(CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, reclaimer));
+        if (rearm) { // the delay thread runs submitReclaimer itself, so a rejection is caught there, not dropped
+            CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, Runnable::run)
+                    .execute(this::submitReclaimer);
         }
     }
 

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * {@code id} is any {@code long}; at most one variable exists per key.
  *
  * <p>{@link #get} never blocks. Writers serialise on one lock per table; constructors and
- * destructors run under it: they must not call a writer of this table for a key that needs the
- * lock ({@link IllegalStateException}, table unchanged), and they delay writers, never readers.
+ * destructors run under it: they must not call a writer of any table for a key that needs the
+ * lock ({@link IllegalStateException}, tables unchanged: C has one lock for every variable), and
+ * they delay writers, never readers.
  * By default a removed variable is left to the garbage collector, which keeps it while a reader
  * holds it; given an {@link Rcu} domain, readers enter read-side sections and a removed variable
  * is reclaimed (poisoned) after a grace period, as in C: the checked flavour, the model for ports.
@@ -49,19 +50,21 @@ public final class ShadowVariables {
      * published (lost race, failed constructor) is left to the GC: C's plain kfree.
      *
      * Memory ordering, by kernel primitive (the helpers at the end name each access mode):
-     *   rcu_dereference    headAt and Entry.next: volatile loads (acquire; stronger than consume).
+     *   rcu_dereference    headAt and Entry.next: volatile loads, not mere acquire loads: Rcu's
+     *                      grace-period argument needs them and the unlink in the synchronization order.
      *   rcu_assign_pointer the entry's fields and next link are plain stores; the head store is
      *                      volatile and releases them, and the constructor's writes, to readers.
-     *   hash_del_rcu       one volatile store to the predecessor's link.
+     *   hash_del_rcu       one volatile store to the predecessor's link (volatile: same reason).
      *   kfree_rcu          rcu.callRcu after the unlink; without a domain, nothing: the GC frees
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it
-     * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
+     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it, or in
+     * any table's ctor/dtor (UserCode's mark: C's lock is global), throws. Lock order: table lock, then the domain's queue lock;
      * callbacks run after the table lock is released. The table registers its lock with its domain,
      * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
-     * `reclaimed` and overwrites obj and data; every walk checks it. Each labelled step calls the
+     * `reclaimed` and overwrites data, keeping obj (cleared, a reader past the check would miss the
+     * match and return null silently; kept, the parent stays reachable only from unlinked entries). Each labelled step calls the
      * Tracer; Tracer.OFF does nothing and is inlined away.
      */
 
@@ -72,10 +75,10 @@ public final class ShadowVariables {
 
     /** One shadow variable ({@code struct klp_shadow}). */
     private static final class Entry {
-        Object obj;                 // written before publication; null once reclaimed
+        Object obj;                 // written before publication; kept when reclaimed (see reclaim)
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
-        volatile Entry next;        // kept when this entry is unlinked
+        volatile Entry next;        // kept when unlinked; volatile, not acquire (notes: Rcu's argument)
         volatile boolean reclaimed; // the poison: set by the RCU callback, loaded by every walk
 
         static final VarHandle NEXT, RECLAIMED;
@@ -181,7 +184,7 @@ public final class ShadowVariables {
         Object data = null;
         Entry found = null;
         trace.begin();
-        Rcu.Reader reader = rcuReadLock();                                      // (1) rcu_read_lock [g_lock]
+        long[] reader = rcuReadLock();                                          // (1) rcu_read_lock [g_lock]
         try {
             Entry e = headAt(bucketOf(obj));                                    // (2) walk the bucket: its head [g_lock]
             trace.end("g_lock", e);
@@ -209,6 +212,8 @@ public final class ShadowVariables {
     /**
      * Creates {@code <obj, id>} ({@code klp_shadow_alloc}); if it exists, logs the WARNING
      * "Duplicate shadow variable" and returns null. A constructor error code is logged at ERROR.
+     * A log record names obj as the kernel's {@code %p} does (class name and identity hash, never
+     * {@code obj.toString()}) and is built only if its level is on.
      *
      * @param obj      the parent object
      * @param id       the variable's id
@@ -217,7 +222,7 @@ public final class ShadowVariables {
      * @param <T>      the data's type (C's {@code void *}: the id decides it)
      * @return the new data, or null (exists, allocation failure, constructor error code)
      * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     * @throws IllegalStateException if called from a constructor or destructor of any table for
      *         a key that does not exist (a key that exists is answered by the lock-free pre-check)
      */
     @SuppressWarnings("unchecked")
@@ -236,7 +241,7 @@ public final class ShadowVariables {
      * @param <T>      the data's type
      * @return the existing or new data, or null (allocation failure, constructor error code)
      * @throws NullPointerException if obj or allocate is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table for
+     * @throws IllegalStateException if called from a constructor or destructor of any table for
      *         a key that does not exist
      */
     @SuppressWarnings("unchecked")
@@ -280,7 +285,7 @@ public final class ShadowVariables {
                 entry.id = id;
                 trace.end("a_set", entry);
                 try {
-                    error = ctor == null ? 0 : ctor.construct(obj, data);       // (6) ctor under the lock [a_ctor]
+                    error = ctor == null ? 0 : UserCode.construct(ctor, obj, data); // (6) ctor under the lock [a_ctor]
                 } catch (Throwable t) {
                     thrown = t;
                 }
@@ -309,7 +314,8 @@ public final class ShadowVariables {
             if (thrown != null) {
                 throw Failures.rethrow(thrown);
             }
-            logger.log(Level.ERROR, "Failed to construct shadow variable <" + obj + ", " + id + "> (" + error + ")");
+            int code = error;
+            logger.log(Level.ERROR, () -> "Failed to construct shadow variable <" + UserCode.pointer(obj) + ", " + id + "> (" + code + ")");
             return null;
         }
         return data;                                                            // (8) return the new data [a_unlock]
@@ -328,7 +334,7 @@ public final class ShadowVariables {
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
     private Object exists(Object obj, long id, Object existing, boolean warnOnExist) {
         if (warnOnExist) {
-            logger.log(Level.WARNING, "Duplicate shadow variable <" + obj + ", " + id + ">");
+            logger.log(Level.WARNING, () -> "Duplicate shadow variable <" + UserCode.pointer(obj) + ", " + id + ">");
             return null;
         }
         return existing;
@@ -343,7 +349,7 @@ public final class ShadowVariables {
      * @param dtor called with (obj, data) under the lock, or null
      * @param <T>  the data's type
      * @throws NullPointerException if obj is null (table unchanged)
-     * @throws IllegalStateException if called from a constructor or destructor of this table
+     * @throws IllegalStateException if called from a constructor or destructor of any table
      */
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
@@ -374,7 +380,7 @@ public final class ShadowVariables {
      * @param id   the variables' id
      * @param dtor called with (obj, data) for each, under the lock, or null
      * @param <T>  the data's type
-     * @throws IllegalStateException if called from a constructor or destructor of this table
+     * @throws IllegalStateException if called from a constructor or destructor of any table
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotLockedByCaller("freeAll");
@@ -431,7 +437,7 @@ public final class ShadowVariables {
         Throwable thrown = null;
         if (dtor != null) {
             try {
-                dtor.destroy(e.obj, (T) e.data);                                // (b) dtor under the lock [f_dtor / fa_dtor]
+                UserCode.destroy(dtor, e.obj, (T) e.data);                      // (b) dtor under the lock [f_dtor / fa_dtor]
             } catch (Throwable t) {
                 thrown = t;
             }
@@ -447,8 +453,7 @@ public final class ShadowVariables {
     private void reclaim(Entry e) {
         trace.begin();
         Entry.RECLAIMED.setRelease(e, true);                                    // a walk that loads it reports the reader
-        e.obj = null;
-        e.data = POISON;
+        e.data = POISON;                                                        // obj kept: a walk past the check matches, then hits this
         counters.reclaimed();
         trace.end("rcu_reclaim", e);
     }
@@ -483,11 +488,11 @@ public final class ShadowVariables {
 
     // Helpers: the C primitives, each naming its memory-access mode; the walk under the lock; poison.
 
-    /** rcu_read_lock: enters a read-side section of the domain; none without one (null). */
-    private Rcu.Reader rcuReadLock() { return rcu == null ? null : rcu.enter(); }
+    /** rcu_read_lock: enters a read-side section of the domain (its per-thread state); none without one (null). */
+    private long[] rcuReadLock() { return rcu == null ? null : rcu.enter(); }
 
     /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
-    private void rcuReadUnlock(Rcu.Reader reader) { if (reader != null) rcu.exit(reader); }
+    private void rcuReadUnlock(long[] reader) { if (reader != null) rcu.exit(reader); }
 
     /** kfree_rcu: reclaims e after a grace period; without a domain the GC frees it once unreachable. */
     private void kfreeRcu(Entry e) {
@@ -496,7 +501,7 @@ public final class ShadowVariables {
         }
     }
 
-    /** rcu_dereference of bucket b's head: a volatile load. */
+    /** rcu_dereference of bucket b's head: a volatile load (checked flavour: an acquire load would break Rcu's argument). */
     private Entry headAt(int b) { return buckets.get(b); }
 
     /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
@@ -516,12 +521,13 @@ public final class ShadowVariables {
         }
     }
 
-    /** klp_shadow_lock is not recursive: a constructor or destructor of this table calling a writer is refused. */
+    /** klp_shadow_lock is not recursive: a constructor or destructor of this table, or of any other, calling a writer is refused. */
     private void requireNotLockedByCaller(String op) {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
                     + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
         }
+        UserCode.requireOutsideCallback(op); // another table's: C has one lock for every table
     }
 
     /** The first entry of obj's bucket that matches {@code <obj, id>}, or null; under the lock. */

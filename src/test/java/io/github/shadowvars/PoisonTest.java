@@ -144,6 +144,51 @@ class PoisonTest {
         assertEquals(new Stats(2, 2, 0, 1, 1, 0), s.table.stats());
     }
 
+    /**
+     * Issue 25: reclaim must keep the entry's obj. A reader of a broken domain that loaded
+     * {@code reclaimed == false} just before the reclaim ran reads obj and data next (there is no
+     * trace point between the poison check and the compare, so the test does not race one: it
+     * reads what such a reader reads after the reclaim). With obj cleared, the compare fails, the
+     * reader follows the kept link and get returns null silently; with obj kept, it matches and
+     * its read of the data hits the poison.
+     */
+    @Test
+    void aReclaimedEntryKeepsItsObjSoAReaderPastThePoisonCheckStillHitsThePoison() throws Exception {
+        AtomicReference<Object> published = new AtomicReference<>();
+        Tracer capture = new Tracer() {
+            @Override
+            void end(String label, Object entry, String outcome, Object next) {
+                if (label.equals("a_publish")) {
+                    published.set(entry);
+                }
+            }
+        };
+        ShadowVariables t = new ShadowVariables(12, ManualExecutor.rcu(new ManualExecutor()), AllocationFaults.NEVER,
+                new RecordingLogger(), capture);
+        Object obj = new Object();
+        t.alloc(obj, 1, () -> "data", null);
+        t.free(obj, 1, null);
+        t.barrier();
+        assertEquals(1, t.stats().reclaimed());
+        Object entry = published.get();
+        assertEquals(true, field(entry, "reclaimed"));
+        assertSame(obj, field(entry, "obj"), "reclaim cleared obj: a reader past the poison check compares obj,"
+                + " finds no match and returns null silently instead of hitting the poison");
+        // That reader's next step on a match: its read of the data (dataOf) reports the use after reclaim.
+        java.lang.reflect.Method dataOf = ShadowVariables.class.getDeclaredMethod("dataOf", entry.getClass());
+        dataOf.setAccessible(true);
+        java.lang.reflect.InvocationTargetException thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                java.lang.reflect.InvocationTargetException.class, () -> dataOf.invoke(t, entry));
+        assertTrue(thrown.getCause() instanceof UseAfterReclaimError, "got " + thrown.getCause());
+        assertEquals(1, t.stats().poisonedReads());
+    }
+
+    static Object field(Object o, String name) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = o.getClass().getDeclaredField(name);
+        f.setAccessible(true);
+        return f.get(o);
+    }
+
     @Test
     void withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoison() throws Exception {
         SeededBugs.call("RCU_WITHOUT_GRACE_PERIODS", PoisonTest.class.getName(), "withoutGracePeriodsAReaderPassingOverAFreedEntryHitsThePoisonSeeded");

@@ -84,6 +84,63 @@ class RcuIsolationTest {
         assertEquals(1, rcu.processCallbacks());
     }
 
+    /**
+     * Issue 25: the reclaimer's delayed re-arm goes through the JDK's delay thread; an executor
+     * that rejects it there must not leave the domain believing a reclaimer is active (callbacks
+     * would then wait for {@link Rcu#BATCH} more frees). The executor accepts the first task and
+     * rejects every later one.
+     */
+    @Test
+    void aRejectedDelayedReArmLeavesNoReclaimerActiveAndTheNextFreeRunsTheCallbacks() throws Exception {
+        RecordingLogger log = new RecordingLogger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicInteger submissions = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch rejected = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.Executor firstOnly = task -> {
+            if (submissions.getAndIncrement() == 0) {
+                pool.execute(task);
+                return;
+            }
+            rejected.countDown();
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        };
+        try {
+            Rcu rcu = new Rcu(firstOnly, System::nanoTime, Rcu.DEFAULT_STALL_NANOS, log);
+            ShadowVariables table = new ShadowVariables(12, rcu, AllocationFaults.NEVER);
+            RcuTest.ParkedReader reader = new RcuTest.ParkedReader(rcu).start();
+            Object a = new Object();
+            table.alloc(a, 1, () -> "x", null);
+            table.free(a, 1, null); // held up by the reader: handed to the reclaimer (the accepted task)
+            assertTrue(rejected.await(RcuReclaimTest.GUARD_SECONDS, java.util.concurrent.TimeUnit.SECONDS),
+                    "the reclaimer found the reader inside and re-armed itself: that submission is rejected");
+            long guard = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5); // hang guard only
+            while ((rcu.reclaimerActive() || log.at(Level.WARNING).isEmpty()) && System.nanoTime() - guard < 0) {
+                Thread.onSpinWait();
+            }
+            assertFalse(rcu.reclaimerActive(), "the delayed re-arm was rejected, yet the domain still has a reclaimer"
+                    + " active: callbacks wait for " + Rcu.BATCH + " more frees");
+            assertEquals(1, log.at(Level.WARNING).size(), "the rejection is logged: " + log.records);
+            reader.leave();
+            Object b = new Object();
+            table.alloc(b, 1, () -> "y", null);
+            table.free(b, 1, null); // one more free, not BATCH: it runs both reclamations
+            assertEquals(2, table.stats().reclaimed());
+            assertEquals(0, rcu.pendingCallbacks());
+
+            // A later rejection (of a first submission, here) is not logged at WARNING again.
+            RcuTest.ParkedReader again = new RcuTest.ParkedReader(rcu).start();
+            table.alloc(a, 2, () -> "z", null);
+            table.free(a, 2, null);
+            assertFalse(rcu.reclaimerActive());
+            assertEquals(1, log.at(Level.WARNING).size(), "a WARNING once per domain: " + log.records);
+            again.leave();
+            rcu.barrier();
+            assertEquals(3, table.stats().reclaimed());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void barrierAndSynchronizeFromAConstructorOrDestructorAreRefused() {
         for (String call : new String[]{"barrier", "synchronize"}) {

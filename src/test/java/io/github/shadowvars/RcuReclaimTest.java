@@ -3,6 +3,7 @@ package io.github.shadowvars;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -100,6 +101,39 @@ class RcuReclaimTest {
         // count), so the registry never reaches more than the pruning floor.
         assertTrue(most <= Rcu.MIN_PRUNE_AT, "registry grew to " + most + " records for at most 1 live reader thread");
         assertTrue(rcu.readerRecords() <= Rcu.MIN_PRUNE_AT);
+    }
+
+    /**
+     * Issue 25: a peak of reader threads that all end leaves its records behind until something
+     * prunes them; with no registration after the peak, the grace-period scan must (else every
+     * scan walks the dead records, and the registry stays at the peak).
+     */
+    @Test
+    void recordsOfEndedReaderThreadsAreDroppedByTheNextGracePeriodScan() throws Exception {
+        Rcu rcu = new Rcu();
+        int threads = 200;
+        CountDownLatch registered = new CountDownLatch(threads);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Thread> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                rcu.readLock();
+                rcu.readUnlock();
+                registered.countDown();
+                SpeculativeRaceTest.await(release); // alive together: registration prunes none of them
+            });
+            t.start();
+            readers.add(t);
+        }
+        registered.await();
+        assertEquals(threads, rcu.readerRecords(), "one record per live reader thread");
+        release.countDown();
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertEquals(threads, rcu.readerRecords(), "no registration since the peak: nothing has pruned yet");
+        rcu.synchronize(); // one grace period: its scan passes every record
+        assertEquals(0, rcu.readerRecords(), "records of ended threads left after a grace-period scan");
     }
 
     @Test

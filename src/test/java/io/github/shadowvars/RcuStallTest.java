@@ -86,7 +86,7 @@ class RcuStallTest {
     }
 
     @Test
-    void aGracePeriodHeldUpLongerThanTheThresholdLogsOneWarningNamingTheReaderAndItsStack() throws Exception {
+    void aGracePeriodHeldUpLongerThanTheThresholdWarnsNamingTheReaderAndItsStackAndRepeatsEveryThreeThresholds() throws Exception {
         AtomicLong now = new AtomicLong();
         LatchLogger log = new LatchLogger();
         Rcu rcu = new Rcu(new ManualExecutor(), now::get, THRESHOLD, log);
@@ -104,10 +104,20 @@ class RcuStallTest {
         assertTrue(w.contains("its stack:") && w.contains("\tat "), w);
         assertTrue(w.contains(NamedReader.class.getName().replace('$', '.')) || w.contains("RcuStallTest"),
                 "the stack shows where the reader is: " + w);
-        now.addAndGet(100 * THRESHOLD);
+        // Repeated as the kernel repeats it (kernel/rcu/tree_stall.h: the next warning for the same
+        // stall is due 3 * the timeout + 3 jiffies after the last): every 3 * THRESHOLD here.
+        now.addAndGet(3 * THRESHOLD - 1);
         assertEquals(0, rcu.processCallbacks());
         assertEquals(0, rcu.processCallbacks());
-        assertEquals(1, log.warnings().size(), "one warning per grace period");
+        assertEquals(1, log.warnings().size(), "less than 3 thresholds after the first warning: no second one");
+        now.addAndGet(1);
+        assertEquals(0, rcu.processCallbacks());
+        assertEquals(0, rcu.processCallbacks());
+        assertEquals(2, log.warnings().size(), "3 thresholds after the first warning, the reader still inside: a second one");
+        assertTrue(log.warnings().get(1).message().contains("\"stalling-reader\""), log.warnings().get(1).message());
+        now.addAndGet(3 * THRESHOLD);
+        assertEquals(0, rcu.processCallbacks());
+        assertEquals(3, log.warnings().size(), "and a third, 3 thresholds later");
         reader.leave();
         assertEquals(1, rcu.processCallbacks());
 
@@ -117,8 +127,8 @@ class RcuStallTest {
         assertEquals(0, rcu.processCallbacks());
         now.addAndGet(THRESHOLD);
         assertEquals(0, rcu.processCallbacks());
-        assertEquals(2, log.warnings().size());
-        assertTrue(log.warnings().get(1).message().contains("\"second-reader\""));
+        assertEquals(4, log.warnings().size());
+        assertTrue(log.warnings().get(3).message().contains("\"second-reader\""));
         second.leave();
         assertEquals(1, rcu.processCallbacks());
     }

@@ -273,6 +273,33 @@ class RcuTest {
         assertEquals(1, rcu.processCallbacks());
     }
 
+    /**
+     * Issue 25: the value the domain's ThreadLocal leaves in a reader thread is of a JDK class
+     * (loaded by the bootstrap loader), so a pooled container thread that outlives the application
+     * does not pin the application's class loader (Tomcat's "created a ThreadLocal ... value of
+     * type ..." leak warning). The ThreadLocal is read reflectively: no test seam in the library.
+     */
+    @Test
+    void theValueLeftInAReaderThreadIsOfAJdkClass() throws Exception {
+        Rcu rcu = new Rcu();
+        java.lang.reflect.Field field = Rcu.class.getDeclaredField("reader");
+        field.setAccessible(true);
+        ThreadLocal<?> local = (ThreadLocal<?>) field.get(rcu);
+        assertEquals(null, local.get(), "no value before the first section");
+        rcu.readLock();
+        rcu.readUnlock();
+        Object value = local.get();
+        assertTrue(value != null, "the thread's record is kept between sections");
+        assertEquals(null, value.getClass().getClassLoader(), "the ThreadLocal's value is a "
+                + value.getClass().getName() + ", loaded by " + value.getClass().getClassLoader()
+                + ": a thread that outlives the application pins that loader");
+        ShadowVariables table = new ShadowVariables(4, rcu, AllocationFaults.NEVER);
+        Object obj = new Object();
+        table.alloc(obj, 1, () -> "x", null);
+        assertEquals("x", table.get(obj, 1)); // the table's read side leaves the same value
+        assertSame(value, local.get());
+    }
+
     @Test
     void seededBugDomainDoesNotWaitForReaders() throws Exception {
         SeededBugs.call("RCU_WITHOUT_GRACE_PERIODS", RcuTest.class.getName(), "seededDomainDoesNotWait");

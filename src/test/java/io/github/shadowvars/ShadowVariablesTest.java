@@ -1,5 +1,6 @@
 package io.github.shadowvars;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -161,8 +162,70 @@ class ShadowVariablesTest {
         assertSame(first, t.get(obj, 7));
         List<RecordingLogger.Entry> warnings = log.at(Level.WARNING);
         assertEquals(1, warnings.size());
-        assertEquals("Duplicate shadow variable <Key[name=dup], 7>", warnings.get(0).message());
+        assertEquals("Duplicate shadow variable <" + pointer(obj) + ", 7>", warnings.get(0).message());
         assertEquals(1, t.stats().published());
+    }
+
+    /** How the table names obj in a log record: the kernel's %p, class name and identity hash, never toString. */
+    static String pointer(Object obj) {
+        return obj.getClass().getName() + "@" + Integer.toHexString(System.identityHashCode(obj));
+    }
+
+    /** A parent object whose toString throws, and counts its calls (issue 25: the table must never call it). */
+    static final class HostileToString {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public String toString() {
+            calls.incrementAndGet();
+            throw new IllegalStateException("toString of an object the table does not own");
+        }
+    }
+
+    @Test
+    void logRecordsNameObjByClassAndIdentityHashAndNeverCallItsToString() {
+        ShadowVariables t = table(12);
+        HostileToString obj = new HostileToString();
+        assertNotNull(t.alloc(obj, 7, () -> new Box(1), null));
+        Box duplicate = assertDoesNotThrow(() -> t.<Box>alloc(obj, 7, () -> new Box(2), null));
+        assertNull(duplicate, "a duplicate alloc returns null, as documented");
+        Box ctorFailed = assertDoesNotThrow(() -> t.<Box>alloc(obj, 8, () -> new Box(3), (o, d) -> -12));
+        assertNull(ctorFailed, "a constructor error code returns null, as documented");
+        assertEquals(0, obj.calls.get(), "obj.toString() was called");
+        assertEquals(List.of(new RecordingLogger.Entry(Level.WARNING, "Duplicate shadow variable <" + pointer(obj) + ", 7>"),
+                new RecordingLogger.Entry(Level.ERROR, "Failed to construct shadow variable <" + pointer(obj) + ", 8> (-12)")),
+                log.records);
+    }
+
+    @Test
+    void withTheLevelOffNoLogRecordIsBuilt() {
+        java.lang.System.Logger off = new java.lang.System.Logger() {
+            @Override
+            public String getName() {
+                return "off";
+            }
+
+            @Override
+            public boolean isLoggable(Level level) {
+                return false;
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+                throw new AssertionError("a record was passed to a logger whose level is off: " + msg);
+            }
+
+            @Override
+            public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+                throw new AssertionError("a record was passed to a logger whose level is off: " + format);
+            }
+        };
+        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, off, Tracer.OFF);
+        HostileToString obj = new HostileToString();
+        t.alloc(obj, 7, () -> new Box(1), null);
+        assertNull(assertDoesNotThrow(() -> t.<Box>alloc(obj, 7, () -> new Box(2), null)));
+        assertNull(assertDoesNotThrow(() -> t.<Box>alloc(obj, 8, () -> new Box(3), (o, d) -> -12)));
+        assertEquals(0, obj.calls.get());
     }
 
     @Test
@@ -191,7 +254,7 @@ class ShadowVariablesTest {
         assertFalse(locks.isLocked());
         List<RecordingLogger.Entry> errors = log.at(Level.ERROR);
         assertEquals(1, errors.size());
-        assertEquals("Failed to construct shadow variable <Key[name=ctor-fails], 9> (-12)", errors.get(0).message());
+        assertEquals("Failed to construct shadow variable <" + pointer(obj) + ", 9> (-12)", errors.get(0).message());
         assertEquals(new Stats(1, 0, 1, 0, 0, 0), t.stats());
         assertEquals(0, t.rcu().pendingCallbacks(), "a never-published entry needs no grace period");
         Box other = onOtherThread(() -> t.<Box>getOrAlloc(obj, 9, () -> new Box(5), null));
@@ -499,17 +562,63 @@ class ShadowVariablesTest {
         }
     }
 
-    @Test
-    void ctorAndDtorMayCallIntoAnotherTable() {
-        ShadowVariables t1 = table(12);
-        ShadowVariables t2 = table(12);
+    /**
+     * Issue 25: C has one klp_shadow_lock for every variable, so a constructor or destructor that
+     * calls any writer needing the lock deadlocks; across two Java tables it would deadlock only
+     * when A's constructor calls B.alloc while B's calls A.alloc on another thread. Every table
+     * refuses a writer call from inside a constructor or destructor of any table, on both flavours;
+     * both tables are left unchanged.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"CHECKED,alloc", "CHECKED,getOrAlloc", "CHECKED,free",
+            "CHECKED,freeAll", "GC,alloc", "GC,getOrAlloc", "GC,free", "GC,freeAll"})
+    void writerCallFromCtorOrDtorOfAnotherTableIsRefusedAndBothTablesAreUnchanged(Flavour flavour, String op) {
+        ShadowVariables a = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, log, Tracer.OFF);
+        ShadowVariables b = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, log, Tracer.OFF);
+        Object present = new Object();
+        Box presentData = b.alloc(present, 1, () -> new Box(0), null);
+        Object absent = new Object();
+        Object x = op.startsWith("free") ? present : absent;
         Object obj = new Object();
-        Box b1 = t1.alloc(obj, 1, () -> new Box(1), (o, d) -> t2.alloc(o, 1, () -> new Box(2), null) == null ? -1 : 0);
-        assertNotNull(b1);
-        assertEquals(2, t2.<Box>get(obj, 1).value);
-        t1.free(obj, 1, (o, d) -> t2.free(o, 1, null));
-        assertNull(t1.get(obj, 1));
-        assertNull(t2.get(obj, 1));
+        // From A's constructor, not caught: A's alloc fails with it, nothing published.
+        IllegalStateException fromCtor = assertThrows(IllegalStateException.class,
+                () -> a.alloc(obj, 2, () -> new Box(1), (o, d) -> {
+                    writerCall(op, x).accept(b);
+                    return 0;
+                }));
+        assertEquals(op + " called from a constructor or destructor of another table: the kernel's klp_shadow_lock is"
+                + " one lock for every variable, so it would deadlock; the tables are unchanged", fromCtor.getMessage());
+        assertNull(a.get(obj, 2));
+        assertSame(presentData, b.get(present, 1));
+        assertNull(b.get(absent, 1));
+        assertEquals(new Stats(1, 0, 1, 0, 0, 0), a.stats());
+        assertEquals(new Stats(1, 1, 0, 0, 0, 0), b.stats());
+        // From A's destructor: A's free still removes its variable, then throws.
+        a.alloc(obj, 3, () -> new Box(3), null);
+        IllegalStateException fromDtor = assertThrows(IllegalStateException.class,
+                () -> a.free(obj, 3, (o, d) -> writerCall(op, x).accept(b)));
+        assertTrue(fromDtor.getMessage().startsWith(op + " called from a constructor or destructor of another table"));
+        assertNull(a.get(obj, 3));
+        assertSame(presentData, b.get(present, 1));
+        assertNull(b.get(absent, 1));
+        assertEquals(new Stats(1, 1, 0, 0, 0, 0), b.stats());
+        // Outside any callback again: allowed.
+        writerCall(op, x).accept(b);
+    }
+
+    /** A constructor may still read another table, and look up a key that exists there (the lock-free pre-check, as in C). */
+    @Test
+    void ctorMayReadAnotherTableAndLookUpAnExistingKeyThere() {
+        ShadowVariables a = table(12);
+        ShadowVariables b = table(12);
+        Object obj = new Object();
+        Box there = b.alloc(obj, 1, () -> new Box(2), null);
+        Box made = a.alloc(obj, 1, () -> new Box(1), (o, d) -> {
+            d.value = b.<Box>get(o, 1).value + b.<Box>getOrAlloc(o, 1, () -> new Box(9), null).value;
+            return 0;
+        });
+        assertEquals(4, made.value);
+        assertSame(there, b.get(obj, 1));
     }
 
     @Test
