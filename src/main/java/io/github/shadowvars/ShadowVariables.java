@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -57,8 +56,9 @@ public final class ShadowVariables {
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it
-     * throws (the kernel would deadlock). Lock order: table lock, then the domain's queue lock;
+     * Locking: klp_shadow_lock is a TableLock: test-and-set, spinning briefly before it parks, not
+     * fair (see its notes); a writer about to take it while holding it throws (the kernel would
+     * deadlock). Lock order: table lock, then the domain's queue lock;
      * callbacks run after the table lock is released. The table registers its lock with its domain,
      * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
      * `reclaimed` and overwrites obj and data; every walk checks it. Each labelled step calls the
@@ -99,7 +99,7 @@ public final class ShadowVariables {
     private final int mask;
     private final Rcu rcu;                                        // null: removed entries left to the GC
     private final AllocationFaults faults;
-    private final ReentrantLock lock = new ReentrantLock();      // klp_shadow_lock
+    private final TableLock lock = new TableLock();              // klp_shadow_lock
     private final Counters counters;
     private final Logger logger;
     private final Tracer trace;
@@ -244,7 +244,10 @@ public final class ShadowVariables {
         return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
     }
 
-    /** {@code __klp_shadow_get_or_alloc}. */
+    /**
+     * {@code __klp_shadow_get_or_alloc}: klp_shadow_get first, then allocate, lock and re-check.
+     * Kept small so that the JIT inlines it into its callers: an existing key costs a get.
+     */
     private <T> Object klpShadowGetOrAlloc(Object obj, long id, Supplier<? extends T> allocate,
                                            Constructor<? super T> ctor, boolean warnOnExist, String op) {
         Objects.requireNonNull(obj, "obj");
@@ -254,6 +257,12 @@ public final class ShadowVariables {
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
         }
+        return allocLocked(obj, id, allocate, ctor, warnOnExist, op);
+    }
+
+    /** Steps (2)-(8) of {@code __klp_shadow_get_or_alloc}, after a pre-check that found nothing: out of line. */
+    private <T> Object allocLocked(Object obj, long id, Supplier<? extends T> allocate,
+                                   Constructor<? super T> ctor, boolean warnOnExist, String op) {
         requireNotLockedByCaller(op);
         T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
         Entry entry = data == null ? null : new Entry(data);
@@ -262,6 +271,7 @@ public final class ShadowVariables {
             return null;                                                        // (2) allocation failure [a_alloc]
         }
         Entry found = null;
+        Object existing = null;
         boolean published = false;
         int error = 0;
         Throwable thrown = null;
