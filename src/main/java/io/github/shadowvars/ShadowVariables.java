@@ -21,6 +21,12 @@ import java.util.function.Supplier;
  * holds it; given an {@link Rcu} domain, readers enter read-side sections and a removed variable
  * is reclaimed (poisoned) after a grace period, as in C: the checked flavour, the model for ports.
  *
+ * <p>Size: the table does not grow (as the kernel's). The default 2^12 buckets suit up to a few
+ * thousand live variables; for more, size it: {@code new ShadowVariables(ShadowVariables.bucketBitsFor(n))}
+ * for n variables at once. Unsized, 100,000 live variables make chains of about 24 entries and a
+ * get several times slower than a map's (BENCHMARKS.md). A table holding more than 8 variables per
+ * bucket on average logs one WARNING naming the count and this constructor.
+ *
  * <p>Memory consistency effects: actions in a thread before it creates a variable, including its
  * constructor's writes, <i>happen-before</i> actions following a {@code get}, {@code alloc} or
  * {@code getOrAlloc} in another thread that returns its data. A {@code get} concurrent with a
@@ -104,13 +110,18 @@ public final class ShadowVariables {
     private final Logger logger;
     private final Tracer trace;
 
-    /** A table of 2^12 buckets whose removed variables are left to the garbage collector. */
+    /**
+     * A table of 2^12 buckets (the kernel's) whose removed variables are left to the garbage
+     * collector: for up to a few thousand live variables; for more, {@link #ShadowVariables(int)}
+     * with {@link #bucketBitsFor(long)}.
+     */
     public ShadowVariables() {
         this(DEFAULT_BUCKET_BITS);
     }
 
     /**
-     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC.
+     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC; it does
+     * not grow: {@code new ShadowVariables(ShadowVariables.bucketBitsFor(n))} for n live variables.
      *
      * @param bucketBits log2 of the bucket count, 0..30 ({@link #bucketBitsFor(long)} sizes it)
      */
@@ -119,7 +130,7 @@ public final class ShadowVariables {
     }
 
     /**
-     * A table of {@code 2^bucketBits} buckets.
+     * A table of {@code 2^bucketBits} buckets; it does not grow ({@link #bucketBitsFor(long)} sizes it).
      *
      * @param bucketBits log2 of the bucket count, 0..30, else {@link IllegalArgumentException}
      * @param rcu        the RCU domain that reclaims removed variables after a grace period (may
@@ -273,6 +284,7 @@ public final class ShadowVariables {
         Entry found = null;
         Object existing = null;
         boolean published = false;
+        long crowded = 0;
         int error = 0;
         Throwable thrown = null;
         lock.lock();                                                            // (3) lock [a_lock]
@@ -300,6 +312,7 @@ public final class ShadowVariables {
                 if (error == 0 && thrown == null) {
                     hashAddRcu(entry);                                          // (7) publish [a_publish]
                     published = true;
+                    crowded = counters.crowdedOnce(buckets.length());          // not in C: the sizing warning
                 }
             }
         } finally {
@@ -309,6 +322,9 @@ public final class ShadowVariables {
             trace.begin();
             lock.unlock();                                                      // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
             trace.end(found != null ? "a_exists_unlock" : published ? "a_unlock" : "a_ctor_fail_unlock", entry);
+        }
+        if (crowded > 0) {
+            warnCrowded(crowded);
         }
         if (found != null) {
             trace.done("a_kfree", entry, null);                                 // (4) found: drop the speculative entry (kfree) [a_kfree]
@@ -333,6 +349,14 @@ public final class ShadowVariables {
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
         counters.count(Counters.PUBLISHED);
         trace.end("a_publish", entry);
+    }
+
+    /** The sizing warning (Counters.crowdedOnce), once per table, after the lock is released. */
+    private void warnCrowded(long live) {
+        int n = buckets.length();
+        logger.log(Level.WARNING, () -> "Shadow variable table of " + n + " buckets holds " + live
+                + " variables (" + String.format(java.util.Locale.ROOT, "%.1f", (double) live / n) + " per bucket on average): get, alloc and free walk chains that long."
+                + " Size the table for the expected count n: new ShadowVariables(ShadowVariables.bucketBitsFor(n))");
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */

@@ -19,8 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class AlgorithmClassSizeTest {
 
-    /** Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. */
-    static final int CEILING = 450;
+    /**
+     * Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. 450
+     * until issue 25, which added about 20 (446 to 469): getOrAlloc's lockless pre-check as its
+     * own small method with the allocation out of line (so that the JIT inlines the existing-key
+     * path: one method header, Javadoc and call more), and the once-per-table sizing warning on
+     * the writer path (its decision lives in Counters; the call and the message here).
+     */
+    static final int CEILING = 470;
 
     record Lines(int total, int contractDoc, int helperDoc, int notes, int trace, int blank, int code) {
         int withoutContractDoc() {
