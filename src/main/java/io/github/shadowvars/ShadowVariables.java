@@ -354,9 +354,10 @@ public final class ShadowVariables {
     /** The sizing warning (Counters.crowdedOnce), once per table, after the lock is released. */
     private void warnCrowded(long live) {
         int n = buckets.length();
-        logger.log(Level.WARNING, () -> "Shadow variable table of " + n + " buckets holds " + live
-                + " variables (" + String.format(java.util.Locale.ROOT, "%.1f", (double) live / n) + " per bucket on average): get, alloc and free walk chains that long."
-                + " Size the table for the expected count n: new ShadowVariables(ShadowVariables.bucketBitsFor(n))");
+        logger.log(Level.WARNING, () -> String.format(java.util.Locale.ROOT, "Shadow variable table of %d buckets"
+                + " holds %d variables (%.1f per bucket on average): get, alloc and free walk chains that long."
+                + " Size the table for the expected count n: new ShadowVariables(ShadowVariables.bucketBitsFor(n))",
+                n, live, (double) live / n));
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */

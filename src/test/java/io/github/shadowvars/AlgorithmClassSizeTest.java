@@ -21,7 +21,7 @@ class AlgorithmClassSizeTest {
 
     /**
      * Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. 450
-     * until issue 25, which added about 20 (446 to 469): getOrAlloc's lockless pre-check as its
+     * until issue 25, which added 24 (446 to 470): getOrAlloc's lockless pre-check as its
      * own small method with the allocation out of line (so that the JIT inlines the existing-key
      * path: one method header, Javadoc and call more), and the once-per-table sizing warning on
      * the writer path (its decision lives in Counters; the call and the message here).
