@@ -16,7 +16,8 @@ import java.util.TreeSet;
 
 /**
  * Turns the JMH CSV results ({@code -rf csv}) of {@link ShadowVariablesBench} and {@link RcuBench} and the output of
- * {@link MemoryFootprint} into markdown tables with the ratios shadow / ConcurrentHashMap, and
+ * {@link MemoryFootprint} into markdown tables with the ratios of the table to its baselines
+ * (ConcurrentHashMap; the get-then-computeIfAbsent idiom for getOrAlloc; Caffeine beside), and
  * writes them into BENCHMARKS.md between the two marker lines (the prose around them is kept).
  *
  * <p>Usage: {@code BenchReport --kind K --settings S --memory MEM.csv --out BENCHMARKS.md JMH.csv...}
@@ -24,9 +25,10 @@ import java.util.TreeSet;
  * used (printed in the header).
  *
  * <p>{@code --kind forks}: each CSV is one fork (one JMH run with {@code -f 1}) of the same
- * benchmarks; the report gives, per workload, the median over the forks of shadow and of chm and
- * the ratio of the medians with the range of the per-fork ratios, between the markers
- * {@link #FORKS_BEGIN} and {@link #FORKS_END}.
+ * benchmarks (bench/run appends the idiom's rows to each fork's CSV); the report, BENCHMARKS.md's
+ * headline, gives per workload the median over the forks of the table's and the baseline's scores,
+ * the median and the range of the per-fork ratios and the verdict of {@link #verdict}, between
+ * the markers {@link #FORKS_BEGIN} and {@link #FORKS_END}.
  */
 public final class BenchReport {
 
