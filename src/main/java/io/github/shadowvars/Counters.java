@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Counters {
 
+    /** Live variables per bucket, on average, above which a table logs a sizing WARNING (once). */
+    static final int CROWDED = 8;
+
     /** Slots of {@link #writer}. */
     static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3;
 
@@ -26,6 +29,8 @@ final class Counters {
     private final long[] writer = new long[4];
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder poisonedReads = new LongAdder();
+    /** {@link #crowdedOnce} has reported; written and read under the table's writer lock (plain). */
+    private boolean warnedCrowded;
     /** No RCU domain: reclaimed is reported as unlinked. */
     private final boolean reclaimedWhenUnlinked;
 
@@ -36,6 +41,20 @@ final class Counters {
     /** Increments writer counter {@code slot}; the caller holds the table's writer lock. */
     void count(int slot) {
         SLOT.setRelease(writer, slot, writer[slot] + 1);
+    }
+
+    /**
+     * After a publish, the caller holding the table's writer lock: the live variables (published
+     * minus unlinked, plain loads) the first time they exceed {@link #CROWDED} per bucket on
+     * average (chains that long make every get slow: the table logs a sizing warning), else 0.
+     */
+    long crowdedOnce(int buckets) {
+        long live = writer[PUBLISHED] - writer[UNLINKED];
+        if (warnedCrowded || live <= (long) CROWDED * buckets) {
+            return 0;
+        }
+        warnedCrowded = true;
+        return live;
     }
 
     void reclaimed() {

@@ -285,7 +285,7 @@ public final class Rcu {
      * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
      * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
      */
-    private final Map<ReentrantLock, Boolean> tableLocks = new WeakHashMap<>();
+    private final Map<TableLock, Boolean> tableLocks = new WeakHashMap<>();
 
     /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -653,7 +653,7 @@ public final class Rcu {
      * {@link #synchronize()} refuse to run while the calling thread holds it. Costs the table's
      * writers nothing: the check is made by the waiting call, over the registered locks.
      */
-    void registerTableLock(ReentrantLock lock) {
+    void registerTableLock(TableLock lock) {
         synchronized (tableLocks) {
             tableLocks.put(lock, Boolean.TRUE);
         }
@@ -692,7 +692,7 @@ public final class Rcu {
 
     private boolean holdsTableLock() {
         synchronized (tableLocks) {
-            for (ReentrantLock lock : tableLocks.keySet()) {
+            for (TableLock lock : tableLocks.keySet()) {
                 if (lock.isHeldByCurrentThread()) {
                     return true;
                 }

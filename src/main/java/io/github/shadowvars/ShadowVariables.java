@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +21,12 @@ import java.util.function.Supplier;
  * By default a removed variable is left to the garbage collector, which keeps it while a reader
  * holds it; given an {@link Rcu} domain, readers enter read-side sections and a removed variable
  * is reclaimed (poisoned) after a grace period, as in C: the checked flavour, the model for ports.
+ *
+ * <p>Size: the table does not grow (as the kernel's). The default 2^12 buckets suit up to a few
+ * thousand live variables; for more, size it: {@code new ShadowVariables(ShadowVariables.bucketBitsFor(n))}
+ * for n variables at once. Unsized, 100,000 live variables make chains of about 24 entries and a
+ * get several times slower than a map's (BENCHMARKS.md). A table holding more than 8 variables per
+ * bucket on average logs one WARNING naming the count and this constructor.
  *
  * <p>Memory consistency effects: actions in a thread before it creates a variable, including its
  * constructor's writes, <i>happen-before</i> actions following a {@code get}, {@code alloc} or
@@ -59,13 +64,13 @@ public final class ShadowVariables {
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it, or in
-     * any table's ctor/dtor (UserCode's mark: C's lock is global), throws. Lock order: table lock, then the domain's queue lock;
-     * callbacks run after the table lock is released. The table registers its lock with its domain,
-     * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
-     * `reclaimed` and overwrites data, keeping obj (cleared, a reader past the check would miss the
-     * match and return null silently; kept, the parent stays reachable only from unlinked entries). Each labelled step calls the
-     * Tracer; Tracer.OFF does nothing and is inlined away.
+     * Locking: klp_shadow_lock is a TableLock (test-and-set, spins briefly, then parks; not fair).
+     * A writer about to take it while holding it, or inside any table's ctor/dtor (UserCode: C's
+     * lock is global), throws: the kernel would deadlock. Lock order: table lock, then the domain's
+     * queue lock; callbacks run after the table lock is released; the domain refuses barrier and
+     * synchronize to a thread holding a table lock. Poison, the KASAN stand-in: reclaim() sets
+     * `reclaimed`, overwrites data and keeps obj (a reader past the check matches and hits the
+     * poison, instead of returning null silently). Each labelled step calls the Tracer.
      */
 
     /** The kernel's table size: 2^12 buckets. */
@@ -102,18 +107,23 @@ public final class ShadowVariables {
     private final int mask;
     private final Rcu rcu;                                        // null: removed entries left to the GC
     private final AllocationFaults faults;
-    private final ReentrantLock lock = new ReentrantLock();      // klp_shadow_lock
+    private final TableLock lock = new TableLock();              // klp_shadow_lock
     private final Counters counters;
     private final Logger logger;
     private final Tracer trace;
 
-    /** A table of 2^12 buckets whose removed variables are left to the garbage collector. */
+    /**
+     * A table of 2^12 buckets (the kernel's) whose removed variables are left to the garbage
+     * collector: for up to a few thousand live variables; for more, {@link #ShadowVariables(int)}
+     * with {@link #bucketBitsFor(long)}.
+     */
     public ShadowVariables() {
         this(DEFAULT_BUCKET_BITS);
     }
 
     /**
-     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC.
+     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC; it does
+     * not grow: {@code new ShadowVariables(ShadowVariables.bucketBitsFor(n))} for n live variables.
      *
      * @param bucketBits log2 of the bucket count, 0..30 ({@link #bucketBitsFor(long)} sizes it)
      */
@@ -122,7 +132,7 @@ public final class ShadowVariables {
     }
 
     /**
-     * A table of {@code 2^bucketBits} buckets.
+     * A table of {@code 2^bucketBits} buckets; it does not grow ({@link #bucketBitsFor(long)} sizes it).
      *
      * @param bucketBits log2 of the bucket count, 0..30, else {@link IllegalArgumentException}
      * @param rcu        the RCU domain that reclaims removed variables after a grace period (may
@@ -249,7 +259,10 @@ public final class ShadowVariables {
         return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
     }
 
-    /** {@code __klp_shadow_get_or_alloc}. */
+    /**
+     * {@code __klp_shadow_get_or_alloc}: klp_shadow_get first, then allocate, lock and re-check.
+     * Kept small so that the JIT inlines it into its callers: an existing key costs a get.
+     */
     private <T> Object klpShadowGetOrAlloc(Object obj, long id, Supplier<? extends T> allocate,
                                            Constructor<? super T> ctor, boolean warnOnExist, String op) {
         Objects.requireNonNull(obj, "obj");
@@ -259,6 +272,12 @@ public final class ShadowVariables {
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
         }
+        return allocLocked(obj, id, allocate, ctor, warnOnExist, op);
+    }
+
+    /** Steps (2)-(8) of {@code __klp_shadow_get_or_alloc}, after a pre-check that found nothing: out of line. */
+    private <T> Object allocLocked(Object obj, long id, Supplier<? extends T> allocate,
+                                   Constructor<? super T> ctor, boolean warnOnExist, String op) {
         requireNotLockedByCaller(op);
         T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
         Entry entry = data == null ? null : new Entry(data);
@@ -267,7 +286,9 @@ public final class ShadowVariables {
             return null;                                                        // (2) allocation failure [a_alloc]
         }
         Entry found = null;
+        Object existing = null;
         boolean published = false;
+        long crowded = 0;
         int error = 0;
         Throwable thrown = null;
         lock.lock();                                                            // (3) lock [a_lock]
@@ -295,6 +316,7 @@ public final class ShadowVariables {
                 if (error == 0 && thrown == null) {
                     hashAddRcu(entry);                                          // (7) publish [a_publish]
                     published = true;
+                    crowded = counters.crowdedOnce(buckets.length());          // not in C: the sizing warning
                 }
             }
         } finally {
@@ -304,6 +326,9 @@ public final class ShadowVariables {
             trace.begin();
             lock.unlock();                                                      // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
             trace.end(found != null ? "a_exists_unlock" : published ? "a_unlock" : "a_ctor_fail_unlock", entry);
+        }
+        if (crowded > 0) {
+            warnCrowded(crowded);
         }
         if (found != null) {
             trace.done("a_kfree", entry, null);                                 // (4) found: drop the speculative entry (kfree) [a_kfree]
@@ -329,6 +354,15 @@ public final class ShadowVariables {
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
         counters.count(Counters.PUBLISHED);
         trace.end("a_publish", entry);
+    }
+
+    /** The sizing warning (Counters.crowdedOnce), once per table, after the lock is released. */
+    private void warnCrowded(long live) {
+        int n = buckets.length();
+        logger.log(Level.WARNING, () -> String.format(java.util.Locale.ROOT, "Shadow variable table of %d buckets"
+                + " holds %d variables (%.1f per bucket on average): get, alloc and free walk chains that long."
+                + " Size the table for the expected count n: new ShadowVariables(ShadowVariables.bucketBitsFor(n))",
+                n, live, (double) live / n));
     }
 
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */

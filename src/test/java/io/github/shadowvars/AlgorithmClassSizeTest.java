@@ -19,8 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class AlgorithmClassSizeTest {
 
-    /** Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. */
-    static final int CEILING = 450;
+    /**
+     * Lines of ShadowVariables.java other than the public API's contract Javadoc, at most. 450
+     * until issue 25, which added 24 (446 to 470): getOrAlloc's lockless pre-check as its
+     * own small method with the allocation out of line (so that the JIT inlines the existing-key
+     * path: one method header, Javadoc and call more), and the once-per-table sizing warning on
+     * the writer path (its decision lives in Counters; the call and the message here); and 2
+     * for part 1's bug fixes (470 to 472): the writers' check of the per-thread callback mark
+     * (two tables must not deadlock each other) and the ERROR record built only when logged.
+     */
+    static final int CEILING = 472;
 
     record Lines(int total, int contractDoc, int helperDoc, int notes, int trace, int blank, int code) {
         int withoutContractDoc() {

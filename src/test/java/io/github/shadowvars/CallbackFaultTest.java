@@ -30,10 +30,9 @@ import io.github.shadowvars.ShadowVariablesTest.Box;
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CallbackFaultTest {
 
-    /** Whether {@code thread} is parked waiting for a ReentrantLock (the only lock a writer can wait for here). */
+    /** Whether {@code thread} is parked waiting for a table's lock (after its brief spin). */
     static boolean parkedOnALock(Thread thread) {
-        Object blocker = LockSupport.getBlocker(thread);
-        return blocker != null && blocker.getClass().getName().startsWith("java.util.concurrent.locks.ReentrantLock$");
+        return LockSupport.getBlocker(thread) instanceof TableLock;
     }
 
     /**

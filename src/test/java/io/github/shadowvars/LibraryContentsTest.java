@@ -21,7 +21,7 @@ class LibraryContentsTest {
     /** The top-level types of the library (nested and anonymous classes belong to them). */
     static final Set<String> LIBRARY = Set.of("module-info", "ShadowVariables", "Rcu", "Stats", "Counters",
             "Constructor", "Destructor", "AllocationFaults", "FaultInjection", "Failures", "Tracer",
-            "UseAfterReclaimError", "UserCode");
+            "UseAfterReclaimError", "UserCode", "TableLock");
 
     @Test
     void theJarHoldsTheLibraryOnly() throws IOException {

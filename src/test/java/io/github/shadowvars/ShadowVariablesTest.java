@@ -665,4 +665,33 @@ class ShadowVariablesTest {
         assertEquals("x", sized.getOrAlloc(obj, 7, () -> "x", null));
         assertEquals("x", sized.get(obj, 7));
     }
+
+    /**
+     * A table holding more than 8 variables per bucket on average logs one WARNING with the count
+     * and the constructor to use; not before, and not again (here 2 buckets: the 17th live variable
+     * crosses the line; frees and later allocs, even past it again, log nothing more).
+     */
+    @Test
+    void aCrowdedTableWarnsOnceWithTheCountAndTheConstructorToUse() {
+        ShadowVariables t = table(1);
+        List<Object> parents = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            parents.add(new Object());
+            assertNotNull(t.alloc(parents.get(i), 1, () -> new Box(0), null));
+        }
+        assertEquals(List.of(), log.at(Level.WARNING), "16 live in 2 buckets: 8 per bucket, not more");
+        Object seventeenth = new Object();
+        assertNotNull(t.getOrAlloc(seventeenth, 1, () -> new Box(0), null));
+        List<RecordingLogger.Entry> warnings = log.at(Level.WARNING);
+        assertEquals(1, warnings.size(), warnings.toString());
+        String m = warnings.get(0).message();
+        assertTrue(m.contains("2 buckets holds 17 variables (8.5 per bucket on average)"), m);
+        assertTrue(m.contains("new ShadowVariables(ShadowVariables.bucketBitsFor(n))"), m);
+        t.free(seventeenth, 1, null);
+        for (int i = 0; i < 8; i++) {
+            assertNotNull(t.alloc(new Object(), 2, () -> new Box(0), null));
+        }
+        assertEquals(1, log.at(Level.WARNING).size(), "warned once per table");
+        assertEquals(25, t.stats().published());
+    }
 }

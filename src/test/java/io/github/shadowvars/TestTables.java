@@ -22,6 +22,19 @@ public final class TestTables {
         return new ShadowVariables(bucketBits, rcu, faults, sink(log), Tracer.OFF);
     }
 
+    /** The tables' lock (package-private class), for the jcstress harness TableLockMutex. */
+    public static final class Lock {
+        private final TableLock lock = new TableLock();
+
+        public void lock() {
+            lock.lock();
+        }
+
+        public void unlock() {
+            lock.unlock();
+        }
+    }
+
     /** A table with the given logger and tracer. */
     static ShadowVariables table(int bucketBits, Rcu rcu, AllocationFaults faults, Logger logger, Tracer tracer) {
         return new ShadowVariables(bucketBits, rcu, faults, logger, tracer);

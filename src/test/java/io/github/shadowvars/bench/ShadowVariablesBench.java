@@ -22,11 +22,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Throughput of the shadow table against two baselines in the same run: a ConcurrentHashMap and
- * a Collections.synchronizedMap(HashMap), both keyed by {@link IdentityKey} (identity of obj, id).
+ * Throughput of the shadow table against baselines in the same run: a ConcurrentHashMap and a
+ * Collections.synchronizedMap(HashMap), both keyed by {@link IdentityKey} (identity of obj, id);
+ * the ConcurrentHashMap with getOrAlloc as get then computeIfAbsent (chmidiom); Caffeine caches
+ * with weakKeys(), one per id (caffeine).
  *
  * <p>Parameters: {@code impl} = shadow (the checked flavour, on an Rcu domain) | shadowgc (the GC
- * flavour) | chm | sync; {@code size} = live variables in the
+ * flavour) | chm | chmidiom | caffeine | sync (see {@link Subject#create}); {@code size} = live variables in the
  * structure during the measurement (each parent object has one variable, id {@link #ID});
  * {@code bucketBits} = log2 of the shadow table's bucket count (12 = the kernel's 2^12 buckets;
  * 17 = about one entry per bucket at 100000; the maps ignore it, bench/run runs them with 12 only).
@@ -35,11 +37,13 @@ import org.openjdk.jmh.annotations.Threads;
  * <ul>
  *   <li>{@link #getHit}: get of a live variable, parents visited in a fixed shuffled order;</li>
  *   <li>{@link #getMiss}: get of a parent that has no variable;</li>
- *   <li>{@link #getOrAllocExisting}: getOrAlloc / computeIfAbsent of a live variable;</li>
+ *   <li>{@link #getOrAllocExisting}: getOrAlloc / computeIfAbsent (chmidiom: get, then
+ *       computeIfAbsent if absent; caffeine: get(key, mappingFunction)) of a live variable;</li>
  *   <li>{@link #churn}: alloc then free of a fresh parent (the table stays at size);</li>
  *   <li>{@link #freeAllAbsent}: freeAll of an id nothing has: what the bucket count costs a
  *       freeAll (the maps scan every key);</li>
- *   <li>{@link #mix}: 2 threads, each doing 9 get hits then 1 churn, repeated (90% / 10%);</li>
+ *   <li>{@link #mix}: 2 threads, each doing 9 get hits then 1 churn, repeated (90% / 10%);
+ *       {@link #mix4}: the same on 4 threads (oversubscribed on 2 cores);</li>
  *   <li>group {@code readWithWriter}: one thread doing get hits ({@code reader}) while another
  *       churns ({@code writer}); compare {@code reader} with {@link #getHit} (reader alone).</li>
  * </ul>
@@ -55,7 +59,7 @@ public class ShadowVariablesBench {
     /** The structure, filled with {@code size} live variables before the measurement. */
     @State(Scope.Benchmark)
     public static class Table {
-        @Param({"shadow", "shadowgc", "chm", "sync"})
+        @Param({"shadow", "shadowgc", "chm", "chmidiom", "caffeine", "sync"})
         public String impl;
 
         @Param({"1", "1000", "100000"})
@@ -102,7 +106,7 @@ public class ShadowVariablesBench {
 
         @Setup(Level.Trial)
         public void start(Table t) {
-            next = (int) ((long) t.threads.getAndIncrement() * t.size / 2 % t.size);
+            next = (int) ((long) t.threads.getAndIncrement() * t.size / 4 % t.size);
         }
 
         int advance(int length) {
@@ -146,6 +150,13 @@ public class ShadowVariablesBench {
             return churnOnce(t.subject);
         }
         return t.subject.get(t.hits[c.advance(t.size)], ID);
+    }
+
+    /** {@link #mix} on 4 threads: oversubscribed on a 2-core machine (threads wait for a core, some holding the lock). */
+    @Benchmark
+    @Threads(4)
+    public Object mix4(Table t, Cursor c) {
+        return mix(t, c);
     }
 
     @Benchmark

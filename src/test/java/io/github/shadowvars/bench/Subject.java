@@ -7,13 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.github.shadowvars.AllocationFaults;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 
 /**
  * The structure under measurement, behind one small interface: the shadow table or one of the
- * two baseline maps. A JMH fork runs one parameter combination, so only one implementation is
+ * baselines (two maps keyed by {@link IdentityKey}, the map's get-then-computeIfAbsent idiom, and
+ * Caffeine caches with weak keys). A JMH fork runs one parameter combination, so only one implementation is
  * loaded per fork and every call through this interface is monomorphic (inlined by the JIT).
  */
 interface Subject {
@@ -25,6 +29,7 @@ interface Subject {
 
     Supplier<Data> NEW_DATA = Data::new;
     Function<IdentityKey, Data> NEW_DATA_FOR_KEY = k -> new Data();
+    Function<Object, Data> NEW_DATA_FOR_OBJ = k -> new Data();
 
     /** klp_shadow_get / Map.get. */
     Object get(Object obj, long id);
@@ -45,7 +50,9 @@ interface Subject {
      * A new, empty subject.
      *
      * @param impl       "shadow" (the checked flavour: an Rcu domain), "shadowgc" (the GC flavour, the
-     *                   default table), "chm" (ConcurrentHashMap) or "sync" (Collections.synchronizedMap(HashMap))
+     *                   default table), "chm" (ConcurrentHashMap), "chmidiom" (the same map, getOrAlloc as
+     *                   get then computeIfAbsent), "caffeine" (a Caffeine cache with weakKeys() per id) or
+     *                   "sync" (Collections.synchronizedMap(HashMap))
      * @param bucketBits log2 of the shadow table's bucket count (ignored by the maps)
      */
     static Subject create(String impl, int bucketBits) {
@@ -53,8 +60,11 @@ interface Subject {
             case "shadow" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER));
             case "shadowgc" -> new Shadow(new ShadowVariables(bucketBits));
             case "chm" -> new MapSubject(new ConcurrentHashMap<>());
+            case "chmidiom" -> new IdiomSubject(new ConcurrentHashMap<>());
+            case "caffeine" -> new CaffeineSubject();
             case "sync" -> new MapSubject(Collections.synchronizedMap(new HashMap<>()));
-            default -> throw new IllegalArgumentException("impl must be shadow, shadowgc, chm or sync: " + impl);
+            default -> throw new IllegalArgumentException(
+                    "impl must be shadow, shadowgc, chm, chmidiom, caffeine or sync: " + impl);
         };
     }
 
@@ -127,6 +137,91 @@ interface Subject {
         @Override
         public void freeAll(long id) {
             map.keySet().removeIf(k -> k.id() == id);
+        }
+    }
+
+    /**
+     * ConcurrentHashMap with getOrAlloc written as Java users write it for a key that usually
+     * exists: {@code get}, and {@code computeIfAbsent} only on a miss (computeIfAbsent alone locks
+     * the bin's first node when the key sits behind another one in its bin). Everything else as
+     * {@link MapSubject}.
+     */
+    final class IdiomSubject implements Subject {
+        final MapSubject map;
+
+        IdiomSubject(ConcurrentHashMap<IdentityKey, Data> map) {
+            this.map = new MapSubject(map);
+        }
+
+        @Override
+        public Object get(Object obj, long id) {
+            return map.get(obj, id);
+        }
+
+        @Override
+        public Object getOrAlloc(Object obj, long id) {
+            IdentityKey key = new IdentityKey(obj, id);
+            Data data = map.map.get(key);
+            return data != null ? data : map.map.computeIfAbsent(key, NEW_DATA_FOR_KEY);
+        }
+
+        @Override
+        public Object alloc(Object obj, long id) {
+            return map.alloc(obj, id);
+        }
+
+        @Override
+        public void free(Object obj, long id) {
+            map.free(obj, id);
+        }
+
+        @Override
+        public void freeAll(long id) {
+            map.freeAll(id);
+        }
+    }
+
+    /**
+     * Caffeine with {@code weakKeys()}: what a Java user picks to attach data to objects it cannot
+     * change (keys compared by identity, an entry dropped when its key is collected). One cache
+     * per id, found by array index (a user keeps one cache per purpose in a field: no lookup);
+     * ids 0..7. getOrAlloc and alloc = {@code get(key, mappingFunction)} (as the maps'
+     * computeIfAbsent), free = {@code invalidate}, freeAll = {@code invalidateAll} of the id's cache.
+     */
+    final class CaffeineSubject implements Subject {
+        final Cache<Object, Data>[] caches;
+
+        @SuppressWarnings("unchecked")
+        CaffeineSubject() {
+            caches = new Cache[8];
+            for (int i = 0; i < caches.length; i++) {
+                caches[i] = Caffeine.newBuilder().weakKeys().build();
+            }
+        }
+
+        @Override
+        public Object get(Object obj, long id) {
+            return caches[(int) id].getIfPresent(obj);
+        }
+
+        @Override
+        public Object getOrAlloc(Object obj, long id) {
+            return caches[(int) id].get(obj, NEW_DATA_FOR_OBJ);
+        }
+
+        @Override
+        public Object alloc(Object obj, long id) {
+            return caches[(int) id].get(obj, NEW_DATA_FOR_OBJ);
+        }
+
+        @Override
+        public void free(Object obj, long id) {
+            caches[(int) id].invalidate(obj);
+        }
+
+        @Override
+        public void freeAll(long id) {
+            caches[(int) id].invalidateAll();
         }
     }
 }

@@ -58,6 +58,7 @@ class JcstressSeededBugsTest {
                 Arguments.of("CTOR_ON_EXISTS", true, List.of(AllocAlloc.class, GetOrAllocGetOrAlloc.class)),
                 Arguments.of("RCU_WITHOUT_GRACE_PERIODS", true,
                         List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)),
+                Arguments.of("TABLE_LOCK_CHECK_THEN_SET", true, List.of(TableLockMutex.class)),
                 // rare (about 5 in a million samples): required in the main job's settings only
                 Arguments.of("READER_ENTRY_RELEASE_STORE", JcstressTest.mainMode(), List.of(RcuEntryFence.class)));
     }

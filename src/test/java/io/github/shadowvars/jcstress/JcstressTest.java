@@ -16,11 +16,12 @@ import io.github.shadowvars.Flavour;
  * FORBIDDEN outcome, error or missing harness. Prints, per harness, the samples and the outcomes
  * seen.
  *
- * <p>Two runs, one per {@link Flavour}, to the same accept sets: CHECKED runs all 13 harnesses;
+ * <p>Two runs, one per {@link Flavour}, to the same accept sets: CHECKED runs all 15 harnesses;
  * GC runs the table harnesses with {@code -Dshadowvars.flavour=GC} in jcstress's forked JVMs
  * ({@link Fixtures}): all 11 in the main job, {@link #GC_TEST_HARNESSES} in the test command
  * (each harness costs two forked JVMs, about 2.5-4 s). RcuGracePeriod, RcuEntryFence and RcuCallback test the
- * {@code Rcu} class itself, which a GC table does not use: they run once. On GC, an outcome that
+ * {@code Rcu} class itself, which a GC table does not use, and TableLockMutex the table's lock
+ * alone (the same class in both flavours): they run once. On GC, an outcome that
  * records a poisoned read (GetFree's r1 = 2) cannot occur: that FORBIDDEN outcome is not counted
  * for it.
  *
@@ -39,11 +40,12 @@ class JcstressTest {
             AllocAlloc.class, GetOrAllocGetOrAlloc.class, GetAlloc.class, GetFree.class,
             AllocFree.class, GetOrAllocFree.class, FreeFree.class, FreeFreeAll.class, FreeAllAlloc.class,
             SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class,
-            RcuEntryFence.class);
+            RcuEntryFence.class, TableLockMutex.class);
 
-    /** The harnesses that build tables (all but the three of the RCU domain alone): run on both flavours. */
+    /** The harnesses that build tables (all but the three of the RCU domain alone and the lock's): run on both flavours. */
     static final List<Class<?>> TABLE_HARNESSES = HARNESSES.stream()
-            .filter(c -> c != RcuGracePeriod.class && c != RcuCallback.class && c != RcuEntryFence.class).toList();
+            .filter(c -> c != RcuGracePeriod.class && c != RcuCallback.class && c != RcuEntryFence.class
+                    && c != TableLockMutex.class).toList();
 
     /**
      * The GC run in the test command: the harnesses where a lockless read (a get, or the pre-check

@@ -48,6 +48,8 @@ public final class RaceOutcomeGenerator {
     /** The shadow-table races run spec/MCRace.tla; the RCU races spec/race/RcuRace.tla. */
     private static final String MC_RACE = "spec/MCRace.tla";
     private static final String RCU_RACE = "spec/race/RcuRace.tla";
+    /** The table's lock alone. */
+    private static final String LOCK_RACE = "spec/race/LockRace.tla";
 
     /**
      * Every harness's race and its outcome mapping, written from the harness's Javadoc ("Result:
@@ -106,7 +108,9 @@ public final class RaceOutcomeGenerator {
             // r1 = reader got the data; r2 = ctor's inner object (0 null, 1 complete, 2 partial);
             // r3 = the parent's mark (0 null or not constructed).
             new Race("CtorPublication", MC_RACE, s -> ids(
-                    s.returned("p1", 0), s.view("p1", 0), s.returned("p1", 0) && s.built("p1", 0))));
+                    s.returned("p1", 0), s.view("p1", 0), s.returned("p1", 0) && s.built("p1", 0))),
+            // r1, r2 = the counter each locker read inside the lock; r3 = the counter at the end.
+            new Race("TableLockMutex", LOCK_RACE, s -> ids(s.r(1), s.r(2), s.r(3))));
 
     private RaceOutcomeGenerator() {
     }
@@ -392,7 +396,7 @@ public final class RaceOutcomeGenerator {
             return null;
         }
 
-        /** RcuRace: the result field ri. */
+        /** RcuRace, LockRace: the result field ri. */
         int r(int i) {
             return ((Long) ((List<?>) vars.get("r")).get(i - 1)).intValue();
         }
