@@ -59,13 +59,13 @@ public final class ShadowVariables {
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
      *
-     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it, or in
-     * any table's ctor/dtor (UserCode's mark: C's lock is global), throws. Lock order: table lock, then the domain's queue lock;
-     * callbacks run after the table lock is released. The table registers its lock with its domain,
-     * which refuses barrier and synchronize to a thread holding it. Poison, the KASAN stand-in: reclaim() sets
-     * `reclaimed` and overwrites data, keeping obj (cleared, a reader past the check would miss the
-     * match and return null silently; kept, the parent stays reachable only from unlinked entries). Each labelled step calls the
-     * Tracer; Tracer.OFF does nothing and is inlined away.
+     * Locking: klp_shadow_lock is a ReentrantLock; a writer about to take it while holding it, or in any
+     * table's ctor/dtor (UserCode's mark: C's lock is global), throws. Lock order: table lock, then the
+     * domain's queue lock; callbacks run after the table lock is released. The table registers its lock
+     * with its domain, which refuses barrier and synchronize to a thread holding it. Poison, the KASAN
+     * stand-in: reclaim() sets `reclaimed` and overwrites data, keeping obj (cleared, a reader past the
+     * check would miss the match and return null silently; kept, the parent stays reachable only from
+     * unlinked entries). Each labelled step calls the Tracer; Tracer.OFF does nothing and is inlined away.
      */
 
     /** The kernel's table size: 2^12 buckets. */
