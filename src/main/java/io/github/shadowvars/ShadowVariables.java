@@ -505,6 +505,8 @@ public final class ShadowVariables {
     /**
      * Waits until every variable removed so far has been reclaimed ({@code rcu_barrier} on the
      * table's domain); returns at once without a domain, whose removed variables the GC frees.
+     * A wait that a reader stuck in a read-side section must not block for ever:
+     * {@code rcu().barrier(Duration)}, which returns false when the time runs out.
      *
      * @throws IllegalStateException if called from a constructor or destructor, or in a read-side section
      */
