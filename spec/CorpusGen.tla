@@ -58,6 +58,7 @@ GStep ==
   /\ \/ Insert(Caller, FreshData)
      \/ Remove(Caller)
      \/ \E o \in Objs : RemoveOne(Caller, o)
+     \/ \E d \in dtorDue[Caller] : Dtor(Caller, d)
   /\ UNCHANGED <<trace, before>>
 
 (* The operation returns a result ShadowAtomic allows; the trace records it. *)

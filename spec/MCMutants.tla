@@ -51,11 +51,5 @@ ScriptGetVsAllocFree ==
 ScriptTwoKeys ==
   [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1)>> ELSE <<Alloc(o2, i1)>>]
 
------------------------------------------------------------------------------
-(* The step part of ShadowProperties!Refinement (= A!AInit /\ [][A!ANext] *)
-(* _A!avars): as its own definition, TLC names it when it is violated     *)
-(* (for Refinement it names only a source location).  The initial part    *)
-(* holds in every model (the table starts empty).                          *)
-RefinementStep == [][A!ANext]_(A!avars)
 
 =============================================================================

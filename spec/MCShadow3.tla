@@ -1,8 +1,9 @@
 ------------------------------ MODULE MCShadow3 ------------------------------
 (***************************************************************************)
-(* The 3-thread exhaustive model (model-check/Large3x2x1Scripts.cfg) and its  *)
-(* reductions: per-thread scripts drawn from a set of kind pairs, and a   *)
-(* VIEW that drops what no checked property reads.                        *)
+(* The 3-thread exhaustive model (model-check/Large3x2x1Scripts.cfg) and  *)
+(* its reductions: per-thread scripts drawn from a set of kind pairs, and *)
+(* a VIEW that drops what no checked property reads; the three-keys-in-    *)
+(* one-bucket model (OneBucket3Keys.cfg, Witness_ThreeInChain.cfg).        *)
 (***************************************************************************)
 EXTENDS MCShadow
 
@@ -26,6 +27,41 @@ Pairs3 == {<<"alloc", "free">>, <<"getOrAlloc", "freeAll">>, <<"get", "get">>}
 
 Step3(p) == StepPairs(Pairs3, p)
 Spec3 == HInit /\ [][HNextOf(Step3)]_hvars
+
+(* The three-keys-in-one-bucket model (model-check/OneBucket3Keys.cfg):   *)
+(* the table starts with one published entry, of any object (a state an   *)
+(* earlier alloc reaches; the initial states are symmetric in the          *)
+(* objects), and the threads then run as in Shadow: with 3 objects in one *)
+(* bucket their allocations make a chain of 3 entries, on which the other *)
+(* thread's get, free and freeAll run.                                      *)
+InitOneEntry ==
+  LET e == CHOOSE x \in Entries : TRUE IN
+  \E o \in Objs :
+    /\ pc = [p \in Procs |-> IF Limit(p) > 0 THEN "idle" ELSE "done"]
+    /\ op = [p \in Procs |-> NoOp]
+    /\ nOps = [p \in Procs |-> 0]
+    /\ cur = [p \in Procs |-> Nil]
+    /\ new = [p \in Procs |-> Nil]
+    /\ bkt = [p \in Procs |-> Nil]
+    /\ ret = [p \in Procs |-> NoRet]
+    /\ lock = Nil
+    /\ inRead = [p \in Procs |-> FALSE]
+    /\ head = [b \in Buckets |-> IF b = Hash[o] THEN e ELSE Nil]
+    /\ next = [x \in Entries |-> Nil]
+    /\ eobj = [x \in Entries |-> IF x = e THEN o ELSE Nil]
+    /\ eid = [x \in Entries |-> IF x = e THEN CHOOSE i \in Ids : TRUE ELSE Nil]
+    /\ estate = [x \in Entries |-> IF x = e THEN "published" ELSE "free"]
+    /\ waitFor = [x \in Entries |-> {}]
+    /\ seen = [p \in Procs |-> {}]
+    /\ eff = [p \in Procs |-> Nil]
+    /\ ctorCalls = [p \in Procs |-> 0]
+    /\ ctorDone = [x \in Entries |-> x = e /\ CtorGiven]
+    /\ dtorCount = [x \in Entries |-> 0]
+    /\ gpOwed = [x \in Entries |-> {}]
+    /\ faDone = [p \in Procs |-> {}]
+    /\ faCallWhileLocked = [p \in Procs |-> {}]
+    /\ faNilAfter = [p \in Procs |-> {}]
+SpecOneEntry == InitOneEntry /\ [][HNext]_hvars
 
 (* The VIEW: every variable except what no checked property and no step  *)
 (* reads.  Of ret only the kind of an idle thread's first operation is    *)

@@ -54,7 +54,8 @@ CONSTANTS
 
 (* The abstract spec supplies the operations and their names. *)
 A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
-        amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {}
+        amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {},
+        dtorDue <- {}
 
 ASSUME Buckets \subseteq Nat /\ Buckets # {}
 ASSUME Hash \in [Objs -> Buckets]

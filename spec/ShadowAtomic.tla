@@ -19,8 +19,11 @@
 (* removes its keys ONE AT A TIME (it is not atomic with respect to       *)
 (* lock-free readers in the C code; see ShadowProperties!FreeAllAtomic).  *)
 (*                                                                         *)
-(* Destructor calls are observable: dtorRan is the set of data whose      *)
-(* destructor has run; it runs when the data leaves the map.              *)
+(* Destructor calls are observable: a free or freeAll that removes data  *)
+(* owes its destructor call (dtorDue), makes it in a step of its own      *)
+(* (Dtor) before it returns, and dtorRan is the set of data whose         *)
+(* destructor has run.  Data is inserted only fresh: never data whose     *)
+(* destructor has run or is owed, so each destructor runs at most once.   *)
 (***************************************************************************)
 EXTENDS Naturals, FiniteSets, TLC
 
@@ -116,13 +119,20 @@ VARIABLES
     seen,     \* seen[p]: the values p's key held since p's call began ({} when idle)
     eff,      \* eff[p]: the data p's current operation inserted/removed, or Nil
     ret,      \* ret[p]: the result p's last operation returned, or NoRet
-    dtorRan   \* the data whose destructor has run
+    dtorRan,  \* the data whose destructor has run
+    dtorDue   \* dtorDue[p]: the data p's free/freeAll removed, destructor not yet run
 
 (* All variables of the abstract spec. *)
-avars == <<amap, aop, seen, eff, ret, dtorRan>>
+avars == <<amap, aop, seen, eff, ret, dtorRan, dtorDue>>
 
 (* The set of values in the map. *)
 Range(m) == {m[k] : k \in DOMAIN m}
+
+(* The data whose destructor has run or is owed. *)
+Destructed == dtorRan \cup UNION {dtorDue[q] : q \in Procs}
+
+(* dtorDue after p removes data d: p owes its destructor call, if given. *)
+Owe(p, d) == IF DtorGiven THEN [dtorDue EXCEPT ![p] = @ \cup {d}] ELSE dtorDue
 
 (* The history sets after the map becomes m2: every process with a keyed  *)
 (* operation in progress adds the value its key now holds.                *)
@@ -139,6 +149,7 @@ ATypeOK ==
   /\ eff \in [Procs -> Data \cup {Nil}]
   /\ ret \in [Procs -> Results \cup {NoRet}]
   /\ dtorRan \subseteq Data
+  /\ dtorDue \in [Procs -> SUBSET Data]
 
 (* The table starts empty, no operation in progress. *)
 AInit ==
@@ -148,6 +159,7 @@ AInit ==
   /\ eff = [p \in Procs |-> Nil]
   /\ ret = [p \in Procs |-> NoRet]
   /\ dtorRan = {}
+  /\ dtorDue = [p \in Procs |-> {}]
 
 (* p calls operation o: its history starts with the value its key holds; *)
 (* the previous result is forgotten.                                       *)
@@ -158,22 +170,22 @@ Call(p, o) ==
                                   ELSE {amap[KeyOf(o)]}]
   /\ eff' = [eff EXCEPT ![p] = Nil]
   /\ ret' = [ret EXCEPT ![p] = NoRet]
-  /\ UNCHANGED <<amap, dtorRan>>
+  /\ UNCHANGED <<amap, dtorRan, dtorDue>>
 
 (* alloc/getOrAlloc inserts new data d when its key is absent (at most    *)
-(* once per operation).                                                    *)
+(* once per operation); d is fresh: not in the map, not destructed.        *)
 Insert(p, d) ==
   /\ aop[p].op \in {"alloc", "getOrAlloc"}
   /\ eff[p] = Nil
   /\ eff' = [eff EXCEPT ![p] = d]
   /\ amap[KeyOf(aop[p])] = Nil
-  /\ d \notin Range(amap)
+  /\ d \notin Range(amap) \cup Destructed
   /\ amap' = [amap EXCEPT ![KeyOf(aop[p])] = d]
   /\ seen' = SeenAfter(amap')
-  /\ UNCHANGED <<aop, ret, dtorRan>>
+  /\ UNCHANGED <<aop, ret, dtorRan, dtorDue>>
 
-(* free removes its key's data (at most once per operation); the         *)
-(* destructor runs on it.                                                  *)
+(* free removes its key's data (at most once per operation); it owes the *)
+(* destructor call on it (if a destructor is given).                       *)
 Remove(p) ==
   LET k == KeyOf(aop[p]) IN
   /\ aop[p].op = "free"
@@ -182,8 +194,8 @@ Remove(p) ==
   /\ amap' = [amap EXCEPT ![k] = Nil]
   /\ seen' = SeenAfter(amap')
   /\ eff' = [eff EXCEPT ![p] = amap[k]]
-  /\ dtorRan' = IF DtorGiven THEN dtorRan \cup {amap[k]} ELSE dtorRan
-  /\ UNCHANGED <<aop, ret>>
+  /\ dtorDue' = Owe(p, amap[k])
+  /\ UNCHANGED <<aop, ret, dtorRan>>
 
 (* freeAll removes ONE key with its id, in its own atomic step. *)
 RemoveOne(p, o) ==
@@ -192,20 +204,29 @@ RemoveOne(p, o) ==
   /\ amap[k] # Nil
   /\ amap' = [amap EXCEPT ![k] = Nil]
   /\ seen' = SeenAfter(amap')
-  /\ dtorRan' = IF DtorGiven THEN dtorRan \cup {amap[k]} ELSE dtorRan
-  /\ UNCHANGED <<aop, eff, ret>>
+  /\ dtorDue' = Owe(p, amap[k])
+  /\ UNCHANGED <<aop, eff, ret, dtorRan>>
+
+(* p's destructor call on data d it removed. *)
+Dtor(p, d) ==
+  /\ d \in dtorDue[p]
+  /\ dtorDue' = [dtorDue EXCEPT ![p] = @ \ {d}]
+  /\ dtorRan' = dtorRan \cup {d}
+  /\ UNCHANGED <<amap, aop, seen, eff, ret>>
 
 (* p returns result r, which its history must allow (see ANext); the     *)
 (* result stays in ret until p's next call, the history is cleared.      *)
-(* freeAll returns only when no key with its id remains.                  *)
+(* freeAll returns only when no key with its id remains; free and freeAll *)
+(* return only after the destructor calls they owe.                        *)
 Return(p, r) ==
   /\ aop[p] # NoOp
+  /\ dtorDue[p] = {}
   /\ aop[p].op = "freeAll" => \A o \in Objs : amap[<<o, aop[p].id>>] = Nil
   /\ aop' = [aop EXCEPT ![p] = NoOp]
   /\ ret' = [ret EXCEPT ![p] = r]
   /\ seen' = [seen EXCEPT ![p] = {}]
   /\ eff' = [eff EXCEPT ![p] = Nil]
-  /\ UNCHANGED <<amap, dtorRan>>
+  /\ UNCHANGED <<amap, dtorRan, dtorDue>>
 
 (* A step: some process calls, inserts, removes, or returns a result its *)
 (* history allows.                                                          *)
@@ -215,6 +236,7 @@ ANext ==
     \/ \E d \in Data : Insert(p, d)
     \/ Remove(p)
     \/ \E o \in Objs : RemoveOne(p, o)
+    \/ \E d \in dtorDue[p] : Dtor(p, d)
     \/ \E r \in AllowedResults(aop[p].op, seen[p], eff[p]) : Return(p, r)
 
 (* The abstract specification: safety only.  (Liveness is stated and     *)

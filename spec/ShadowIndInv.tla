@@ -29,9 +29,13 @@
 (* filtering with IndInv's own conjuncts first, which changes only the    *)
 (* speed); TLC checks IndInv and the safety properties in each of them    *)
 (* (IndInv => properties) and IndInv in each successor (IndInv /\ Next => *)
-(* IndInv'); the CONSTRAINT HistoryInitial stops the search after one     *)
-(* step.  This is stronger than checking the reachable states: it covers *)
-(* states no behaviour of the model reaches.                               *)
+(* IndInv'); the CONSTRAINT HistoryInitial ends the search at successors *)
+(* whose history variables changed; a successor that keeps them initial   *)
+(* and satisfies IndInv is one of the initial states, already checked    *)
+(* (the search has depth 1).  (With states drawn at random, module        *)
+(* ShadowIndInvSampled, such successors are new states and TLC goes on    *)
+(* from them.)  This is stronger than checking the reachable states: it  *)
+(* covers states no behaviour of the model reaches.                        *)
 (***************************************************************************)
 EXTENDS MCShadow, ShadowMutants
 

@@ -4,13 +4,17 @@
 (* (3 threads, 2 objects, 2 ids, 2 buckets, 3 entries), on states drawn   *)
 (* at random from IndInv, after Lamport's note "Using TLC to Check        *)
 (* Inductive Invariance": the initial predicate draws states, TLC checks  *)
-(* IndInv and the safety invariants in each and IndInv in each successor  *)
-(* (the CONSTRAINT HistoryInitial of ShadowIndInv stops after one step).  *)
+(* IndInv and the safety invariants in each and IndInv in each successor; *)
+(* the CONSTRAINT HistoryInitial of ShadowIndInv ends the search only at  *)
+(* successors whose history variables changed: from the others (states   *)
+(* not drawn) TLC goes on, so the search is deeper than one step (a run   *)
+(* of IndInv_Sampled3x2x2 reached depth 14) and checks IndInv on states   *)
+(* reachable from the drawn ones too.                                      *)
 (*                                                                         *)
 (* The states are drawn from IndInv's own structure, not by filtering     *)
 (* random type-correct states: the entries' records are drawn from        *)
 (* EntryRecs (the records satisfying IndInv's per-entry conjunct          *)
-(* EntryLocal), a bucket head is chosen so that HeapLinks holds, and the  *)
+(* EntryLocal), stratified by lifecycle state (HeapDraws), a bucket head is chosen so that HeapLinks holds, and the  *)
 (* threads' records are drawn from the records that satisfy IndInv's      *)
 (* per-thread conjuncts ProcLocal and ProcHeapR for THAT heap; the whole  *)
 (* of IndInv then filters what the draws combined (ownership and the lock *)
@@ -37,13 +41,62 @@ ProcRecsE == {r : r \in ProcRecs}
 (* (ProcLocal, ProcHeapR) in the heap drawn so far.                        *)
 ProcRecsHere == {r \in ProcRecsE : \E p \in Procs : ProcLocal(p, r) /\ ProcHeapR(p, r)}
 
+(* A set as a sequence (in CHOOSE's order). *)
+RECURSIVE SetToSeq(_)
+SetToSeq(S) == IF S = {} THEN <<>>
+               ELSE LET x == CHOOSE x \in S : TRUE IN <<x>> \o SetToSeq(S \ {x})
+
+(* The heaps drawn, stratified by lifecycle state.  Per entry and state,  *)
+(* RecsPerState of that state's entry records are drawn (PerEntry, a      *)
+(* constant: TLC draws it once a run); then for every assignment sa of    *)
+(* states to the entries, NHeaps \div 6^|Entries| functions choosing one   *)
+(* of those records per entry (an index in 1..RecsPerState, modulo the    *)
+(* number drawn).  A draw from all record functions at once would be      *)
+(* mostly gp_wait entries: most entry records are (waitFor and gpOwed      *)
+(* range over the sets of threads).                                        *)
+RecsPerState == 32
+PerEntry ==
+  [e \in Entries |->
+     [st \in EStates |-> SetToSeq(Draw(RecsPerState, {r \in EntryRecsE : r.st = st}))]]
+HeapDraws ==
+  LET perStates == NHeaps \div Cardinality([Entries -> EStates]) IN
+  UNION {{[e \in Entries |-> PerEntry[e][sa[e]][(f[e] % Len(PerEntry[e][sa[e]])) + 1]] :
+            f \in Draw(perStates, [Entries -> 1..RecsPerState])} :
+         sa \in [Entries -> EStates]}
+
+(* Heaps whose entries form ONE chain (random links rarely do, and HeapLinks *)
+(* rejects most random links): for every order of the entries and every    *)
+(* assignment of linked states (published, unlinked, gp_wait), each entry  *)
+(* gets a record of its state whose link is the next entry in the order    *)
+(* (Nil for the last), drawn as above; NHeaps \div 4 heaps in all.         *)
+LinkStates == {"published", "unlinked", "gp_wait"}
+Orders == {s \in [1..NE -> Entries] : \A i, j \in 1..NE : i # j => s[i] # s[j]}
+NextIn(s, e) == LET i == CHOOSE i \in 1..NE : s[i] = e IN IF i = NE THEN Nil ELSE s[i + 1]
+PerEntryLinked ==
+  [e \in Entries |-> [st \in LinkStates |-> [x \in (Entries \ {e}) \cup {Nil} |->
+     SetToSeq(Draw(RecsPerState, {r \in EntryRecsE : r.st = st /\ r.nx = x}))]]]
+ChainDraws ==
+  LET perOrder == (NHeaps \div 4) \div (Cardinality(Orders) * Cardinality([Entries -> LinkStates]))
+      Pick(s, sa, f, e) == LET rs == PerEntryLinked[e][sa[e]][NextIn(s, e)]
+                           IN rs[(f[e] % Len(rs)) + 1] IN
+  UNION {{[e \in Entries |-> Pick(s, sa, f, e)] :
+            f \in Draw(perOrder, [Entries -> 1..RecsPerState])} :
+         s \in Orders, sa \in [Entries -> LinkStates]}
+
+(* What the model prints for every state it keeps, for the runner's       *)
+(* histogram of the draws (ModelCheckRunner.drawHistogram): each thread's *)
+(* label, each entry's state, and each bucket's chain length (reachable   *)
+(* entries).  Instrumentation only: PrintT is TRUE.                        *)
+DrawRecord ==
+  <<"IndInvDraw", pc, estate, [b \in Buckets |-> Cardinality(Reach(head[b], NE))]>>
+
 (* NHeaps heaps drawn from IndInv's per-entry records, kept if a choice   *)
 (* of bucket heads makes HeapLinks true; per heap NProcs assignments of    *)
 (* thread records drawn from those that fit it; kept if IndInv holds.     *)
 (* lock and inRead follow from the labels, as IndInv forces; the history  *)
 (* variables IndInv says nothing about are initial (see ShadowIndInv).    *)
 IndInitSampled ==
-  /\ \E er \in Draw(NHeaps, [Entries -> EntryRecsE]) :
+  /\ \E er \in HeapDraws \cup ChainDraws :
        /\ estate = [e \in Entries |-> er[e].st]
        /\ next = [e \in Entries |-> er[e].nx]
        /\ eobj = [e \in Entries |-> er[e].ob]
@@ -69,9 +122,13 @@ IndInitSampled ==
   /\ inRead = [p \in Procs |-> pc[p] \in {"g_walk", "g_unlock"}]
   /\ HistoryInitial
   /\ IndInv
+  /\ PrintT(DrawRecord)
 
 IndSpecSampled == IndInitSampled /\ [][HNext]_hvars
 
-(* The same check with the seeded bug LostRaceLeak (ShadowMutants). *)
+(* The same check with seeded bugs (ShadowMutants). *)
 IndSpecSampledLostRaceLeak == IndInitSampled /\ [][HNextOf(StepLostRaceLeak)]_hvars
+IndSpecSampledGPWaitsOnlyStanding ==
+  IndInitSampled /\ [][HNextOf(StepGPWaitsOnlyStanding)]_hvars
+IndSpecSampledEarlyReadUnlock == IndInitSampled /\ [][HNextOf(StepEarlyReadUnlock)]_hvars
 =============================================================================

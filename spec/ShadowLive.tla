@@ -5,19 +5,27 @@
 (* With a fixed number of operations per thread and no reuse of entries, *)
 (* Termination and GracePeriodsEnd of ShadowProperties follow from TLC's  *)
 (* deadlock check (proofs-notes.md says why).  Here threads run for ever:  *)
-(*   - Loopers (readers, or writers that free an absent key) call their   *)
+(*   - Loopers (readers, or writers) call their                           *)
 (*     one operation again and again; the call does not count (nOps stays *)
 (*     0), so the state space stays finite.  The other threads run their  *)
 (*     Script once (no reuse of reclaimed entries is needed).              *)
-(*   - Fairness is weak fairness of each labelled action of each thread,   *)
-(*     and of the RCU callback: not of a thread's step as a whole.         *)
+(*   - Fairness is weak fairness of each labelled action of each thread  *)
+(*     (not of a thread's step as a whole) and strong fairness of the RCU *)
+(*     callback (below).                                                   *)
 (* Checked: every call returns (OpsComplete); every grace period ends     *)
-(* while new readers keep entering (EntriesReclaimed); no waiter for      *)
-(* klp_shadow_lock starves (NoLockStarvation) with the spinlock as a      *)
-(* ticket lock, the queued lock Linux spinlocks are.                        *)
+(* while new readers keep entering (EntriesReclaimed), with two entries   *)
+(* whose grace periods overlap; no waiter for klp_shadow_lock starves     *)
+(* (NoLockStarvation) in alloc, getOrAlloc, free or freeAll, with the     *)
+(* spinlock as a ticket lock, the queued lock Linux spinlocks are.         *)
+(* The RCU callback has strong fairness: the kernel's RCU ends a grace    *)
+(* period once every reader that was inside has left, however often new  *)
+(* readers enter, so a reclaim that is enabled again and again (between   *)
+(* readers) is taken.                                                      *)
 (* Mutants: a grace period that also waits for readers that entered after *)
-(* it started (GPWaitsForNewReaders); a test-and-set lock (Shadow's own   *)
-(* lock steps) under the same fairness.                                    *)
+(* it started (GPWaitsForNewReaders: with strong fairness of the reclaim  *)
+(* one re-entering reader cannot hold it off, two overlapping readers     *)
+(* can); a test-and-set lock (Shadow's own lock steps) under the same     *)
+(* fairness.                                                               *)
 (***************************************************************************)
 EXTENDS Shadow, TLC
 
@@ -36,18 +44,30 @@ NT == Cardinality(Procs) + 1
 
 Get(o, i) == [op |-> "get", obj |-> o, id |-> i]
 Alloc(o, i) == [op |-> "alloc", obj |-> o, id |-> i]
+GetOrAlloc(o, i) == [op |-> "getOrAlloc", obj |-> o, id |-> i]
 Free(o, i) == [op |-> "free", obj |-> o, id |-> i]
+FreeAll(i) == [op |-> "freeAll", obj |-> Nil, id |-> i]
 
 (* Every object in bucket 0. *)
 HashZero == [o \in Objs |-> 0]
 
-(* p1 allocates <o1,i1> and frees it; p2 and p3 look it up for ever. *)
+(* p1 allocates <o1,i1> and <o2,i1> (one bucket: o2's entry first) and *)
+(* frees both, the second while the first one's grace period may still be *)
+(* open; the other threads look up <o1,i1> for ever (walking past o2's).   *)
 ScriptReaders ==
-  [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1), Free(o1, i1)>>
+  [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1), Alloc(o2, i1), Free(o1, i1), Free(o2, i1)>>
                    ELSE <<Get(o1, i1)>>]
 
 (* Every thread frees the absent <o1,i1> for ever (lock, walk, unlock). *)
 ScriptWriters == [p \in Procs |-> <<Free(o1, i1)>>]
+
+(* Writers for ever, two kinds a model: p1 allocates <o1,i1> and p2 frees *)
+(* all of i1; or p1 calls getOrAlloc on <o1,i1> and p2 frees it (alloc    *)
+(* and getOrAlloc take the lock when the key is absent at the pre-check). *)
+ScriptAllocFreeAll ==
+  [p \in Procs |-> IF p = p1 THEN <<Alloc(o1, i1)>> ELSE <<FreeAll(i1)>>]
+ScriptGetOrAllocFree ==
+  [p \in Procs |-> IF p = p1 THEN <<GetOrAlloc(o1, i1)>> ELSE <<Free(o1, i1)>>]
 
 -----------------------------------------------------------------------------
 (* A looper calls its operation again: as Shadow's Call, nOps unchanged. *)
@@ -73,10 +93,13 @@ LNext == (\E p \in Procs : LStep(p)) \/ rcu_reclaim \/ Finished
 
 LInit == Init /\ tnext = 0 /\ serving = 0 /\ ticket = [p \in Procs |-> Nil]
 
+(* The non-loopers' call (a looper calls with LoopCall only). *)
+FirstCall(p) == p \notin Loopers /\ Call(p)
+
 LSpec ==
   /\ LInit /\ [][LNext /\ UNCHANGED tvars]_lvars
   /\ \A p \in Procs :
-       /\ WF_vars(Call(p)) /\ WF_vars(LoopCall(p))
+       /\ WF_vars(FirstCall(p)) /\ WF_vars(LoopCall(p))
        /\ WF_vars(g_lock(p)) /\ WF_vars(g_walk(p)) /\ WF_vars(g_unlock(p))
        /\ WF_vars(a_alloc(p)) /\ WF_vars(a_lock(p)) /\ WF_vars(a_recheck(p))
        /\ WF_vars(a_exists_unlock(p)) /\ WF_vars(a_kfree(p)) /\ WF_vars(a_set(p))
@@ -87,7 +110,7 @@ LSpec ==
        /\ WF_vars(fa_lock(p)) /\ WF_vars(fa_walk(p)) /\ WF_vars(fa_del(p))
        /\ WF_vars(fa_dtor(p)) /\ WF_vars(fa_kfree_rcu(p)) /\ WF_vars(fa_next(p))
        /\ WF_vars(fa_unlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ SF_vars(rcu_reclaim)
 
 (* Mutant GPWaitsForNewReaders: rcu_read_lock also adds the reader to the *)
 (* grace periods already started (as if a grace period waited for every   *)
@@ -110,7 +133,7 @@ LSpecGPWaitsForNewReaders ==
   /\ [][((\E p \in Procs : StepGPWaitsForNewReaders(p)) \/ rcu_reclaim \/ Finished)
         /\ UNCHANGED tvars]_lvars
   /\ \A p \in Procs :
-       /\ WF_vars(Call(p)) /\ WF_vars(LoopCall(p))
+       /\ WF_vars(FirstCall(p)) /\ WF_vars(LoopCall(p))
        /\ WF_vars(g_lock_GPWaitsForNewReaders(p)) /\ WF_vars(g_walk(p))
        /\ WF_vars(g_unlock(p))
        /\ WF_vars(a_alloc(p)) /\ WF_vars(a_lock(p)) /\ WF_vars(a_recheck(p))
@@ -119,52 +142,68 @@ LSpecGPWaitsForNewReaders ==
        /\ WF_vars(a_ctor_fail_kfree(p)) /\ WF_vars(a_publish(p)) /\ WF_vars(a_unlock(p))
        /\ WF_vars(f_lock(p)) /\ WF_vars(f_walk(p)) /\ WF_vars(f_del(p))
        /\ WF_vars(f_dtor(p)) /\ WF_vars(f_kfree_rcu(p)) /\ WF_vars(f_unlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ SF_vars(rcu_reclaim)
 
 -----------------------------------------------------------------------------
-(* The spinlock as a ticket lock, for free (the writers' operation here): *)
-(* f_ticket takes the next ticket, f_lock waits until it is served, the   *)
-(* unlock serves the next one.                                              *)
-f_ticket(p) ==
-  /\ pc[p] = "f_lock" /\ ticket[p] = Nil
+(* The spinlock as a ticket lock, for every writer: at the lock label     *)
+(* (a_lock, f_lock, fa_lock) TakeTicket takes the next ticket, then       *)
+(* LockTicket takes the lock (Shadow's step at that label) once that       *)
+(* ticket is served; every unlock step serves the next ticket.  Every     *)
+(* step of TSpec is a step of LNext (the same step of Shadow) or changes  *)
+(* only the ticket variables: the ticket lock refines Shadow's lock, so    *)
+(* every safety property of Shadow holds of it (ShadowSteps checks this). *)
+LockLabels == {"a_lock", "f_lock", "fa_lock"}
+UnlockLabels == {"a_exists_unlock", "a_ctor_fail_unlock", "a_unlock", "f_unlock",
+                 "fa_unlock"}
+
+TakeTicket(p) ==
+  /\ pc[p] \in LockLabels /\ ticket[p] = Nil
   /\ ticket' = [ticket EXCEPT ![p] = tnext]
   /\ tnext' = (tnext + 1) % NT
   /\ UNCHANGED <<vars, serving>>
 
-f_lock_Ticket(p) ==
-  /\ ticket[p] # Nil /\ serving = ticket[p]
-  /\ f_lock(p)
+LockTicket(p) ==
+  /\ pc[p] \in LockLabels /\ ticket[p] # Nil /\ serving = ticket[p]
+  /\ LStep(p)
   /\ ticket' = [ticket EXCEPT ![p] = Nil]
   /\ UNCHANGED <<tnext, serving>>
 
-f_unlock_Ticket(p) ==
-  /\ f_unlock(p)
+UnlockTicket(p) ==
+  /\ pc[p] \in UnlockLabels
+  /\ LStep(p)
   /\ serving' = (serving + 1) % NT
   /\ UNCHANGED <<tnext, ticket>>
 
-TStep(p) ==
-  \/ LoopCall(p) /\ UNCHANGED tvars
-  \/ f_ticket(p) \/ f_lock_Ticket(p) \/ f_unlock_Ticket(p)
-  \/ (f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)) /\ UNCHANGED tvars
+(* Every other step of p: Shadow's (or a looper's call). *)
+OtherStep(p) ==
+  /\ pc[p] \notin LockLabels \cup UnlockLabels
+  /\ LStep(p)
+  /\ UNCHANGED tvars
 
+TStep(p) == TakeTicket(p) \/ LockTicket(p) \/ UnlockTicket(p) \/ OtherStep(p)
+
+(* Weak fairness of each of p's actions.  A thread is at one label at a    *)
+(* time, so weak fairness of OtherStep(p) is weak fairness of the action   *)
+(* of each of its labels.                                                   *)
 TSpec ==
-  /\ LInit /\ [][\E p \in Procs : TStep(p)]_lvars
+  /\ LInit /\ [][(\E p \in Procs : TStep(p)) \/ (rcu_reclaim /\ UNCHANGED tvars)]_lvars
   /\ \A p \in Procs :
-       /\ WF_lvars(LoopCall(p) /\ UNCHANGED tvars)
-       /\ WF_lvars(f_ticket(p)) /\ WF_lvars(f_lock_Ticket(p))
-       /\ WF_lvars(f_walk(p) /\ UNCHANGED tvars) /\ WF_lvars(f_unlock_Ticket(p))
+       /\ WF_lvars(TakeTicket(p)) /\ WF_lvars(LockTicket(p))
+       /\ WF_lvars(UnlockTicket(p)) /\ WF_lvars(OtherStep(p))
+  /\ SF_lvars(rcu_reclaim /\ UNCHANGED tvars)
 
-(* Mutant: test-and-set (Shadow's f_lock), same fairness per action. *)
-SStep(p) ==
-  (LoopCall(p) \/ f_lock(p) \/ f_walk(p) \/ f_unlock(p)) /\ UNCHANGED tvars
+(* Mutant: test-and-set (Shadow's own lock steps), the same fairness per   *)
+(* action: the lock step is enabled only while the lock is free.           *)
+LockTestAndSet(p) == pc[p] \in LockLabels /\ LStep(p) /\ UNCHANGED tvars
+UnlockPlain(p) == pc[p] \in UnlockLabels /\ LStep(p) /\ UNCHANGED tvars
+
+SStep(p) == LockTestAndSet(p) \/ UnlockPlain(p) \/ OtherStep(p)
 
 SSpec ==
-  /\ LInit /\ [][\E p \in Procs : SStep(p)]_lvars
+  /\ LInit /\ [][(\E p \in Procs : SStep(p)) \/ (rcu_reclaim /\ UNCHANGED tvars)]_lvars
   /\ \A p \in Procs :
-       /\ WF_lvars(LoopCall(p) /\ UNCHANGED tvars)
-       /\ WF_lvars(f_lock(p) /\ UNCHANGED tvars)
-       /\ WF_lvars(f_walk(p) /\ UNCHANGED tvars)
-       /\ WF_lvars(f_unlock(p) /\ UNCHANGED tvars)
+       /\ WF_lvars(LockTestAndSet(p)) /\ WF_lvars(UnlockPlain(p)) /\ WF_lvars(OtherStep(p))
+  /\ SF_lvars(rcu_reclaim /\ UNCHANGED tvars)
 
 -----------------------------------------------------------------------------
 (* Properties. *)
@@ -183,6 +222,18 @@ Witness_NewReaderDuringGP ==
   ~ \E e \in Entries, p \in Loopers :
       estate[e] = "gp_wait" /\ pc[p] \in {"g_walk", "g_unlock"} /\ p \notin waitFor[e]
 
-(* No thread waiting for klp_shadow_lock waits for ever. *)
-NoLockStarvation == \A p \in Procs : pc[p] = "f_lock" ~> lock = p
+(* No thread waiting for klp_shadow_lock waits for ever (alloc and        *)
+(* getOrAlloc at a_lock, free at f_lock, freeAll at fa_lock).              *)
+NoLockStarvation == \A p \in Procs : pc[p] \in LockLabels ~> lock = p
+
+(* Every step is one of Shadow's (LNext) or changes no variable of Shadow: *)
+(* the ticket lock refines Shadow's test-and-set lock.                     *)
+ShadowSteps == [][LNext]_vars
+
+(* Two entries await their grace periods at once, each owed to a thread   *)
+(* (TLC must violate it: the grace periods overlap).                       *)
+Witness_OverlappingGPs ==
+  ~ \E e1, e2 \in Entries :
+      /\ e1 # e2 /\ estate[e1] = "gp_wait" /\ estate[e2] = "gp_wait"
+      /\ waitFor[e1] # {} /\ waitFor[e2] # {}
 =============================================================================

@@ -37,7 +37,7 @@ TypeOK ==
   /\ estate \in [Entries -> EStates]
   /\ waitFor \in [Entries -> SUBSET Procs]
   /\ ctorDone \in [Entries -> BOOLEAN]
-  /\ dtorCount \in [Entries -> 0..2]
+  /\ dtorCount \in [Entries -> Nat]
   /\ gpOwed \in [Entries -> SUBSET Procs]
   /\ seen \in [Procs -> SUBSET (Entries \cup {Nil})]
   /\ eff \in [Procs -> Entries \cup {Nil}]
@@ -77,9 +77,10 @@ PublishedFieldsSet == \A e \in Reachable : eobj[e] # Nil /\ eid[e] # Nil
 ConstructedBeforePublished ==
   \A e \in Reachable : CtorGiven => ctorDone[e]
 
-(* The destructor runs at most once per entry, only on an entry removed  *)
-(* from the table, and exactly once (if given) on every entry by the time *)
-(* that entry is handed to kfree_rcu (so by the end of its free).         *)
+(* The destructor runs at most once per entry (the bound on dtorCount,   *)
+(* which TypeOK leaves to this property), only on an entry removed from   *)
+(* the table, and exactly once (if given) on every entry by the time that *)
+(* entry is handed to kfree_rcu (so by the end of its free).              *)
 DestructorOnce ==
   \A e \in Entries :
     /\ dtorCount[e] <= 1
@@ -135,9 +136,14 @@ LinearizableNullOnFailure ==
 
 -----------------------------------------------------------------------------
 (* Refinement: the algorithm implements the abstract atomic map, with the *)
-(* table as the map of reachable entries, the destructor's abstract       *)
-(* effect at the unlink, and the operation in progress as the abstract    *)
-(* operation.                                                              *)
+(* table as the map of reachable entries and the operation in progress as *)
+(* the abstract operation.  The destructor calls are the algorithm's own: *)
+(* dtorRan is the entries on which f_dtor / fa_dtor called the destructor *)
+(* (dtorCount, the history of those steps), and a free/freeAll owes the   *)
+(* call on the entry it unlinked while it stands at f_dtor / fa_dtor: the *)
+(* unlink is the abstract removal, the dtor step the abstract Dtor, and a  *)
+(* dtor step that calls nothing (or a call anywhere else) is no abstract   *)
+(* step.                                                                    *)
 A == INSTANCE ShadowAtomic WITH
        Data <- Entries,
        amap <- AMap,
@@ -145,9 +151,17 @@ A == INSTANCE ShadowAtomic WITH
        seen <- seen,
        eff <- eff,
        ret <- [p \in Procs |-> FullRet(ret[p], ctorCalls[p])],
-       dtorRan <- IF DtorGiven THEN Removed ELSE {}
+       dtorRan <- {e \in Entries : dtorCount[e] > 0},
+       dtorDue <- [p \in Procs |-> IF DtorGiven /\ pc[p] \in {"f_dtor", "fa_dtor"}
+                                     THEN {cur[p]} ELSE {}]
 
 Refinement == A!ASpec
+
+(* The step part of Refinement (= A!AInit /\ [][A!ANext]_A!avars): as its *)
+(* own definition, TLC names it when it is violated (for Refinement it     *)
+(* names only a source location).  The models whose table starts empty     *)
+(* check Refinement; a model starting from a later state checks this.     *)
+RefinementStep == [][A!ANext]_(A!avars)
 
 -----------------------------------------------------------------------------
 (* Liveness (under the weak fairness of Spec).                            *)
@@ -231,6 +245,10 @@ Witness_TwoUnlinkedInBucket ==
   ~ \E e1, e2 \in Entries :
       /\ e1 # e2 /\ estate[e1] = "gp_wait" /\ estate[e2] = "gp_wait"
       /\ Hash[eobj[e1]] = Hash[eobj[e2]]
+
+(* Three entries in the chain of one bucket. *)
+Witness_ThreeInChain ==
+  ~ \E b \in Buckets : Cardinality(Reach(head[b], NE)) >= 3
 
 (* One freeAll removes two entries. *)
 Witness_FreeAllRemovesTwo == ~ \E p \in Procs : Cardinality(faDone[p]) >= 2

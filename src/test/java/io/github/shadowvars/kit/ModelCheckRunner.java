@@ -328,6 +328,9 @@ public final class ModelCheckRunner {
                 problems.add("initial states: " + dash(drawn) + " distinct (its .cfg asks for at least " + drawnAtLeast + ")");
             }
         }
+        if (Files.exists(outFile)) {
+            problems.addAll(drawHistogram(Files.readAllLines(outFile, StandardCharsets.UTF_8)));
+        }
         List<String> countDiffs = new ArrayList<>();
         Set<String> compared = launcher.comparedCounts(tlc.result());
         if (compared.contains("distinct")) {
@@ -456,6 +459,75 @@ public final class ModelCheckRunner {
         }
         return null;
     }
+
+    /**
+     * The histogram of the states a sampled model drew, from the lines its initial predicate
+     * prints for every state it keeps ({@code <<"IndInvDraw", pc, estate, chain lengths>>}, the
+     * three as TLC prints functions: {@code (p1 :> "idle" @@ p2 :> "g_walk")}, over one or more
+     * lines): per label and per
+     * entry state the share of draws in which some thread is at that label (some entry in that
+     * state), per length the share of draws whose longest bucket chain has that length. Empty when
+     * the output has no such line. A line TLC prints more than once (a state drawn twice) counts
+     * each time: these are shares of draws, not of distinct states.
+     */
+    static List<String> drawHistogram(List<String> tlcOutput) {
+        long draws = 0;
+        Map<String, Long> labels = new java.util.TreeMap<>();
+        Map<String, Long> states = new java.util.TreeMap<>();
+        Map<Integer, Long> chains = new java.util.TreeMap<>();
+        List<String> records = new ArrayList<>();
+        StringBuilder open = null;
+        for (String line : tlcOutput) {
+            // TLC prints a long value over several lines: join them up to the closing >>.
+            String t = line.trim();
+            if (open == null && t.startsWith("<<") && t.contains("\"IndInvDraw\"")) {
+                open = new StringBuilder();
+            }
+            if (open != null) {
+                open.append(open.length() == 0 ? "" : " ").append(t);
+                if (t.endsWith(">>")) {
+                    records.add(open.toString());
+                    open = null;
+                }
+            }
+        }
+        for (String record : records) {
+            Matcher m = DRAW_LINE.matcher(record);
+            if (!m.matches()) {
+                continue;
+            }
+            draws++;
+            valuesIn(m.group(1)).stream().distinct().forEach(l -> labels.merge(l, 1L, Long::sum));
+            valuesIn(m.group(2)).stream().distinct().forEach(st -> states.merge(st, 1L, Long::sum));
+            int longest = valuesIn(m.group(3)).stream().mapToInt(Integer::parseInt).max().orElse(0);
+            chains.merge(longest, 1L, Long::sum);
+        }
+        if (draws == 0) {
+            return List.of();
+        }
+        final long n = draws;
+        java.util.function.Function<Map<?, Long>, String> shares = h -> h.entrySet().stream()
+                .map(e -> e.getKey() + " " + String.format(java.util.Locale.ROOT, "%.1f%%", 100.0 * e.getValue() / n))
+                .collect(java.util.stream.Collectors.joining(", "));
+        return List.of("drawn states (printed by the initial predicate): " + n,
+                "draws with a thread at each label: " + shares.apply(labels),
+                "draws with an entry in each state: " + shares.apply(states),
+                "draws by longest bucket chain (reachable entries): " + shares.apply(chains));
+    }
+
+    /** The values of a function as TLC prints it, (a :> v @@ b :> w): v, w (quotes removed). */
+    private static List<String> valuesIn(String function) {
+        List<String> values = new ArrayList<>();
+        Matcher m = FUNCTION_VALUE.matcher(function);
+        while (m.find()) {
+            values.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return values;
+    }
+
+    private static final Pattern DRAW_LINE =
+            Pattern.compile("^<<\\s*\"IndInvDraw\",\\s*\\((.*?)\\),\\s*\\((.*?)\\),\\s*\\((.*?)\\)\\s*>>$");
+    private static final Pattern FUNCTION_VALUE = Pattern.compile(":>\\s*(?:\"([^\"]*)\"|(\\d+))");
 
     private static final Pattern INITIAL_STATES =
             Pattern.compile("Finished computing initial states: ([\\d,]+) distinct state");

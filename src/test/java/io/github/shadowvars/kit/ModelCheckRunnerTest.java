@@ -276,4 +276,27 @@ class ModelCheckRunnerTest {
         assertEquals(20279L, ModelCheckRunner.initialStates(List.of(
                 "Finished computing initial states: 20,279 distinct states generated at 2026-12-02 04:40:01.")));
     }
+
+    @Test
+    void anExitCodeZeroAfterAnErrorIsNoSuccess() {
+        // TLC 2.18 exited with 0 after a StackOverflowError while computing initial states (2026-12-06).
+        TlcOutput t = TlcOutput.parse(0, "Computing initial states...\nError: This was a Java StackOverflowError.\n"
+                + "3812 states generated, 3812 distinct states found, 3812 states left on queue.\n", null);
+        assertEquals("error", t.result());
+        assertEquals("success", TlcOutput.parse(0, "Model checking completed. No error has been found.\n", null).result());
+    }
+
+    @Test
+    void theDrawnStatesHistogramCountsDrawsPerLabelStateAndLongestChain() {
+        List<String> h = ModelCheckRunner.drawHistogram(List.of(
+                "<<\"IndInvDraw\", (p1 :> \"idle\" @@ p2 :> \"idle\"), (e1 :> \"free\" @@ e2 :> \"published\"), (0 :> 1 @@ 1 :> 0)>>",
+                "other output",
+                "<< \"IndInvDraw\",", "   (p1 :> \"g_walk\" @@ p2 :> \"idle\"),",
+                "   (e1 :> \"published\" @@ e2 :> \"published\"),", "   (0 :> 2 @@ 1 :> 0) >>"));
+        assertEquals("drawn states (printed by the initial predicate): 2", h.get(0));
+        assertEquals("draws with a thread at each label: g_walk 50.0%, idle 100.0%", h.get(1));
+        assertEquals("draws with an entry in each state: free 50.0%, published 100.0%", h.get(2));
+        assertEquals("draws by longest bucket chain (reachable entries): 1 50.0%, 2 50.0%", h.get(3));
+        assertTrue(ModelCheckRunner.drawHistogram(List.of("Model checking completed.")).isEmpty());
+    }
 }

@@ -114,6 +114,11 @@ record TlcOutput(String result, int exitCode, String violated, Long distinct, Lo
         // TLC 2.18 exits with 13 for a violated action property ([][A]_v) as for a temporal one, but an
         // action property is a safety property (a finite counterexample): report it as such.
         String result = exitCode == 13 && actionProperty ? "safety" : resultOf(exitCode);
+        // TLC 2.18 can exit with 0 after an error it caught (a StackOverflowError while computing the
+        // initial states, seen 2026-12-06): a success needs no "Error:" line.
+        if (result.equals("success") && message != null) {
+            result = "error";
+        }
         return new TlcOutput(result, exitCode, violated, distinct, total, depth, message, trace, null);
     }
 
