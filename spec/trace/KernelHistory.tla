@@ -28,6 +28,14 @@
 (* ShadowAtomic's Insert and Remove steps may happen anywhere inside the   *)
 (* operation's interval: that is TLC choosing the linearization point.     *)
 (*                                                                         *)
+(* freeAll's Return has a condition in ShadowAtomic: no key with its id    *)
+(* remains.  Its recorded return comes after the C function returned, and  *)
+(* other threads may insert between the unlock and that timestamp; so the  *)
+(* condition is checked at a point TLC chooses inside the interval         *)
+(* (FreeAllDone, after the operation's last removal), and the Return event *)
+(* only requires that point to have passed.  Every other Return is         *)
+(* ShadowAtomic's own.                                                     *)
+(*                                                                         *)
 (* A batch of histories is checked in one TLC run: h chooses the history,  *)
 (* k is its next event.  TLC register h holds the furthest event any       *)
 (* behaviour of history h reached; each new furthest point is printed as   *)
@@ -41,9 +49,10 @@ VARIABLES
     h,      \* the history being followed
     k,      \* the index of its next event
     cur,    \* cur[p]: the index of the call event of p's operation in progress
-    rem     \* rem[p]: the data p's operation in progress removed so far
+    rem,    \* rem[p]: the data p's operation in progress removed so far
+    fadone  \* fadone[p]: p's freeAll in progress has passed its completion point
 
-vars == <<amap, aop, seen, eff, ret, dtorRan, h, k, cur, rem>>
+vars == <<amap, aop, seen, eff, ret, dtorRan, h, k, cur, rem, fadone>>
 
 (* The furthest event reached in history hh: a new furthest point is      *)
 (* recorded and printed.  Evaluated last in a step, for its side effect.  *)
@@ -58,9 +67,21 @@ HInit(H) ==
   /\ k = 1
   /\ cur = [p \in Procs |-> 0]
   /\ rem = [p \in Procs |-> {}]
+  /\ fadone = [p \in Procs |-> FALSE]
 
 (* The operation of p in progress, as the history recorded it. *)
 Obs(H, p) == H[h][cur[p]]
+
+(* ShadowAtomic's Return, with freeAll's condition moved to FreeAllDone. *)
+ReturnAt(p, r) ==
+  IF aop[p].op = "freeAll"
+    THEN /\ fadone[p]
+         /\ aop' = [aop EXCEPT ![p] = NoOp]
+         /\ ret' = [ret EXCEPT ![p] = r]
+         /\ seen' = [seen EXCEPT ![p] = {}]
+         /\ eff' = [eff EXCEPT ![p] = Nil]
+         /\ UNCHANGED <<amap, dtorRan>>
+    ELSE Return(p, r)
 
 (* The next event of the history happens. *)
 Event(H) ==
@@ -69,6 +90,7 @@ Event(H) ==
         /\ Call(e.p, e.o)
         /\ cur' = [cur EXCEPT ![e.p] = k]
         /\ rem' = [rem EXCEPT ![e.p] = {}]
+        /\ fadone' = [fadone EXCEPT ![e.p] = FALSE]
      \/ /\ e.kind = "ret"
         /\ rem[e.p] = e.dtors
         /\ \E r \in AllowedResults(aop[e.p].op, seen[e.p], eff[e.p]) :
@@ -76,8 +98,8 @@ Event(H) ==
              /\ r.ctors = e.ctors
              /\ (r.why = "allocFail") = e.inj
              /\ (r.why = "ctorFail") = (e.ctors = 1 /\ e.ctorfail)
-             /\ Return(e.p, r)
-        /\ UNCHANGED <<cur, rem>>
+             /\ ReturnAt(e.p, r)
+        /\ UNCHANGED <<cur, rem, fadone>>
   /\ k' = k + 1
   /\ UNCHANGED h
 
@@ -95,15 +117,28 @@ Internal(H) ==
           /\ Remove(p)
        \/ \E o \in Objs :
           /\ aop[p].op = "freeAll"
+          /\ ~fadone[p]
           /\ amap[<<o, aop[p].id>>] \in Obs(H, p).dtors \ rem[p]
           /\ rem' = [rem EXCEPT ![p] = @ \cup {amap[<<o, aop[p].id>>]}]
           /\ RemoveOne(p, o)
+    /\ UNCHANGED fadone
     /\ UNCHANGED <<h, k, cur>>
+
+(* freeAll's completion point: no key with its id remains. *)
+FreeAllDone ==
+  \E p \in Procs :
+    /\ aop[p] # NoOp
+    /\ aop[p].op = "freeAll"
+    /\ ~fadone[p]
+    /\ \A o \in Objs : amap[<<o, aop[p].id>>] = Nil
+    /\ fadone' = [fadone EXCEPT ![p] = TRUE]
+    /\ UNCHANGED <<amap, aop, seen, eff, ret, dtorRan, h, k, cur, rem>>
 
 HNext(H) ==
   /\ TLCGet(h) <= Len(H[h])          \* an accepted history is not explored further
   /\ k <= Len(H[h])
   /\ \/ Event(H) /\ Reached(h, k + 1)
      \/ Internal(H)
+     \/ FreeAllDone
 
 =============================================================================
