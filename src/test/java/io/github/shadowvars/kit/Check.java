@@ -56,7 +56,8 @@ public final class Check {
               seeded-bugs                   list the Java seeded bugs (src/test/seeded-bugs/*.diff)
 
             The kernel's shadow.c against the spec (C, needs gcc and liburcu; kernel-check/README.md):
-              kernel [ARGS]                 kernel-check/run ARGS, e.g. kernel --quick, kernel --source my/shadow.c
+              kernel [ARGS]                 kernel-check/run ARGS, e.g. kernel --quick, kernel --source my/shadow.c,
+                                            kernel --vm (in a debug kernel in QEMU: kernel-check/vm/run --help)
 
             Exit code: 0 the check passed, 1 it failed, 2 bad arguments.
             """;
