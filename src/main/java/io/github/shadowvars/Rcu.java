@@ -1,25 +1,15 @@
 package io.github.shadowvars;
 
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.WeakHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,59 +79,25 @@ import java.util.function.LongSupplier;
  */
 public final class Rcu {
     /*
-     * Implementation notes.
-     *
-     * Algorithm (epoch based)
-     * - The domain has a global epoch counter, starting at 1 and only ever incremented, only under
-     *   gpLock. Incrementing it to g starts grace period g. `completed` (under gpLock) is the
-     *   newest grace period known to have completed; one is in flight iff completed < epoch, so
-     *   at most one is in flight: while one is, drivers re-scan instead of starting another.
-     * - Every thread that enters a read-side section gets one Reader record, registered once in
-     *   this domain's registry, and its state: a long[2] that is also the value of the domain's
-     *   ThreadLocal (owned by this domain, not a static one). state[EPOCH] is the epoch, accessed
-     *   through STATE (volatile, release): 0 while the thread is outside any read-side section,
-     *   otherwise the global epoch it read when it entered its outermost section. Sections nest
-     *   (state[NESTING], the owner's only); only the outermost lock and unlock touch the epoch.
-     *   The ThreadLocal's value is a JDK type on purpose: a thread that outlives the application
-     *   (a container's pooled thread) then holds no class of this library, so it does not pin the
-     *   application's class loader; the Reader record, which names the thread, is held by the
-     *   domain only.
-     * - readLock stores epoch = globalEpoch; readUnlock stores epoch = 0.
+     * The read-side protocol, to read beside liburcu's urcu-memb (urcu_memb_read_lock/unlock,
+     * urcu_memb_synchronize_rcu) or the kernel's Tree RCU docs. Grace periods follow below
+     * (advance); the rest of the domain is beside this file: RcuCallbacks (call_rcu's queue,
+     * rcu_barrier, the reclaimer), RcuReaders (the registry of reader threads, its pruning),
+     * RcuStallWarnings (the stall detector).
+     * - A global epoch counter, starting at 1, only ever incremented, only under gpLock.
+     *   Incrementing it to g starts grace period g.
+     * - Every thread that enters a read-side section gets a record in the registry (RcuReaders)
+     *   and its state, a long[2] (the ThreadLocal `reader`'s value): state[EPOCH], accessed
+     *   through STATE, is 0 while the thread is outside any read-side section, otherwise the global
+     *   epoch it read when it entered its outermost section. Sections nest (state[NESTING], the
+     *   owner's only); only the outermost lock and unlock touch the epoch.
+     * - readLock stores epoch = globalEpoch (volatile); readUnlock stores epoch = 0 (release).
      * - Grace period g has completed once a scan of the registry, made after the increment to g,
      *   finds every reader with epoch == 0 (outside) or epoch >= g (entered after the start).
      * - callRcu does not increment: it reads the global epoch g and queues the callback with
      *   target g + 1, the next grace period to start. synchronize does the same for itself
      *   (`wanted`). The increment to g + 1 comes after that read (the counter only grows), so that
      *   grace period starts after everything the caller did before.
-     * - advance() (under gpLock) is the one state machine every driver runs: if a grace period is
-     *   in flight, scan; if that completes it, or none was in flight, and a queued callback or a
-     *   synchronize wants a newer one, start it (one increment for every callback queued since
-     *   the last start: a freeAll of n entries costs one grace period, not n) and scan once.
-     * - Drivers: processCallbacks/processCallbacksBatched (one advance, never wait), barrier and
-     *   synchronize (advance until their target has completed, backing off in between), and the
-     *   reclaimer (below). Callbacks whose target <= completed run in queue order under runLock.
-     *
-     * The reclaimer (why an Executor, and not the last reader's exit)
-     * A reader's exit is a release store; making it also notice "I was the last reader a grace
-     * period waits for" would need a store-load fence on every exit (a Dekker handshake with the
-     * scanning writer), doubling the read side's cost. Instead, a processing call that leaves
-     * callbacks queued (their grace period held up by a reader, or a concurrent callRcu it did not
-     * see) makes sure one reclaimer is active: a task submitted to the domain's Executor that runs
-     * one processing round, and, while callbacks stay queued, re-arms itself after a delay that
-     * doubles from 10 us to 1 ms (CompletableFuture.delayedExecutor: the JDK's delay thread hands
-     * the task back to the executor, so no pool thread is blocked while waiting; like Caffeine's
-     * maintenance on ForkJoinPool.commonPool()); the delay thread only calls submitReclaimer, which
-     * catches a rejection and clears `reclaimerActive` (an exception thrown on the delay thread
-     * would be dropped there). It ends when the queue is empty. At most one is
-     * active per domain (`reclaimerActive`, under queueLock). While one is active, writers'
-     * processCallbacksBatched returns at once until BATCH callbacks were queued since the last
-     * scan (then it re-scans, in case the executor is slow; it never starts a second grace
-     * period), so a stream of frees beside a long reader costs one grace period and one scan per
-     * BATCH frees.
-     * A processing call that loses runLock's tryLock to another one returns at once: the holder
-     * re-checks `queued` after unlocking (a volatile write in callRcu, a volatile read after the
-     * unlock: if the holder misses the callback, the loser's tryLock would have seen the lock
-     * free), and hands what is left to a further round or the reclaimer.
      *
      * Why a grace period protects an unlinked entry
      * Every access the argument relies on but one is a volatile access (the reader's epoch store on
@@ -176,168 +132,24 @@ public final class Rcu {
      * happens-before), so a scan ignores a dead thread's record even if it died inside a section (a
      * caller bug, forgiven rather than blocking grace periods forever). The epoch is a long: 2^63
      * grace periods before it could wrap.
-     *
-     * Registry bound
-     * Records are removed only under registryLock (so never twice): by pruneEnded(), which a
-     * registration runs when the registry has reached pruneAt records, and by the grace-period
-     * scan (firstBlocker), which tryLocks it and drops the records it passes whose thread has
-     * ended (the weak reference cleared, or Thread.getState() TERMINATED, a field read, confirmed
-     * by Thread.isAlive(), a native call made only for ended threads). Both set pruneAt to
-     * max(MIN_PRUNE_AT, 2 * records left): amortised O(1) isAlive calls per registration, and no
-     * dependence on the GC. Only registration grows the registry, so a read-only workload with
-     * thread churn is bounded as well; after a peak of reader threads that end, the next scan
-     * (at the latest the next grace period) shrinks it without any registration. A record is
-     * dropped only for a thread that has ended, which can enter no section any more.
-     *
-     * Lock order (every lock this class takes, and the table's):
-     *   table writer lock -> queueLock                  (callRcu in free, under the table lock)
-     *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
-     *   runLock -> gpLock -> queueLock                  (processing, barrier)
-     *   gpLock -> registryLock (tryLock)                (the scan prunes the records of ended threads)
-     *   runLock -> any lock a callback takes            (callbacks run under runLock)
-     * registryLock and the monitor of tableLocks are leaves (registryLock only ever tryLock'ed); runLock is only tryLock'ed except by barrier,
-     * which refuses to run under the writer lock of a table on this domain (each table registers
-     * its lock: registerTableLock), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
-     * Executor or the logger with a lock of this class held, except callbacks (runLock). Stack
-     * traces for stall warnings are taken outside every lock.
      */
-
-    /** One registered thread: its read-side state (the ThreadLocal's value) and the thread, weakly. */
-    private static final class Reader {
-        /** state[EPOCH]: 0 = outside any read-side section, else the global epoch read on outermost entry; state[NESTING]: the depth. */
-        final long[] state;
-        /** The owner thread, weakly, so that the record does not keep a dead Thread object alive. */
-        final WeakReference<Thread> owner;
-
-        Reader(Thread owner, long[] state) {
-            this.owner = new WeakReference<>(owner);
-            this.state = state;
-        }
-    }
 
     /** Slots of a thread's read-side state: the epoch (through {@link #STATE} only) and the nesting depth (plain, owner only). */
-    private static final int EPOCH = 0, NESTING = 1;
-
-    /** A queued callback and the grace period (its target epoch) it waits for. */
-    private record Pending(long target, Runnable callback) { }
-
+    static final int EPOCH = 0, NESTING = 1;
     /** A read-side state's epoch slot: volatile entry store and scan loads, release store on exit. */
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
-    /** Opaque/volatile access to {@link #queued}, {@link #sinceScan}, {@link #reclaimerActive}, {@link #pruneAt}. */
-    private static final VarHandle QUEUED;
-    private static final VarHandle SINCE_SCAN;
-    private static final VarHandle RECLAIMER_ACTIVE;
-    private static final VarHandle PRUNE_AT;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            QUEUED = l.findVarHandle(Rcu.class, "queued", int.class);
-            SINCE_SCAN = l.findVarHandle(Rcu.class, "sinceScan", int.class);
-            RECLAIMER_ACTIVE = l.findVarHandle(Rcu.class, "reclaimerActive", boolean.class);
-            PRUNE_AT = l.findVarHandle(Rcu.class, "pruneAt", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /**
-     * While a reclaimer is active, how many callbacks queued since the last scan make
-     * {@link #processCallbacksBatched()} scan again itself: 64 frees share one scan.
-     */
-    public static final int BATCH = 64;
-    /** The smallest registry size at which a registration prunes the records of ended threads. */
-    static final int MIN_PRUNE_AT = 16;
-    /** Default stall threshold: the kernel's CONFIG_RCU_CPU_STALL_TIMEOUT, 21 s. */
-    static final long DEFAULT_STALL_NANOS = TimeUnit.SECONDS.toNanos(21);
-    /** Reclaimer re-arm delays: from 10 us, doubling, at most 1 ms. */
-    private static final long RECLAIM_MIN_DELAY_NANOS = 10_000;
-    private static final long MAX_PARK_NANOS = 1_000_000;
-    /** The timeout of the untimed waits (a Duration converted to more nanoseconds saturates to it as well). */
-    private static final long FOREVER = Long.MAX_VALUE;
+    static final VarHandle STATE = MethodHandles.arrayElementVarHandle(long[].class);
 
     /** The global epoch; starts at 1 so that 0 can mean "outside any section". Written only under gpLock. */
-    private final AtomicLong globalEpoch = new AtomicLong(1);
-    /** Guards the grace-period state: completed, wanted, the stall fields; every increment and scan. */
-    private final ReentrantLock gpLock = new ReentrantLock();
-    /** The newest grace period known to have completed (under gpLock). */
-    private long completed = 1;
-    /** The newest grace period a synchronize waits for (under gpLock). */
-    private long wanted = 1;
-    /** The grace period in flight whose blocking was first seen at {@link #blockedSince} (under gpLock). */
-    private long blockedGp;
-    /** Clock reading when a scan first found {@link #blockedGp} held up (under gpLock). */
-    private long blockedSince;
-    /** How long {@link #blockedGp} must have waited for its next stall WARNING (under gpLock). */
-    private long nextWarnAfter;
-
-    /** Every registered thread's reader record (appended lock-free; removed only by pruneEnded). */
-    private final ConcurrentLinkedQueue<Reader> readers = new ConcurrentLinkedQueue<>();
-    /** How many records {@link #readers} holds. */
-    private final AtomicInteger registered = new AtomicInteger();
-    /** Registry size at which a registration prunes (opaque: a hint; written under registryLock). */
-    private int pruneAt = MIN_PRUNE_AT;
-    /** Held (tryLock only) while pruning the registry. */
-    private final ReentrantLock registryLock = new ReentrantLock();
-    /** The calling thread's read-side state (a JDK type: class notes); null until its first read-side section. */
+    final AtomicLong globalEpoch = new AtomicLong(1);
+    /**
+     * The calling thread's read-side state; null until its first read-side section. Its value is a
+     * JDK type on purpose: a thread that outlives the application (a container's pooled thread)
+     * then holds no class of this library, so it does not pin the application's class loader; the
+     * record, which names the thread, is held by the domain only.
+     */
     private final ThreadLocal<long[]> reader = new ThreadLocal<>();
-    /**
-     * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
-     * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
-     */
-    private final Map<TableLock, Boolean> tableLocks = new WeakHashMap<>();
-
-    /** Queued callbacks in queue order; their targets never decrease (each is the epoch, read under queueLock, plus 1). */
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    /** Guards {@link #queue}, {@link #reclaimerActive}; held only for short non-blocking work. */
-    private final ReentrantLock queueLock = new ReentrantLock();
-    /** Held while a thread runs callbacks, so that barrier() also waits for callbacks another thread is running. */
-    private final ReentrantLock runLock = new ReentrantLock();
-    /** How many callbacks are queued: written under queueLock (volatile store), read without it. */
-    private int queued;
-    /** Callbacks queued since the last scan by a processing call (written under queueLock, read opaque). */
-    private int sinceScan;
-    /** A reclaimer task is submitted or running (written under queueLock, read opaque). */
-    private boolean reclaimerActive;
-    /** Re-arm delay of the active reclaimer (only the active reclaimer touches it). */
-    private long reclaimDelayNanos;
-    /** Whether a rejected reclaimer task has been logged at WARNING (later ones go to DEBUG). */
-    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
-
-    private final Executor reclaimer;
-    private final LongSupplier clock;
-    private final long stallNanos;
-    private final Logger logger;
-
-    /** A new, independent RCU domain whose reclaimer runs on {@link ForkJoinPool#commonPool()}. */
-    public Rcu() {
-        this(ForkJoinPool.commonPool());
-    }
-
-    /**
-     * A new, independent RCU domain whose reclaimer runs on {@code reclaimer}. Each task it is
-     * given is short and never blocks; an executor that runs tasks on the calling thread is
-     * allowed (the reclaimer then runs one round inside the processing call that found work left).
-     * If the executor rejects a task (also a re-arm, which the JDK's delay thread submits), the
-     * reclaimer stops, a WARNING is logged (once per domain) and callbacks wait for the next
-     * processing call: a table's next free, {@link #processCallbacks()} or {@link #barrier()}.
-     *
-     * @param reclaimer runs the domain's reclamation rounds
-     */
-    public Rcu(Executor reclaimer) {
-        this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()));
-    }
-
-    /** Everything injectable (tests): the reclaimer, the stall clock and threshold, the logger. */
-    Rcu(Executor reclaimer, LongSupplier clock, long stallNanos, Logger logger) {
-        this.reclaimer = Objects.requireNonNull(reclaimer, "reclaimer");
-        this.clock = Objects.requireNonNull(clock, "clock");
-        if (stallNanos <= 0) {
-            throw new IllegalArgumentException("stallNanos must be positive: " + stallNanos);
-        }
-        this.stallNanos = stallNanos;
-        this.logger = Objects.requireNonNull(logger, "logger");
-    }
+    /** The registry of reader threads. */
+    private final RcuReaders readers = new RcuReaders();
 
     // ---------------------------------------------------------------- read side
 
@@ -382,6 +194,13 @@ public final class Rcu {
         if (--state[NESTING] == 0) {
             STATE.setRelease(state, EPOCH, 0L); // release store: every list load of this section happens-before a scan that reads this 0
         }
+    }
+
+    private long[] register() {
+        long[] state = new long[2];
+        readers.register(state); // adds the record with a CAS on the registry's links (class notes)
+        reader.set(state);
+        return state;
     }
 
     /**
@@ -441,41 +260,27 @@ public final class Rcu {
         return state != null && state[NESTING] > 0;
     }
 
-    private long[] register() {
-        long[] state = new long[2];
-        Reader r = new Reader(Thread.currentThread(), state);
-        readers.add(r); // a CAS on the registry's links: a scan that already read past them does not need r (class notes)
-        reader.set(state);
-        if (registered.incrementAndGet() >= (int) PRUNE_AT.getOpaque(this)) { // opaque: a hint, re-read under registryLock
-            pruneEnded();
-        }
-        return state;
-    }
+    // ---------------------------------------------------------------- grace periods
 
-    /** Drops the records of ended threads; skipped if another thread is pruning right now. */
-    private void pruneEnded() {
-        if (!registryLock.tryLock()) {
-            return;
-        }
-        try {
-            int left = 0;
-            for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
-                Reader r = it.next();
-                Thread t = r.owner.get();
-                if (t == null || !t.isAlive()) {
-                    it.remove(); // only here, under registryLock: never removed twice
-                    registered.decrementAndGet();
-                } else {
-                    left++;
-                }
-            }
-            PRUNE_AT.setOpaque(this, Math.max(MIN_PRUNE_AT, 2 * left));
-        } finally {
-            registryLock.unlock();
-        }
-    }
+    /*
+     * Grace periods. `completed` (under gpLock) is the newest grace period known to have
+     * completed; one is in flight iff completed < epoch, so at most one is in flight: while one
+     * is, drivers re-scan instead of starting another.
+     * - advance() (under gpLock) is the one state machine every driver runs: if a grace period is
+     *   in flight, scan; if that completes it, or none was in flight, and a queued callback or a
+     *   synchronize wants a newer one, start it (one increment for every callback queued since
+     *   the last start: a freeAll of n entries costs one grace period, not n) and scan once.
+     * - Drivers: processCallbacks/processCallbacksBatched (one advance, never wait), barrier and
+     *   synchronize (advance until their target has completed, backing off in between), and the
+     *   reclaimer (RcuCallbacks). Callbacks whose target <= completed run in queue order under runLock.
+     */
 
-    // ---------------------------------------------------------------- update side
+    /** Guards the grace-period state: completed, wanted, the stall warnings' state; every increment and scan. */
+    final ReentrantLock gpLock = new ReentrantLock();
+    /** The newest grace period known to have completed (under gpLock). */
+    private long completed = 1;
+    /** The newest grace period a synchronize waits for (under gpLock). */
+    private long wanted = 1;
 
     /**
      * Waits until every read-side section that had begun before this call has ended
@@ -520,6 +325,176 @@ public final class Rcu {
     }
 
     /**
+     * The grace-period state machine (caller holds gpLock); returns {@link #completed}. If a grace
+     * period is in flight, scans; if none is (any more) and a queued callback or a synchronize
+     * wants a newer one, starts it and scans once.
+     */
+    long advance() {
+        long g = globalEpoch.get();
+        if (completed < g) {
+            if (firstBlocker(g) != null) {
+                return completed; // still in flight: re-scanned, no new grace period
+            }
+            completed = g;
+        }
+        long need = Math.max(wanted, callbacks.newestTarget()); // newestTarget: 0 if none is queued
+        if (need > completed) { // need == g + 1: targets are at most the epoch plus 1
+            globalEpoch.set(g + 1); // volatile store: grace period g + 1 starts; every later scan comes after it
+            if (firstBlocker(g + 1) == null) {
+                completed = g + 1;
+            }
+        }
+        return completed;
+    }
+
+    /**
+     * One scan of the registry for grace period {@code target} (caller holds gpLock): a reader
+     * inside a section it must wait for, or null if the grace period has completed. Records the
+     * blocker for stall detection.
+     */
+    private RcuReaders.Reader firstBlocker(long target) {
+        RcuReaders.Reader blocker = readers.firstBlocker(target);
+        stalls.scanned(target, blocker);
+        return blocker;
+    }
+
+    /** Under gpLock, after advance: the stall to warn about, or null (RcuStallWarnings). */
+    RcuStallWarnings.Stall takeStall() {
+        return stalls.take(globalEpoch.get(), completed);
+    }
+
+    /**
+     * Advances grace periods until {@code target} has completed, backing off between scans, or
+     * until {@code timeoutNanos} (from {@code start}, System.nanoTime) have passed: returns whether
+     * it completed. Scans at least once. Uninterruptible; the interrupt status is preserved.
+     */
+    boolean awaitCompleted(long target, long start, long timeoutNanos) {
+        boolean interrupted = false;
+        int rounds = 0;
+        try {
+            while (true) {
+                RcuStallWarnings.Stall stall;
+                gpLock.lock();
+                try {
+                    if (advance() >= target) {
+                        return true;
+                    }
+                    stall = takeStall();
+                } finally {
+                    gpLock.unlock();
+                }
+                if (stall != null) {
+                    stalls.warn(stall);
+                }
+                long left = remaining(start, timeoutNanos);
+                if (left <= 0) {
+                    return false;
+                }
+                interrupted |= backOff(rounds++, left);
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // restore the status parking had to clear
+            }
+        }
+    }
+
+    /** Nanoseconds left of a wait of {@code timeoutNanos} begun at {@code start}; {@link #FOREVER} never runs out. */
+    static long remaining(long start, long timeoutNanos) {
+        return timeoutNanos == FOREVER ? FOREVER : timeoutNanos - (System.nanoTime() - start);
+    }
+
+    /** A timeout as nanoseconds, saturated (a Duration beyond 292 years is {@link #FOREVER}). */
+    private static long nanos(Duration timeout) {
+        return TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /**
+     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms, at most
+     * {@code left} ns. Returns whether it cleared an interrupt (parkNanos would return at once
+     * while it is set).
+     */
+    private boolean backOff(int round, long left) {
+        if (round < 100) {
+            Thread.onSpinWait();
+            return false;
+        }
+        if (round < 110) {
+            Thread.yield();
+            return false;
+        }
+        int doublings = Math.min(round - 110, 10);
+        LockSupport.parkNanos(this, Math.min(left, Math.min(MAX_PARK_NANOS, 1_000L << doublings)));
+        return Thread.interrupted();
+    }
+
+
+    // ---------------------------------------------------------------- the domain
+
+    /*
+     * Lock order (every lock of the domain, and the table's):
+     *   table writer lock -> queueLock                  (callRcu in free, under the table lock)
+     *   table writer lock -> registryLock (tryLock)     (a first read-side section under the lock)
+     *   runLock -> gpLock -> queueLock                  (processing, barrier)
+     *   gpLock -> registryLock (tryLock)                (the scan prunes the records of ended threads)
+     *   runLock -> any lock a callback takes            (callbacks run under runLock)
+     * gpLock is here; queueLock and runLock are RcuCallbacks', registryLock is RcuReaders'.
+     * registryLock and the monitor of tableLocks are leaves (registryLock only ever tryLock'ed); runLock is only tryLock'ed except by barrier,
+     * which refuses to run under the writer lock of a table on this domain (each table registers
+     * its lock: registerTableLock), so "table lock -> runLock (blocking)" never happens. Nothing is called on the
+     * Executor or the logger with a lock of the domain held, except callbacks (runLock). Stack
+     * traces for stall warnings are taken outside every lock.
+     */
+
+    /**
+     * While a reclaimer is active, how many callbacks queued since the last scan make
+     * {@link #processCallbacksBatched()} scan again itself: 64 frees share one scan.
+     */
+    public static final int BATCH = 64;
+    /** Default stall threshold: the kernel's CONFIG_RCU_CPU_STALL_TIMEOUT, 21 s. */
+    static final long DEFAULT_STALL_NANOS = TimeUnit.SECONDS.toNanos(21);
+    /** A waiter's longest park, and the reclaimer's longest re-arm delay: 1 ms. */
+    static final long MAX_PARK_NANOS = 1_000_000;
+    /** The timeout of the untimed waits (a Duration converted to more nanoseconds saturates to it as well). */
+    static final long FOREVER = Long.MAX_VALUE;
+
+    /** call_rcu's queue, barrier and the reclaimer. */
+    private final RcuCallbacks callbacks;
+    /** The stall detector's state (under gpLock) and its WARNINGs. */
+    final RcuStallWarnings stalls;
+    /**
+     * The writer locks of the tables on this domain, weakly held (a dropped table's lock goes with
+     * it; the map drops cleared entries as it is used). Guarded by itself; registration is O(1).
+     */
+    private final Map<TableLock, Boolean> tableLocks = new WeakHashMap<>();
+
+    /** A new, independent RCU domain whose reclaimer runs on {@link ForkJoinPool#commonPool()}. */
+    public Rcu() {
+        this(ForkJoinPool.commonPool());
+    }
+
+    /**
+     * A new, independent RCU domain whose reclaimer runs on {@code reclaimer}. Each task it is
+     * given is short and never blocks; an executor that runs tasks on the calling thread is
+     * allowed (the reclaimer then runs one round inside the processing call that found work left).
+     * If the executor rejects a task (also a re-arm, which the JDK's delay thread submits), the
+     * reclaimer stops, a WARNING is logged (once per domain) and callbacks wait for the next
+     * processing call: a table's next free, {@link #processCallbacks()} or {@link #barrier()}.
+     *
+     * @param reclaimer runs the domain's reclamation rounds
+     */
+    public Rcu(Executor reclaimer) {
+        this(reclaimer, System::nanoTime, DEFAULT_STALL_NANOS, System.getLogger(Rcu.class.getName()));
+    }
+
+    /** Everything injectable (tests): the reclaimer, the stall clock and threshold, the logger. */
+    Rcu(Executor reclaimer, LongSupplier clock, long stallNanos, Logger logger) {
+        Objects.requireNonNull(reclaimer, "reclaimer");
+        this.stalls = new RcuStallWarnings(clock, stallNanos, logger);
+        this.callbacks = new RcuCallbacks(this, reclaimer, logger);
+    }
+
+    /**
      * Queues {@code callback} to run after a grace period that starts after this call began
      * ({@code call_rcu}, {@code kfree_rcu}). The callback never runs inside this method. May be
      * called inside a read-side section.
@@ -527,16 +502,7 @@ public final class Rcu {
      * @param callback what to run after the grace period
      */
     public void callRcu(Runnable callback) {
-        Objects.requireNonNull(callback, "callback");
-        queueLock.lock();
-        try {
-            long target = globalEpoch.get() + 1; // volatile load: the next grace period, whose increment comes after this load
-            queue.addLast(new Pending(target, callback));
-            SINCE_SCAN.setOpaque(this, sinceScan + 1);
-            QUEUED.setVolatile(this, queue.size()); // volatile: a processing call that re-checks after unlocking runLock sees it (class notes)
-        } finally {
-            queueLock.unlock();
-        }
+        callbacks.callRcu(callback);
     }
 
     /**
@@ -548,13 +514,7 @@ public final class Rcu {
      * @return how many callbacks ran on the calling thread
      */
     public int processCallbacksBatched() {
-        if ((int) QUEUED.getOpaque(this) == 0) {
-            return 0; // nothing queued (the caller's own callRcu is seen: same thread): no lock, no scan
-        }
-        if ((boolean) RECLAIMER_ACTIVE.getOpaque(this) && (int) SINCE_SCAN.getOpaque(this) < BATCH) {
-            return 0; // the reclaimer drives the grace period; no scan of the readers' records here
-        }
-        return process(false);
+        return callbacks.processBatched();
     }
 
     /**
@@ -567,7 +527,7 @@ public final class Rcu {
      * @return how many callbacks ran on the calling thread
      */
     public int processCallbacks() {
-        return process(true);
+        return callbacks.process(true);
     }
 
     /**
@@ -602,48 +562,12 @@ public final class Rcu {
 
     private boolean barrier(long start, long timeoutNanos) {
         requireMayWait("barrier");
-        Throwable failure = null;
-        boolean done = false;
-        if (lockRunLock(start, timeoutNanos)) {
-            try {
-                long last;
-                queueLock.lock();
-                try {
-                    last = queue.isEmpty() ? 0 : queue.peekLast().target();
-                } finally {
-                    queueLock.unlock();
-                }
-                // completion of the last target completes every earlier one; a timeout runs nothing
-                done = last == 0 || awaitCompleted(last, start, timeoutNanos);
-                if (last != 0 && done) {
-                    List<Pending> ready;
-                    queueLock.lock();
-                    try {
-                        ready = takeUpTo(last);
-                    } finally {
-                        queueLock.unlock();
-                    }
-                    failure = runAll(ready);
-                }
-            } finally {
-                runLock.unlock();
-            }
-        }
-        afterUnlock(); // callbacks queued meanwhile (or left by a timeout) go to the reclaimer
-        if (failure != null) {
-            throw Failures.rethrow(failure);
-        }
-        return done;
+        return callbacks.barrier(start, timeoutNanos);
     }
 
     /** @return how many callbacks are queued and have not run yet */
     public int pendingCallbacks() {
-        queueLock.lock();
-        try {
-            return queue.size();
-        } finally {
-            queueLock.unlock();
-        }
+        return callbacks.pending();
     }
 
     // ---------------------------------------------------------------- for the tables on this domain
@@ -668,12 +592,12 @@ public final class Rcu {
 
     /** @return how many reader records the registry holds (one per registered thread, ended ones until pruned) */
     public int readerRecords() {
-        return registered.get();
+        return readers.records();
     }
 
     /** @return whether a reclaimer task is submitted to the executor or running */
     public boolean reclaimerActive() {
-        return (boolean) RECLAIMER_ACTIVE.getOpaque(this);
+        return callbacks.reclaimerActive();
     }
 
     // ---------------------------------------------------------------- internals
@@ -699,394 +623,5 @@ public final class Rcu {
             }
         }
         return false;
-    }
-
-    /**
-     * One or two processing rounds on the calling thread, then the reclaimer for what is left.
-     * {@code rethrow}: callback failures are rethrown (else logged).
-     */
-    private int process(boolean rethrow) {
-        int total = 0;
-        Throwable failure = null;
-        try {
-            for (int round = 0; round < 2; round++) {
-                if (!runLock.tryLock()) {
-                    return total; // the holder re-checks after unlocking
-                }
-                boolean blocked;
-                try {
-                    Round r = round();
-                    total += r.ran;
-                    failure = Failures.combine(failure, r.failure);
-                    blocked = r.blocked;
-                } finally {
-                    runLock.unlock();
-                }
-                if ((int) QUEUED.getVolatile(this) == 0) { // volatile load after the unlock (class notes)
-                    return total;
-                }
-                if (blocked) {
-                    break; // the reclaimer waits for the reader
-                }
-            }
-            ensureReclaimer();
-            return total;
-        } finally {
-            if (failure != null) {
-                if (rethrow) {
-                    throw Failures.rethrow(failure);
-                }
-                logCallbackFailure(failure);
-            }
-        }
-    }
-
-    /** What one processing round did. */
-    private record Round(int ran, boolean blocked, Throwable failure) { }
-
-    /** One processing round (caller holds runLock): advance, take what is ready, run it. */
-    private Round round() {
-        long done;
-        boolean blocked = false;
-        Stall stall = null;
-        gpLock.lock();
-        try {
-            done = advance();
-            blocked = done < globalEpoch.get();
-            stall = takeStall();
-        } finally {
-            gpLock.unlock();
-        }
-        if (stall != null) {
-            warn(stall);
-        }
-        List<Pending> ready;
-        queueLock.lock();
-        try {
-            SINCE_SCAN.setOpaque(this, 0);
-            ready = takeUpTo(done);
-        } finally {
-            queueLock.unlock();
-        }
-        return new Round(ready.size(), blocked, runAll(ready));
-    }
-
-    /**
-     * The grace-period state machine (caller holds gpLock); returns {@link #completed}. If a grace
-     * period is in flight, scans; if none is (any more) and a queued callback or a synchronize
-     * wants a newer one, starts it and scans once.
-     */
-    private long advance() {
-        long g = globalEpoch.get();
-        if (completed < g) {
-            if (firstBlocker(g) != null) {
-                return completed; // still in flight: re-scanned, no new grace period
-            }
-            completed = g;
-        }
-        long need = wanted;
-        queueLock.lock();
-        try {
-            if (!queue.isEmpty()) {
-                need = Math.max(need, queue.peekLast().target());
-            }
-        } finally {
-            queueLock.unlock();
-        }
-        if (need > completed) { // need == g + 1: targets are at most the epoch plus 1
-            globalEpoch.set(g + 1); // volatile store: grace period g + 1 starts; every later scan comes after it
-            if (firstBlocker(g + 1) == null) {
-                completed = g + 1;
-            }
-        }
-        return completed;
-    }
-
-    /** A stall to report, found under gpLock and logged after it is released. */
-    private record Stall(long gp, long waitedNanos, Reader blocker, long epoch) { }
-
-    /** The reader that held up the last scan, if it was blocked (under gpLock); set by firstBlocker. */
-    private Reader lastBlocker;
-
-    /**
-     * One scan of the registry for grace period {@code target} (caller holds gpLock): a reader
-     * inside a section it must wait for ({@code 0 < epoch < target}, thread alive), or null if the
-     * grace period has completed. Records the blocker for stall detection.
-     */
-    private Reader firstBlocker(long target) {
-        boolean prune = registryLock.tryLock(); // never blocks: skipped while a registration prunes
-        try {
-            for (Iterator<Reader> it = readers.iterator(); it.hasNext(); ) {
-                Reader r = it.next();
-                long e = (long) STATE.getVolatile(r.state, EPOCH); // volatile load
-                Thread t = r.owner.get();
-                if (e != 0 && e < target && t != null && t.isAlive()) { // a terminated thread reads nothing any more
-                    if (blockedGp != target) {
-                        blockedGp = target;
-                        blockedSince = clock.getAsLong();
-                        nextWarnAfter = stallNanos;
-                    }
-                    lastBlocker = r;
-                    return r;
-                }
-                // getState (a field read) first: isAlive (a native call) only for a thread that has ended
-                if (prune && (t == null || t.getState() == Thread.State.TERMINATED && !t.isAlive())) {
-                    it.remove(); // under registryLock, as in pruneEnded: never removed twice
-                    registered.decrementAndGet();
-                }
-            }
-            if (prune) {
-                PRUNE_AT.setOpaque(this, Math.max(MIN_PRUNE_AT, 2 * registered.get()));
-            }
-        } finally {
-            if (prune) {
-                registryLock.unlock();
-            }
-        }
-        lastBlocker = null;
-        return null;
-    }
-
-    /**
-     * Under gpLock, after advance: the stall to warn about, or null. The first WARNING of a grace
-     * period comes once it has waited the stall threshold, then one every 3 thresholds while it
-     * stays held up, as the kernel repeats its RCU CPU stall warning (kernel/rcu/tree_stall.h:
-     * the next warning for the same stall is due 3 * the timeout + 3 jiffies after the last: about
-     * every 63 s after the first at 21 s).
-     */
-    private Stall takeStall() {
-        long g = globalEpoch.get();
-        Reader b = lastBlocker;
-        if (b == null || completed >= g || blockedGp != g) {
-            return null;
-        }
-        long waited = clock.getAsLong() - blockedSince;
-        if (waited < nextWarnAfter) {
-            return null;
-        }
-        long repeat = stallNanos > Long.MAX_VALUE / 3 ? Long.MAX_VALUE : 3 * stallNanos;
-        nextWarnAfter = waited > Long.MAX_VALUE - repeat ? Long.MAX_VALUE : waited + repeat;
-        return new Stall(g, waited, b, (long) STATE.getVolatile(b.state, EPOCH));
-    }
-
-    /** Logs one stall WARNING (no lock held): the blocking thread and its stack. */
-    private void warn(Stall s) {
-        Thread t = s.blocker().owner.get();
-        StringBuilder msg = new StringBuilder("RCU grace period ").append(s.gp()).append(" has waited ")
-                .append(TimeUnit.NANOSECONDS.toMillis(s.waitedNanos())).append(" ms for thread ");
-        if (t == null) {
-            msg.append("(gone)");
-        } else {
-            msg.append('"').append(t.getName()).append("\" (id ").append(t.getId())
-                    .append("), inside a read-side section entered at epoch ").append(s.epoch())
-                    .append("; its stack:");
-            for (StackTraceElement f : t.getStackTrace()) {
-                msg.append("\n\tat ").append(f);
-            }
-        }
-        logger.log(Level.WARNING, msg.toString());
-    }
-
-    /**
-     * Advances grace periods until {@code target} has completed, backing off between scans, or
-     * until {@code timeoutNanos} (from {@code start}, System.nanoTime) have passed: returns whether
-     * it completed. Scans at least once. Uninterruptible; the interrupt status is preserved.
-     */
-    private boolean awaitCompleted(long target, long start, long timeoutNanos) {
-        boolean interrupted = false;
-        int rounds = 0;
-        try {
-            while (true) {
-                Stall stall;
-                gpLock.lock();
-                try {
-                    if (advance() >= target) {
-                        return true;
-                    }
-                    stall = takeStall();
-                } finally {
-                    gpLock.unlock();
-                }
-                if (stall != null) {
-                    warn(stall);
-                }
-                long left = remaining(start, timeoutNanos);
-                if (left <= 0) {
-                    return false;
-                }
-                interrupted |= backOff(rounds++, left);
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt(); // restore the status parking had to clear
-            }
-        }
-    }
-
-    /** Takes runLock: blocking and uninterruptibly without a timeout, else within it; returns whether it did. */
-    private boolean lockRunLock(long start, long timeoutNanos) {
-        if (timeoutNanos == FOREVER) {
-            runLock.lock();
-            return true;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return runLock.tryLock(Math.max(0, remaining(start, timeoutNanos)), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true; // uninterruptible: try again for what is left
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Nanoseconds left of a wait of {@code timeoutNanos} begun at {@code start}; {@link #FOREVER} never runs out. */
-    private static long remaining(long start, long timeoutNanos) {
-        return timeoutNanos == FOREVER ? FOREVER : timeoutNanos - (System.nanoTime() - start);
-    }
-
-    /** A timeout as nanoseconds, saturated (a Duration beyond 292 years is {@link #FOREVER}). */
-    private static long nanos(Duration timeout) {
-        return TimeUnit.NANOSECONDS.convert(Objects.requireNonNull(timeout, "timeout"));
-    }
-
-    /**
-     * One pause of a waiter: spins, then yields, then parks for doubling times up to 1 ms, at most
-     * {@code left} ns. Returns whether it cleared an interrupt (parkNanos would return at once
-     * while it is set).
-     */
-    private boolean backOff(int round, long left) {
-        if (round < 100) {
-            Thread.onSpinWait();
-            return false;
-        }
-        if (round < 110) {
-            Thread.yield();
-            return false;
-        }
-        int doublings = Math.min(round - 110, 10);
-        LockSupport.parkNanos(this, Math.min(left, Math.min(MAX_PARK_NANOS, 1_000L << doublings)));
-        return Thread.interrupted();
-    }
-
-    /** After releasing runLock: callbacks queued by callers that lost its tryLock go to the reclaimer. */
-    private void afterUnlock() {
-        if ((int) QUEUED.getVolatile(this) != 0) { // volatile load after the unlock (class notes)
-            ensureReclaimer();
-        }
-    }
-
-    /** Makes sure one reclaimer is active if callbacks are queued. */
-    private void ensureReclaimer() {
-        queueLock.lock();
-        try {
-            if (reclaimerActive || queue.isEmpty()) {
-                return;
-            }
-            RECLAIMER_ACTIVE.setOpaque(this, true);
-        } finally {
-            queueLock.unlock();
-        }
-        reclaimDelayNanos = 0; // happens-before the task through the executor's submission
-        submitReclaimer();
-    }
-
-    /**
-     * Hands one reclaimer round to the executor. A rejection (here, or on the JDK's delay thread
-     * for a re-arm, which calls this method) clears reclaimerActive, so that the next processing
-     * call scans at once instead of waiting for BATCH callbacks; it is logged at WARNING once per
-     * domain, later ones at DEBUG.
-     */
-    private void submitReclaimer() {
-        try {
-            reclaimer.execute(this::reclaimStep);
-        } catch (RuntimeException rejected) {
-            reclaimerStopped();
-            boolean first = !rejectionLogged.getAndSet(true); // atomic: one WARNING however many threads are rejected
-            logger.log(first ? Level.WARNING : Level.DEBUG, "RCU reclaimer task rejected by the executor; callbacks"
-                    + " wait for the next processing call (a table's next free, processCallbacks, barrier)"
-                    + (first ? "; later rejections are logged at DEBUG" : ""), rejected);
-        }
-    }
-
-    /** The reclaimer: one processing round; re-armed after a growing delay while callbacks stay queued. */
-    private void reclaimStep() {
-        boolean rearm = false;
-        try {
-            boolean progressed = false;
-            if (runLock.tryLock()) { // else another thread runs callbacks: try again later
-                Round r;
-                try {
-                    r = round();
-                } finally {
-                    runLock.unlock();
-                }
-                progressed = r.ran > 0;
-                if (r.failure != null) {
-                    logCallbackFailure(r.failure);
-                }
-            }
-            queueLock.lock();
-            try {
-                if (queue.isEmpty()) {
-                    RECLAIMER_ACTIVE.setOpaque(this, false); // under queueLock: a later ensureReclaimer sees it
-                    return;
-                }
-            } finally {
-                queueLock.unlock();
-            }
-            reclaimDelayNanos = progressed || reclaimDelayNanos == 0 ? RECLAIM_MIN_DELAY_NANOS
-                    : Math.min(MAX_PARK_NANOS, 2 * reclaimDelayNanos);
-            rearm = true;
-        } catch (Throwable unexpected) {
-            reclaimerStopped();
-            logger.log(Level.ERROR, "RCU reclaimer failed; callbacks wait for the next processing call", unexpected);
-            return;
-        }
-        if (rearm) { // the delay thread runs submitReclaimer itself, so a rejection is caught there, not dropped
-            CompletableFuture.delayedExecutor(reclaimDelayNanos, TimeUnit.NANOSECONDS, Runnable::run)
-                    .execute(this::submitReclaimer);
-        }
-    }
-
-    private void reclaimerStopped() {
-        queueLock.lock();
-        try {
-            RECLAIMER_ACTIVE.setOpaque(this, false);
-        } finally {
-            queueLock.unlock();
-        }
-    }
-
-    private void logCallbackFailure(Throwable failure) {
-        logger.log(Level.ERROR, "RCU callback failed", failure);
-    }
-
-    /** Removes (caller holds queueLock) the queued callbacks with target {@code <= limit}, in queue order. */
-    private List<Pending> takeUpTo(long limit) {
-        List<Pending> ready = new ArrayList<>();
-        while (!queue.isEmpty() && queue.peekFirst().target() <= limit) {
-            ready.add(queue.pollFirst());
-        }
-        QUEUED.setVolatile(this, queue.size());
-        return ready;
-    }
-
-    /** Runs every callback; returns the first failure (later ones suppressed in it), or null. */
-    private static Throwable runAll(List<Pending> ready) {
-        Throwable first = null;
-        for (Pending p : ready) {
-            try {
-                p.callback().run();
-            } catch (Throwable t) {
-                first = Failures.combine(first, t);
-            }
-        }
-        return first;
     }
 }

@@ -99,8 +99,8 @@ class RcuReclaimTest {
         }
         // At most two registered threads are alive at a time (none, in fact: each has ended at the
         // count), so the registry never reaches more than the pruning floor.
-        assertTrue(most <= Rcu.MIN_PRUNE_AT, "registry grew to " + most + " records for at most 1 live reader thread");
-        assertTrue(rcu.readerRecords() <= Rcu.MIN_PRUNE_AT);
+        assertTrue(most <= RcuReaders.MIN_PRUNE_AT, "registry grew to " + most + " records for at most 1 live reader thread");
+        assertTrue(rcu.readerRecords() <= RcuReaders.MIN_PRUNE_AT);
     }
 
     /**
