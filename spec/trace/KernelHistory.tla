@@ -24,9 +24,11 @@
 (*   - the data an operation inserts (ShadowAtomic's Insert) is the one    *)
 (*     its constructor built; the data an operation removes (Remove,       *)
 (*     RemoveOne) is data its destructor saw, and by its return it has    *)
-(*     removed all of them.                                                *)
-(* ShadowAtomic's Insert and Remove steps may happen anywhere inside the   *)
-(* operation's interval: that is TLC choosing the linearization point.     *)
+(*     removed all of them;                                                *)
+(*   - ShadowAtomic's destructor call on removed data (Dtor, which empties *)
+(*     dtorDue) is a step of the operation too, before its return.         *)
+(* ShadowAtomic's Insert, Remove and Dtor steps may happen anywhere inside *)
+(* the operation's interval: that is TLC choosing the linearization point. *)
 (*                                                                         *)
 (* freeAll's Return has a condition in ShadowAtomic: no key with its id    *)
 (* remains.  Its recorded return comes after the C function returned, and  *)
@@ -52,7 +54,7 @@ VARIABLES
     rem,    \* rem[p]: the data p's operation in progress removed so far
     fadone  \* fadone[p]: p's freeAll in progress has passed its completion point
 
-vars == <<amap, aop, seen, eff, ret, dtorRan, h, k, cur, rem, fadone>>
+vars == <<amap, aop, seen, eff, ret, dtorRan, dtorDue, h, k, cur, rem, fadone>>
 
 (* The furthest event reached in history hh: a new furthest point is      *)
 (* recorded and printed.  Evaluated last in a step, for its side effect.  *)
@@ -76,11 +78,12 @@ Obs(H, p) == H[h][cur[p]]
 ReturnAt(p, r) ==
   IF aop[p].op = "freeAll"
     THEN /\ fadone[p]
+         /\ dtorDue[p] = {}
          /\ aop' = [aop EXCEPT ![p] = NoOp]
          /\ ret' = [ret EXCEPT ![p] = r]
          /\ seen' = [seen EXCEPT ![p] = {}]
          /\ eff' = [eff EXCEPT ![p] = Nil]
-         /\ UNCHANGED <<amap, dtorRan>>
+         /\ UNCHANGED <<amap, dtorRan, dtorDue>>
     ELSE Return(p, r)
 
 (* The next event of the history happens. *)
@@ -121,6 +124,8 @@ Internal(H) ==
           /\ amap[<<o, aop[p].id>>] \in Obs(H, p).dtors \ rem[p]
           /\ rem' = [rem EXCEPT ![p] = @ \cup {amap[<<o, aop[p].id>>]}]
           /\ RemoveOne(p, o)
+       \/ /\ \E d \in dtorDue[p] : Dtor(p, d)
+          /\ UNCHANGED rem
     /\ UNCHANGED fadone
     /\ UNCHANGED <<h, k, cur>>
 
@@ -132,7 +137,7 @@ FreeAllDone ==
     /\ ~fadone[p]
     /\ \A o \in Objs : amap[<<o, aop[p].id>>] = Nil
     /\ fadone' = [fadone EXCEPT ![p] = TRUE]
-    /\ UNCHANGED <<amap, aop, seen, eff, ret, dtorRan, h, k, cur, rem>>
+    /\ UNCHANGED <<amap, aop, seen, eff, ret, dtorRan, dtorDue, h, k, cur, rem>>
 
 HNext(H) ==
   /\ TLCGet(h) <= Len(H[h])          \* an accepted history is not explored further
