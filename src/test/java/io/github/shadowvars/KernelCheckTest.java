@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * byte-identical to 6.12's, and the report says so when that changes). When gcc, liburcu-dev or the
  * package cannot be had the script prints one {@code SKIPPED:} line: the test is then skipped
  * (a JUnit assumption), never passed silently. The seed is printed (repeat with
- * {@code -Dshadowvars.kernel.seed=N}).
+ * {@code -Dshadowvars.kernel.seed=N}). Main mode also runs the VM check ({@link #vm()}).
  */
 @Timeout(value = 3, unit = TimeUnit.HOURS) // hang guard only
 class KernelCheckTest {
@@ -56,6 +56,21 @@ class KernelCheckTest {
     void kernel61() throws Exception {
         Assumptions.assumeTrue(mainMode(), "linux-source-6.1 is checked in the main job only (-Pmain)");
         check("--quick", "--kernel", "6.1");
+    }
+
+    /**
+     * The VM check (issue 22), main job only: {@code kernel-check/run --vm --all}, the kernel's
+     * shadow.c in a running debug kernel, both builds (KASAN with kmemleak; KCSAN), then every
+     * seeded bug in the KASAN build and, in the KCSAN build, the one only a data-race detector can
+     * see. GitHub's workflow runs it as a job of its own, in parallel with the main job, and sets
+     * {@code SHADOWVARS_VM=separate-job} there so that the main job does not run it twice.
+     */
+    @Test
+    void vm() throws Exception {
+        Assumptions.assumeTrue(mainMode(), "the VM check runs in the main job only (-Pmain) and as ci/checks vm");
+        Assumptions.assumeFalse("separate-job".equals(System.getenv("SHADOWVARS_VM")),
+                "SHADOWVARS_VM=separate-job: the workflow's vm job runs the VM check");
+        check("--vm", "--all");
     }
 
     /** Runs kernel-check/run with {@code args}; skips on SKIPPED, fails on a non-zero exit. */
@@ -95,7 +110,12 @@ class KernelCheckTest {
                     figures.add(check + " " + t.substring(check.length()).trim().replaceAll("\\s+", " "));
                 }
             }
-            if (t.matches("^[a-z0-9-]+ +\\S.* +(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED) .*")) {
+            for (String vm : List.of("vcpus:", "selftest:", "kernel reports:", "leaks:", "histories: total=", "build:", "boot:")) {
+                if (t.startsWith(vm)) {
+                    figures.add("vm " + t.replaceAll(" \\(/[^)]*\\)$", "").replaceAll("; /\\S*", ""));
+                }
+            }
+            if (t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT) .*")) {
                 String[] w = t.split("\\s+");
                 figures.add("seeded " + w[0] + ": " + (t.contains(" CAUGHT ") ? "caught" : "NOT caught"));
             }
@@ -104,6 +124,6 @@ class KernelCheckTest {
         figures.forEach(f -> CheckSummary.figures(getClass(), f));
         assertEquals(0, exit, "kernel-check/run " + label + " failed (exit " + exit + "); log " + log + "\n"
                 + String.join("\n", out.subList(Math.max(0, out.size() - 60), out.size())));
-        assertTrue(out.stream().anyMatch(l -> l.startsWith("kernel-check: PASS")), "no PASS line in " + log);
+        assertTrue(out.stream().anyMatch(l -> l.matches("^kernel-check( --vm( --all)?)?: PASS.*")), "no PASS line in " + log);
     }
 }
