@@ -86,12 +86,20 @@ public final class KernelTraceCheck {
             String label = w[2];
             String thread = w[1].equals("-") ? "rcu" : w[1];
             boolean call = label.equals("Call");
-            String objKey = call ? "obj" : "ro";
-            String idKey = call ? "id" : "ri";
-            Object obj = kv.containsKey(objKey) && !kv.get(objKey).equals("-") ? kv.get(objKey) : null;
-            long id = Long.parseLong(kv.getOrDefault(idKey, "0"));
+            Object obj;
+            long id;
+            if (call) {
+                obj = kv.containsKey("obj") && !kv.get("obj").equals("-") ? kv.get("obj") : null;
+                id = Long.parseLong(kv.getOrDefault("id", "0"));
+            } else {
+                // ro/ri: read from the entry's memory ("-" NULL, "?" none of the traced objects)
+                obj = kv.get("ro");
+                id = kv.containsKey("ri") ? Long.parseLong(kv.get("ri")) : TraceTla.NO_ID;
+            }
+            // res: the entry whose data the call returned ("?": no entry's); absent: not observed
+            int res = kv.containsKey("res") ? num(kv.get("res")) : TraceTla.UNOBSERVED;
             steps.add(new StepRecorder.Step(Integer.parseInt(w[0]), thread, label, call ? kv.get("op") : null, obj, id,
-                    num(kv.get("e")), kv.get("o"), num(kv.get("n")), num(kv.get("res")), kv.get("why")));
+                    num(kv.get("e")), kv.get("o"), num(kv.get("n")), res, kv.get("why")));
         }
         if (steps != null) {
             throw new IllegalArgumentException(file + ": the last trace has no end line");
@@ -100,7 +108,7 @@ public final class KernelTraceCheck {
     }
 
     private static int num(String s) {
-        return s == null || s.equals("-") ? 0 : Integer.parseInt(s);
+        return s == null || s.equals("-") ? 0 : s.equals("?") ? TraceTla.UNKNOWN_ENTRY : Integer.parseInt(s);
     }
 
     /** The verdict of one TLC run. */
