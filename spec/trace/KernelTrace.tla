@@ -28,6 +28,7 @@
 (*    is idle or done (every operation recorded to its return).  Without  *)
 (*    this a C operation that stops half-way (a seeded leak of the        *)
 (*    speculative entry: no a_kfree) would be accepted as a prefix.        *)
+(*    The kit reports such a trace INCOMPLETE.                             *)
 (*                                                                         *)
 (* 4. Shape apart from property.  KernelNext matches labels AND the       *)
 (*    observations (ShadowTrace!Observed) on the spec's state.  ShapeNext  *)
@@ -60,16 +61,47 @@ UnobservedStep ==
   /\ \E p \in {CHOOSE q \in Pending : TRUE} : TraceStep(p) /\ HStep(p)
   /\ UNCHANGED <<tr, i>>
 
-KernelNext(Traces) ==
+(* Record r of the trace matched by a step of the spec.                    *)
+MatchRecord(Traces) ==
+  /\ Match(Traces[tr][i])
+  /\ i' = i + 1
+  /\ UNCHANGED tr
+
+(* 5. Every trace of a batch gets its verdict in one TLC run.  Where no    *)
+(* step of the spec matches the next record, the run does not deadlock:    *)
+(* it prints <<"rejected", tr, i>> (i: the record no step matches) and     *)
+(* moves to a sink state of its own (i = Len + 2); a trace matched to its  *)
+(* end with a process not idle prints <<"incomplete", tr, i>>.  The kit    *)
+(* reads these lines (KernelTraceCheck).  With NeedIdle = FALSE the end    *)
+(* of a trace needs nothing (the kit's check of a prefix).                 *)
+Reject(Traces, what) ==
+  /\ PrintT(<<what, tr, i, lock, pc>>)   \* with the lock holder and the pcs there
+  /\ i' = Len(Traces[tr]) + 2
+  /\ UNCHANGED <<hvars, tr>>
+
+KernelStep(Traces, NeedIdle) ==
   \/ UnobservedStep
   \/ /\ Pending = {}
      /\ i <= Len(Traces[tr])
-     /\ Match(Traces[tr][i])
-     /\ i' = i + 1
-     /\ UNCHANGED tr
+     /\ MatchRecord(Traces)
   \/ /\ Pending = {}
-     /\ i > Len(Traces[tr])
-     /\ AllIdle
+     /\ i <= Len(Traces[tr])
+     /\ ~ENABLED MatchRecord(Traces)
+     /\ Reject(Traces, "rejected")
+  \/ /\ Pending = {}
+     /\ i = Len(Traces[tr]) + 1
+     /\ AllIdle \/ ~NeedIdle
      /\ UNCHANGED traceVars
+  \/ /\ Pending = {}
+     /\ i = Len(Traces[tr]) + 1
+     /\ NeedIdle /\ ~AllIdle
+     /\ Reject(Traces, "incomplete")
+  \/ /\ i = Len(Traces[tr]) + 2   \* the sink of a rejected trace
+     /\ UNCHANGED traceVars
+
+KernelNext(Traces) == KernelStep(Traces, TRUE)
+
+(* A prefix of a trace: its records matched, whatever the end state. *)
+KernelPrefixNext(Traces) == KernelStep(Traces, FALSE)
 
 =============================================================================
