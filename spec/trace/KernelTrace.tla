@@ -72,14 +72,16 @@ MatchRecord(Traces) ==
 (* it prints <<"rejected", tr, i>> (i: the record no step matches) and     *)
 (* moves to a sink state of its own (i = Len + 2); a trace matched to its  *)
 (* end with a process not idle prints <<"incomplete", tr, i>>.  The kit    *)
-(* reads these lines (KernelTraceCheck).  With NeedIdle = FALSE the end    *)
-(* of a trace needs nothing (the kit's check of a prefix).                 *)
+(* reads these lines (KernelTraceCheck).  The end of a trace in Prefixes   *)
+(* (a set of indices of Traces) needs nothing: the kit checks the part of  *)
+(* a trace before a step it has no rule for, or of a truncated trace, and  *)
+(* a prefix ending in a rejected returning step, with its res left out.    *)
 Reject(Traces, what) ==
   /\ PrintT(<<what, tr, i, lock, pc>>)   \* with the lock holder and the pcs there
   /\ i' = Len(Traces[tr]) + 2
   /\ UNCHANGED <<hvars, tr>>
 
-KernelStep(Traces, NeedIdle) ==
+KernelStep(Traces, Prefixes) ==
   \/ UnobservedStep
   \/ /\ Pending = {}
      /\ i <= Len(Traces[tr])
@@ -90,18 +92,18 @@ KernelStep(Traces, NeedIdle) ==
      /\ Reject(Traces, "rejected")
   \/ /\ Pending = {}
      /\ i = Len(Traces[tr]) + 1
-     /\ AllIdle \/ ~NeedIdle
+     /\ AllIdle \/ tr \in Prefixes
      /\ UNCHANGED traceVars
   \/ /\ Pending = {}
      /\ i = Len(Traces[tr]) + 1
-     /\ NeedIdle /\ ~AllIdle
+     /\ tr \notin Prefixes /\ ~AllIdle
      /\ Reject(Traces, "incomplete")
   \/ /\ i = Len(Traces[tr]) + 2   \* the sink of a rejected trace
      /\ UNCHANGED traceVars
 
-KernelNext(Traces) == KernelStep(Traces, TRUE)
+KernelNext(Traces) == KernelStep(Traces, {})
 
 (* A prefix of a trace: its records matched, whatever the end state. *)
-KernelPrefixNext(Traces) == KernelStep(Traces, FALSE)
+KernelPrefixNext(Traces) == KernelStep(Traces, DOMAIN Traces)
 
 =============================================================================

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import io.github.shadowvars.StepRecorder;
 
@@ -82,36 +83,40 @@ public final class KernelTraceCheck {
     }
 
     /**
-     * A documented refactor whose event sequence leaves the spec's control flow (SHAPE, not a bug):
-     * its name, where it is documented, and the sign it leaves at the step where the labels leave.
+     * A documented refactor whose event sequence the spec does not have (SHAPE, not a bug by
+     * itself): its name, where it is documented, and the sign it leaves around the rejected step.
      */
     record Refactor(String name, String documented, Sign sign) {
     }
 
-    /** Whether step {@code at} of {@code steps} (where the labels leave the control flow) is the refactor's. */
+    /** Whether step {@code at} of {@code steps}, the step no spec step matches, is part of the refactor's sequence. */
     interface Sign {
         boolean at(List<StepRecorder.Step> steps, int at);
     }
 
+    /** The step of the same thread as step {@code at}, {@code dir} = -1 before it, +1 after it; null if none. */
+    static StepRecorder.Step neighbour(List<StepRecorder.Step> steps, int at, int dir) {
+        for (int k = at + dir; k >= 0 && k < steps.size(); k += dir) {
+            if (steps.get(k).thread().equals(steps.get(at).thread())) {
+                return steps.get(k);
+            }
+        }
+        return null;
+    }
+
     /**
      * The listed refactors. hash_for_each_safe in free_all: the walk loads the forward link of the
-     * entry it stands on before the body runs, so the recorder writes {@code fa_walk e=X o=follow}
-     * and then {@code fa_del e=X} (kernel-check/README.md, "When the trace check fails";
-     * kernel-check/evidence/source-hash_for_each_safe-*).
+     * entry it stands on before the body runs, so a matching entry X is written {@code fa_walk e=X
+     * o=follow} (the look-ahead load) and then {@code fa_del e=X} (kernel-check/README.md, "When the
+     * trace check fails"; kernel-check/evidence/source-hash_for_each_safe-*).
      */
     static final List<Refactor> REFACTORS = List.of(new Refactor("hash_for_each_safe",
             "kernel-check/README.md, \"When the trace check fails\"", (steps, at) -> {
                 StepRecorder.Step s = steps.get(at);
-                if (!s.label().equals("fa_del")) {
-                    return false;
-                }
-                for (int k = at - 1; k >= 0; k--) {
-                    StepRecorder.Step b = steps.get(k);
-                    if (b.thread().equals(s.thread())) {
-                        return b.label().equals("fa_walk") && "follow".equals(b.outcome()) && b.entry() == s.entry();
-                    }
-                }
-                return false;
+                StepRecorder.Step walk = s.label().equals("fa_del") ? neighbour(steps, at, -1) : s;
+                StepRecorder.Step del = s.label().equals("fa_del") ? s : neighbour(steps, at, 1);
+                return walk != null && del != null && walk.label().equals("fa_walk") && "follow".equals(walk.outcome())
+                        && del.label().equals("fa_del") && walk.entry() == del.entry() && walk.entry() != 0;
             }));
 
     /** Reads the trace format (model-check/TRACE.md); a last trace without its end line is kept, truncated. */
@@ -288,15 +293,15 @@ public final class KernelTraceCheck {
     private static final Map<Object, String> OBJECTS = Map.of("o1", "o1", "o2", "o2");
 
     /** Writes the batch as a module on KernelTrace and runs TLC: the whole traces, or prefixes (no idle end needed). */
-    static Run tlc(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, boolean prefixes)
+    static Run tlc(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Set<Integer> prefixes)
             throws IOException, InterruptedException {
         TraceTla.Batch b = TraceTla.generate(name, traces, OBJECTS, "none");
         String module = b.module()
                 .replace("EXTENDS ShadowTrace", "EXTENDS KernelTrace")
                 .replace("kit/TraceTla.java from recorded runs of the Java table",
                         "kit/KernelTraceCheck.java (via TraceTla) from traces in the format of model-check/TRACE.md")
-                .replace("BatchNext == TraceNext(TheTraces)",
-                        prefixes ? "BatchNext == KernelPrefixNext(TheTraces)" : "BatchNext == KernelNext(TheTraces)");
+                .replace("BatchNext == TraceNext(TheTraces)", "BatchNext == KernelStep(TheTraces, "
+                        + prefixes.stream().map(k -> Integer.toString(k + 1)).collect(Collectors.joining(", ", "{", "}")) + ")");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name + ".tla"), module, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), b.config(), StandardCharsets.UTF_8);
@@ -394,23 +399,25 @@ public final class KernelTraceCheck {
         Set<String> labels = cf.labels();
         Outcome[] verdicts = new Outcome[traces.size()];
         List<Integer> toCheck = new ArrayList<>();
-        // what needs no TLC: truncated traces, unknown labels, traces the generator cannot write
+        int[] limit = new int[traces.size()];   // the steps TLC checks: those before the first unknown label
         for (int k = 0; k < traces.size(); k++) {
             Trace t = traces.get(k);
-            StepRecorder.Step unknown = t.steps().stream().filter(s -> !labels.contains(s.label())).findFirst().orElse(null);
-            if (unknown != null) {
-                verdicts[k] = new Outcome(t.name(), Verdict.UNKNOWN_EVENT, "step " + unknown.seq() + " (" + line(unknown)
-                        + "): no rule for this label; a bug until shown otherwise");
-            } else if (t.truncated()) {
-                verdicts[k] = new Outcome(t.name(), Verdict.INCOMPLETE, "truncated: the file ends after its step "
-                        + (t.steps().isEmpty() ? 0 : t.steps().get(t.steps().size() - 1).seq()) + ", with no end line");
-            } else {
-                try {
-                    TraceTla.generate("Probe", List.of(t.steps()), OBJECTS, "none");
-                    toCheck.add(k);
-                } catch (RuntimeException e) {
-                    verdicts[k] = new Outcome(t.name(), Verdict.TOOL, "the generator cannot write it as TLA+: " + e.getMessage());
+            limit[k] = t.steps().size();
+            for (int j = 0; j < t.steps().size(); j++) {
+                if (!labels.contains(t.steps().get(j).label())) {
+                    limit[k] = j;
+                    break;
                 }
+            }
+            if (limit[k] == 0 && !t.steps().isEmpty()) {
+                verdicts[k] = unknown(t, 0);
+                continue;
+            }
+            try {
+                TraceTla.generate("Probe", List.of(t.steps().subList(0, limit[k])), OBJECTS, "none");
+                toCheck.add(k);
+            } catch (RuntimeException e) {
+                verdicts[k] = new Outcome(t.name(), Verdict.TOOL, "the generator cannot write it as TLA+: " + e.getMessage());
             }
         }
         Path outDir = out.toAbsolutePath();
@@ -421,8 +428,16 @@ public final class KernelTraceCheck {
         for (int from = 0, b = 1; from < toCheck.size(); from += perBatch, b++) {
             List<Integer> batch = toCheck.subList(from, Math.min(toCheck.size(), from + perBatch));
             String name = "KernelBatch_" + b;
-            List<List<StepRecorder.Step>> recs = batch.stream().map(k -> traces.get(k).steps()).toList();
-            Run r = tlc(root, outDir.resolve(name), name, recs, false);
+            List<List<StepRecorder.Step>> recs = batch.stream().map(k -> traces.get(k).steps().subList(0, limit[k])).toList();
+            // a trace cut before an unknown label, or truncated, is checked as a prefix (no idle end needed)
+            Set<Integer> prefixes = new HashSet<>();
+            for (int j = 0; j < batch.size(); j++) {
+                Trace t = traces.get(batch.get(j));
+                if (t.truncated() || limit[batch.get(j)] < t.steps().size()) {
+                    prefixes.add(j);
+                }
+            }
+            Run r = tlc(root, outDir.resolve(name), name, recs, prefixes);
             seconds += r.seconds();
             long expected = expectedStates(recs);
             System.out.printf("traces: %s: %d traces, TLC exit %d, %d distinct states (expected %d if all are accepted), "
@@ -440,13 +455,18 @@ public final class KernelTraceCheck {
                 int k = batch.get(j);
                 Trace t = traces.get(k);
                 Rejection rej = r.rejected().get(j + 1);
-                if (rej == null) {
+                if (rej == null && limit[k] < t.steps().size()) {
+                    verdicts[k] = unknown(t, limit[k]);
+                } else if (rej == null && t.truncated()) {
+                    verdicts[k] = new Outcome(t.name(), Verdict.INCOMPLETE, "truncated: the file ends after its step "
+                            + (t.steps().isEmpty() ? 0 : t.steps().get(t.steps().size() - 1).seq()) + ", with no end line");
+                } else if (rej == null) {
                     verdicts[k] = new Outcome(t.name(), Verdict.ACCEPTED, "");
                 } else if (rej.what().equals("incomplete")) {
                     verdicts[k] = new Outcome(t.name(), Verdict.INCOMPLETE, "every step matched, but at its end a process is "
                             + "not idle: an operation did not return (" + state(t.steps(), rej) + ")");
                 } else {
-                    verdicts[k] = classify(cf, t, rej, resultCandidates, k);
+                    verdicts[k] = classify(cf, t, t.steps().subList(0, limit[k]), rej, resultCandidates, k);
                 }
             }
         }
@@ -462,7 +482,11 @@ public final class KernelTraceCheck {
                         s.next(), TraceTla.UNOBSERVED, s.why()));
                 prefixes.add(p);
             }
-            Run r = tlc(root, outDir.resolve("KernelResult"), "KernelResult", prefixes, true);
+            Set<Integer> all = new HashSet<>();
+            for (int j = 0; j < prefixes.size(); j++) {
+                all.add(j);
+            }
+            Run r = tlc(root, outDir.resolve("KernelResult"), "KernelResult", prefixes, all);
             seconds += r.seconds();
             for (int j = 0; j < ks.size(); j++) {
                 int k = ks.get(j);
@@ -482,23 +506,30 @@ public final class KernelTraceCheck {
         return new Report(List.of(verdicts), steps, seconds);
     }
 
-    /** The verdict of a trace KernelTrace rejected at a record (not its end). */
-    private static Outcome classify(ControlFlow cf, Trace t, Rejection rej, Map<Integer, Integer> resultCandidates, int k) {
-        List<StepRecorder.Step> steps = t.steps();
+    /** The verdict of a trace with a label the format has no rule for, at step index {@code at}. */
+    private static Outcome unknown(Trace t, int at) {
+        StepRecorder.Step s = t.steps().get(at);
+        return new Outcome(t.name(), Verdict.UNKNOWN_EVENT, "step " + s.seq() + " (" + line(s) + "): no rule for this "
+                + "label (the steps before it are accepted as far as they go); a bug until shown otherwise");
+    }
+
+    /** The verdict of a trace KernelTrace rejected at a record (not its end); {@code steps}: the steps TLC checked. */
+    private static Outcome classify(ControlFlow cf, Trace t, List<StepRecorder.Step> steps, Rejection rej,
+                                    Map<Integer, Integer> resultCandidates, int k) {
         int at = rej.record() - 1;
         StepRecorder.Step s = steps.get(at);
+        for (Refactor f : REFACTORS) {
+            if (f.sign().at(steps, at)) {
+                return new Outcome(t.name(), Verdict.SHAPE, "step " + s.seq() + " (" + line(s) + "): the event sequence of "
+                        + f.name() + ", a listed refactor (" + f.documented() + "): not a bug by itself; the rest of the "
+                        + "trace is not checked");
+            }
+        }
         int leaves = cf.leaves(steps.subList(0, at + 1));
         if (leaves >= 0) {
             StepRecorder.Step l = steps.get(leaves);
-            for (Refactor f : REFACTORS) {
-                if (f.sign().at(steps, leaves)) {
-                    return new Outcome(t.name(), Verdict.SHAPE, "step " + l.seq() + " (" + line(l) + "): the event sequence of "
-                            + f.name() + ", a listed refactor (" + f.documented() + "): not a bug by itself; the rest of the "
-                            + "trace is not checked");
-                }
-            }
-            return new Outcome(t.name(), Verdict.PROPERTY, "StepOrder at step " + l.seq() + " (" + line(l) + "): its thread "
-                    + "cannot take this step after its previous ones in spec/Shadow.tla's control flow "
+            return new Outcome(t.name(), Verdict.PROPERTY, "StepOrder at step " + l.seq() + " (" + line(l) + "): its "
+                    + "thread cannot take this step after its previous ones in spec/Shadow.tla's control flow "
                     + "(spec/trace/KernelShape.tla), and no listed refactor explains it");
         }
         if (s.why() != null && s.result() != TraceTla.UNOBSERVED) {
