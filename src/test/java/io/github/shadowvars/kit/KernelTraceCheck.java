@@ -279,9 +279,29 @@ public final class KernelTraceCheck {
 
     // ------------------------------------------------------------------- TLC
 
-    /** The verdict of one TLC run: its exit code, distinct states, and KernelTrace's printed lines. */
-    record Run(int exit, long distinct, Map<Integer, Rejection> rejected, double seconds, Path output) {
+    /**
+     * The verdict of one TLC run: its exit code, distinct states, KernelTrace's printed lines, and a
+     * property TLC found violated (null if none) with the trace and record position of the state.
+     */
+    record Run(int exit, long distinct, Map<Integer, Rejection> rejected, double seconds, Path output,
+               Violation violation) {
     }
+
+    /** A property violated in the state reached after record {@code record - 1} of trace {@code trace} (1-based). */
+    record Violation(String property, int trace, int record) {
+    }
+
+    /**
+     * The properties of spec/ShadowProperties.tla evaluated on every state (the invariants) and every
+     * step (the action properties) of every trace: the invariants of the models
+     * (model-check/Small2x2x2.cfg), Linearizable, and RefinementStep (the step part of Refinement;
+     * a trace starts from the empty table, where Refinement's initial condition holds).
+     */
+    static final List<String> INVARIANTS = List.of("TypeOK", "UniqueKey", "SpinlockMutex", "NoUseAfterReclaim",
+            "PublishedFieldsSet", "ConstructedBeforePublished", "DestructorOnce", "ReclaimAfterGracePeriod", "NoLeak");
+    static final List<String> PROPERTIES = List.of("Linearizable", "RefinementStep");
+
+    private static final Pattern VIOLATED = Pattern.compile("Error: (?:Invariant|Action property) (\\S+) is violated");
 
     /** A trace KernelTrace printed: "rejected" at record i (1-based), or "incomplete"; the spec's lock and pcs there. */
     record Rejection(String what, int record, String lock, String pcs) {
@@ -293,20 +313,22 @@ public final class KernelTraceCheck {
     private static final Map<Object, String> OBJECTS = Map.of("o1", "o1", "o2", "o2");
 
     /** Writes the batch as a module on KernelTrace and runs TLC: the whole traces, or prefixes (no idle end needed). */
-    static Run tlc(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Set<Integer> prefixes)
-            throws IOException, InterruptedException {
-        TraceTla.Batch b = TraceTla.generate(name, traces, OBJECTS, "none");
+    static Run tlc(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Set<Integer> prefixes,
+                   String bug) throws IOException, InterruptedException {
+        TraceTla.Batch b = TraceTla.generate(name, traces, OBJECTS, bug);
         String module = b.module()
-                .replace("EXTENDS ShadowTrace", "EXTENDS KernelTrace")
+                .replace("EXTENDS ShadowTrace", "EXTENDS KernelTrace, ShadowProperties")
                 .replace("kit/TraceTla.java from recorded runs of the Java table",
                         "kit/KernelTraceCheck.java (via TraceTla) from traces in the format of model-check/TRACE.md")
                 .replace("BatchNext == TraceNext(TheTraces)", "BatchNext == KernelStep(TheTraces, "
                         + prefixes.stream().map(k -> Integer.toString(k + 1)).collect(Collectors.joining(", ", "{", "}")) + ")");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name + ".tla"), module, StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(name + ".cfg"), b.config(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".cfg"), b.config() + "INVARIANTS " + String.join(" ", INVARIANTS)
+                + "\nPROPERTIES " + String.join(" ", PROPERTIES) + "\n", StandardCharsets.UTF_8);
         for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowAtomic.tla"),
                 root.resolve("spec/ShadowAux.tla"), root.resolve("spec/ShadowMutants.tla"),
+                root.resolve("spec/ShadowProperties.tla"),
                 root.resolve("spec/trace/ShadowTrace.tla"), root.resolve("spec/trace/KernelTrace.tla"))) {
             Files.copy(m, dir.resolve(m.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
@@ -325,7 +347,17 @@ public final class KernelTraceCheck {
             rejected.putIfAbsent(Integer.parseInt(m.group(2)),
                     new Rejection(m.group(1), Integer.parseInt(m.group(3)), m.group(4), m.group(5)));
         }
-        return new Run(exit, TraceTla.lastNumber(output, "([0-9,]+) distinct states found"), rejected, seconds, out);
+        Violation violation = null;
+        Matcher v = VIOLATED.matcher(output);
+        if (v.find()) {
+            violation = new Violation(v.group(1), (int) TraceTla.lastNumber(output, "/\\\\ tr = ([0-9]+)"),
+                    (int) TraceTla.lastNumber(output, "/\\\\ i = ([0-9]+)"));
+        } else if (output.contains("Temporal properties were violated")) {
+            violation = new Violation(String.join(" or ", PROPERTIES) + " (TLC names none)",
+                    (int) TraceTla.lastNumber(output, "/\\\\ tr = ([0-9]+)"), (int) TraceTla.lastNumber(output, "/\\\\ i = ([0-9]+)"));
+        }
+        return new Run(exit, TraceTla.lastNumber(output, "([0-9,]+) distinct states found"), rejected, seconds, out,
+                violation);
     }
 
     /** States of a fully matched batch: one per record and start, one per unobserved a_set. */
@@ -401,6 +433,15 @@ public final class KernelTraceCheck {
      * when the file cannot be checked: malformed, no trace, or fewer than {@code count} traces.
      */
     public static Report check(Path root, Path file, Path out, int count) throws IOException, InterruptedException {
+        return check(root, file, out, count, "none");
+    }
+
+    /**
+     * As {@link #check(Path, Path, Path, int)}, against the spec variant {@code bug} (a seeded-bug step
+     * of spec/ShadowMutants.tla, e.g. "NoRecheck": how the property checks are seen failing), or "none".
+     */
+    public static Report check(Path root, Path file, Path out, int count, String bug)
+            throws IOException, InterruptedException {
         List<Trace> traces = read(file);
         if (traces.isEmpty()) {
             throw new IllegalArgumentException(file + ": no trace in the file (an empty trace file checks nothing)");
@@ -439,19 +480,44 @@ public final class KernelTraceCheck {
         // record index (0-based) of each rejected trace whose step returns: checked again with res left out
         Map<Integer, Integer> resultCandidates = new LinkedHashMap<>();
         for (int from = 0, b = 1; from < toCheck.size(); from += perBatch, b++) {
-            List<Integer> batch = toCheck.subList(from, Math.min(toCheck.size(), from + perBatch));
+            List<Integer> batch = new ArrayList<>(toCheck.subList(from, Math.min(toCheck.size(), from + perBatch)));
             String name = "KernelBatch_" + b;
-            List<List<StepRecorder.Step>> recs = batch.stream().map(k -> traces.get(k).steps().subList(0, limit[k])).toList();
-            // a trace cut before an unknown label, or truncated, is checked as a prefix (no idle end needed)
-            Set<Integer> prefixes = new HashSet<>();
-            for (int j = 0; j < batch.size(); j++) {
-                Trace t = traces.get(batch.get(j));
-                if (t.truncated() || limit[batch.get(j)] < t.steps().size()) {
-                    prefixes.add(j);
+            // a property violated: that trace's verdict, and the batch again without it
+            Run r;
+            List<List<StepRecorder.Step>> recs;
+            Set<Integer> prefixes;
+            for (int attempt = 1; ; attempt++) {
+                recs = batch.stream().map(k -> traces.get(k).steps().subList(0, limit[k])).toList();
+                // a trace cut before an unknown label, or truncated, is checked as a prefix (no idle end needed)
+                prefixes = new HashSet<>();
+                for (int j = 0; j < batch.size(); j++) {
+                    Trace t = traces.get(batch.get(j));
+                    if (t.truncated() || limit[batch.get(j)] < t.steps().size()) {
+                        prefixes.add(j);
+                    }
+                }
+                String run = attempt == 1 ? name : name + "_" + attempt;
+                r = tlc(root, outDir.resolve(run), run, recs, prefixes, bug);
+                seconds += r.seconds();
+                Violation v = r.violation();
+                if (v == null || v.trace() < 1 || v.trace() > batch.size()) {
+                    break;
+                }
+                int k = batch.remove(v.trace() - 1);
+                List<StepRecorder.Step> st = traces.get(k).steps();
+                String after = v.record() >= 2 && v.record() - 2 < st.size() ? "after step " + st.get(v.record() - 2).seq()
+                        + " (" + line(st.get(v.record() - 2)) + ")" : "in its initial state";
+                verdicts[k] = new Outcome(traces.get(k).name(), Verdict.PROPERTY, v.property() + " violated " + after
+                        + " (spec/ShadowProperties.tla; TLC's output " + r.output() + ")");
+                System.out.printf("traces: %s: %s violated in trace %s; checked again without it%n", run, v.property(),
+                        traces.get(k).name());
+                if (batch.isEmpty()) {
+                    break;
                 }
             }
-            Run r = tlc(root, outDir.resolve(name), name, recs, prefixes);
-            seconds += r.seconds();
+            if (batch.isEmpty()) {
+                continue;
+            }
             // the states each trace's verdict implies: a cross-check of the verdicts read from TLC's output
             long expected = expectedStates(recs, r.rejected());
             System.out.printf("traces: %s: %d traces, TLC exit %d, %d distinct states (expected %d), "
@@ -501,7 +567,7 @@ public final class KernelTraceCheck {
             for (int j = 0; j < prefixes.size(); j++) {
                 all.add(j);
             }
-            Run r = tlc(root, outDir.resolve("KernelResult"), "KernelResult", prefixes, all);
+            Run r = tlc(root, outDir.resolve("KernelResult"), "KernelResult", prefixes, all, bug);
             seconds += r.seconds();
             for (int j = 0; j < ks.size(); j++) {
                 int k = ks.get(j);
