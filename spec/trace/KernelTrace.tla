@@ -38,6 +38,9 @@
 (*    sorts a rejection into a verdict (model-check/TRACE.md, "Verdicts"):  *)
 (*    the labels' control flow is KernelShape.tla's CFG, followed in Java; *)
 (*    a rejected returning step matched with its res left out is RESULT.   *)
+(*    The kit's batch module EXTENDS this one and ShadowProperties, and    *)
+(*    its model lists the invariants and Linearizable, RefinementStep: a   *)
+(*    violation on a trace's state or step is PROPERTY with its name.      *)
 (***************************************************************************)
 EXTENDS ShadowTrace
 
