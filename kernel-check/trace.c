@@ -8,12 +8,18 @@
  * walk with the link it loaded, the walks under the lock, hash_add_rcu,
  * hash_del_rcu, kfree_rcu, the RCU callback, kzalloc, kfree, the lock and
  * unlock, the outermost rcu_read_lock/unlock); this driver adds the calls,
- * the constructor and destructor calls.  Every event is appended to one log
- * under one mutex, and the shims hold that mutex around a link load or
- * store and its event, so the log's order is an order in which the steps
- * really happened.  Each thread's events are then turned into the spec's
- * labelled steps by a per-thread translation (translate() below; the rules
- * are in model-check/TRACE.md, "Emitting from C").
+ * each call's returned pointer, and the constructor and destructor calls
+ * with their arguments.  Every event is appended to one log under one
+ * mutex, and the shims hold that mutex around a link load or store and its
+ * event, so the log's order is an order in which the steps really happened.
+ * Where a step reads or publishes an entry, the entry's obj and id are read
+ * from its memory in that same step, through the layout of the shadow.c
+ * under check (layout.c).  Each thread's events are then turned into the
+ * spec's labelled steps by a per-thread translation (translate_event()
+ * below; the rules are in model-check/TRACE.md, "Emitting from C"): what a
+ * line says comes from the events, never from the translation's own state;
+ * a step with no event is left out (a_set) or merged (see TRACE.md), and
+ * the counts per label are printed at the end.
  *
  * Runs: 3 deterministic scenarios (a lost race, a reader on an unlinked
  * entry, free_all removing two entries), then random runs: 2 or 3 threads,
@@ -23,7 +29,7 @@
  * After each run: rcu_barrier() (its callbacks recorded), then the table
  * is emptied with recording off.
  *
- * Usage: trace COUNT SEED FILE
+ * Usage: trace COUNT SEED FILE (built with layout.c in place of shadow.o)
  * Written for this project.
  */
 #define _GNU_SOURCE
