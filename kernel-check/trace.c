@@ -310,7 +310,7 @@ enum phase { IDLE, G_START, G_FIRST, G_WALK, G_END, A_ALLOC, A_LOCK, A_RECHECK, 
  * cro/cri, the obj and id read from its memory when the link to it was
  * loaded; prev: the entry free_all's walk stood on before cur; rc, rro,
  * rri: where the re-check under the lock stopped, and what it read there. */
-struct th { enum phase ph; int op, obj, id, cur, cro, prev, new_, nulls, rc, rro;
+struct th { enum phase ph; int op, cur, cro, prev, nulls, rc, rro;
 	    unsigned long cri, rri; };
 
 static FILE *out;
@@ -440,7 +440,7 @@ static void translate_event(struct th *ths, struct ev *v)
 		return;
 	switch (v->kind) {
 	case EV_CALL:
-		s->op = v->op; s->obj = v->obj; s->id = v->id; s->cur = 0; s->new_ = 0; s->nulls = 0;
+		s->op = v->op; s->cur = 0; s->nulls = 0;
 		if (v->op == OP_FREEALL)
 			emit(t, "Call op=freeAll obj=- id=%d", v->id);
 		else
@@ -490,7 +490,6 @@ static void translate_event(struct th *ths, struct ev *v)
 			e = ++nentries;
 			if (nblk < (int)ARRAY_SIZE(blks))
 				blks[nblk++] = (struct blk){ v->p, e };
-			s->new_ = e;
 			emit(t, "a_alloc e=%d o=ok", e);
 			s->ph = A_LOCK;
 		} else {
