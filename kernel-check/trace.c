@@ -8,12 +8,18 @@
  * walk with the link it loaded, the walks under the lock, hash_add_rcu,
  * hash_del_rcu, kfree_rcu, the RCU callback, kzalloc, kfree, the lock and
  * unlock, the outermost rcu_read_lock/unlock); this driver adds the calls,
- * the constructor and destructor calls.  Every event is appended to one log
- * under one mutex, and the shims hold that mutex around a link load or
- * store and its event, so the log's order is an order in which the steps
- * really happened.  Each thread's events are then turned into the spec's
- * labelled steps by a per-thread translation (translate() below; the rules
- * are in model-check/TRACE.md, "Emitting from C").
+ * each call's returned pointer, and the constructor and destructor calls
+ * with their arguments.  Every event is appended to one log under one
+ * mutex, and the shims hold that mutex around a link load or store and its
+ * event, so the log's order is an order in which the steps really happened.
+ * Where a step reads or publishes an entry, the entry's obj and id are read
+ * from its memory in that same step, through the layout of the shadow.c
+ * under check (layout.c).  Each thread's events are then turned into the
+ * spec's labelled steps by a per-thread translation (translate_event()
+ * below; the rules are in model-check/TRACE.md, "Emitting from C"): what a
+ * line says comes from the events, never from the translation's own state;
+ * a step with no event is left out (a_set) or merged (see TRACE.md), and
+ * the counts per label are printed at the end.
  *
  * Runs: 3 deterministic scenarios (a lost race, a reader on an unlinked
  * entry, free_all removing two entries), then random runs: 2 or 3 threads,
@@ -23,7 +29,7 @@
  * After each run: rcu_barrier() (its callbacks recorded), then the table
  * is emptied with recording off.
  *
- * Usage: trace COUNT SEED FILE
+ * Usage: trace COUNT SEED FILE (built with layout.c in place of shadow.o)
  * Written for this project.
  */
 #define _GNU_SOURCE
@@ -36,6 +42,7 @@
 #include <string.h>
 #include "shim/shim_test.h"
 #include <linux/livepatch.h>
+#include "trace_layout.h"
 
 /* ------------------------------------------------------------ raw log */
 enum { EV_CALL = 100, EV_CTOR, EV_DTOR, EV_RET };
@@ -45,8 +52,10 @@ static const char *opname[] = { "get", "alloc", "getOrAlloc", "free", "freeAll" 
 struct ev {
 	int t;			/* thread 1..3; 0 = another thread (the reclaimer) */
 	int kind;		/* enum shim_event or EV_* */
-	const void *p;		/* node / block / data */
+	const void *p;		/* the entry (its kzalloc'd block), NULL for none */
 	int op, obj, id, ok;	/* EV_CALL: op, obj (1, 2; 0 none), id; EV_CTOR: ok */
+	int ro;			/* read from memory / passed: obj 1, 2, 0 NULL, 3 another */
+	unsigned long ri;	/* read from memory: the id field */
 };
 #define MAXEV 200000
 static struct ev evs[MAXEV];
@@ -57,21 +66,53 @@ static char objspace[1 << 16];
 static void *objs[3];
 static unsigned bucket_b;	/* the bucket of o1 and o2 */
 
-static void add(int kind, const void *p, int op, int obj, int id, int ok)
+static int objidx(const void *o)
 {
+	return !o ? 0 : o == objs[1] ? 1 : o == objs[2] ? 2 : 3;
+}
+
+/* Records an event.  p is what the primitive reported: a hash node for a
+ * walk step, hash_add_rcu and hash_del_rcu, else the block (kzalloc,
+ * kfree, kfree_rcu, the callback), or the data area (EV_CTOR, EV_DTOR,
+ * EV_RET).  Each is turned into its entry through the layout of the
+ * shadow.c under check (layout.c); where an entry is stepped on, published
+ * or removed, its obj and id are read from its memory here, in the same
+ * atomic step as the link load or store (the shims hold the recorder's
+ * mutex around both). */
+static void add_obs(int kind, const void *p, int op, int obj, int id, int ok, int ro)
+{
+	unsigned long ri = 0;
+
 	if (!__atomic_load_n(&recording, __ATOMIC_RELAXED))
 		return;
 	shim_trace_begin();
+	switch (kind) {
+	case SHIM_EV_WALK_RCU: case SHIM_EV_WALK: case SHIM_EV_ADD_RCU: case SHIM_EV_DEL_RCU:
+		p = trace_layout_block_of_node(p);
+		if (p) {
+			ro = objidx(trace_layout_obj(p));
+			ri = trace_layout_id(p);
+		}
+		break;
+	case EV_CTOR: case EV_DTOR: case EV_RET:
+		p = trace_layout_block_of_data(p);
+		break;
+	}
 	/* free_all's walk ends 4096 buckets: consecutive ends of one thread's
 	 * walk under the lock are kept as one event with a count (in ok) */
 	if (kind == SHIM_EV_WALK && !p && nev > 0 && evs[nev - 1].kind == SHIM_EV_WALK &&
 	    !evs[nev - 1].p && evs[nev - 1].t == tidx)
 		evs[nev - 1].ok++;
 	else if (nev < MAXEV)
-		evs[nev++] = (struct ev){ tidx, kind, p, op, obj, id, kind == SHIM_EV_WALK ? 1 : ok };
+		evs[nev++] = (struct ev){ tidx, kind, p, op, obj, id, kind == SHIM_EV_WALK ? 1 : ok, ro, ri };
 	else
 		overflow = 1;
 	shim_trace_end();
+}
+
+static void add(int kind, const void *p, int op, int obj, int id, int ok)
+{
+	add_obs(kind, p, op, obj, id, ok, 0);
 }
 
 static __thread uint64_t yrnd;
@@ -96,8 +137,7 @@ static int ctor(void *obj, void *data, void *arg)
 {
 	int fail = (int)(intptr_t)arg;
 
-	(void)obj;
-	add(EV_CTOR, data, 0, 0, 0, !fail);
+	add_obs(EV_CTOR, data, 0, 0, 0, !fail, objidx(obj));
 	if (fail)
 		return -ENOMEM;
 	memset(data, 0x5a, 8);
@@ -106,8 +146,7 @@ static int ctor(void *obj, void *data, void *arg)
 
 static void dtor(void *obj, void *data)
 {
-	(void)obj;
-	add(EV_DTOR, data, 0, 0, 0, 0);
+	add_obs(EV_DTOR, data, 0, 0, 0, 0, objidx(obj));
 }
 
 static void call(int op, int o, int id, int allocfail, int ctorfail)
@@ -245,36 +284,67 @@ static void scenario(int which)
 }
 
 /* ------------------------------------------------------- translation */
-struct blk { const void *b; int e; int obj, id; };
+/* The entries: the blocks kzalloc gave shadow.c in this run, numbered in
+ * allocation order (a block freed and allocated again gets a new number). */
+struct blk { const void *b; int e; };
 static struct blk blks[4096];
 static int nblk, nentries;
 
+/* The entry whose block starts at p: 0 for NULL, -1 for a pointer that is
+ * no entry's block (written "?": the checker then rejects the step). */
 static int entry_of(const void *p)
 {
 	if (!p)
 		return 0;
-	for (int k = nblk - 1; k >= 0; k--)	/* the newest block containing p */
-		if ((const char *)p >= (const char *)blks[k].b && (const char *)p < (const char *)blks[k].b + 64)
+	for (int k = nblk - 1; k >= 0; k--)
+		if (blks[k].b == p)
 			return blks[k].e;
 	return -1;
-}
-static struct blk *blk_of(int e)
-{
-	for (int k = nblk - 1; k >= 0; k--)
-		if (blks[k].e == e)
-			return &blks[k];
-	return NULL;
 }
 
 enum phase { IDLE, G_START, G_FIRST, G_WALK, G_END, A_ALLOC, A_LOCK, A_RECHECK, A_CTOR, A_PUBLISH,
 	     A_UNLOCK, A_CTOR_FAIL_UNLOCK, A_CTOR_FAIL_KFREE, A_EXISTS_UNLOCK, A_KFREE,
 	     F_START, F_WALK, F_DTOR, F_KFREE, F_UNLOCK, FA_START, FA_SEEK, FA_WALK, FA_DTOR, FA_KFREE, FA_NEXT,
 	     DONE };
-struct th { enum phase ph; int op, obj, id, cur, new_, nulls, rc; };
+/* A thread's translation state.  cur: the entry its walk stands on, with
+ * cro/cri, the obj and id read from its memory when the link to it was
+ * loaded; prev: the entry free_all's walk stood on before cur; rc, rro,
+ * rri: where the re-check under the lock stopped, and what it read there. */
+struct th { enum phase ph; int op, cur, cro, prev, nulls, rc, rro;
+	    unsigned long cri, rri; };
 
 static FILE *out;
 static int seq;
-static int bad;		/* a translation problem (an event the rules do not expect) */
+static int bad;		/* lines with no translation rule (label "unexpected", "kfree", ...) */
+static int at;		/* the event being translated */
+
+/* Per label: lines written at the label's own event ("own"), lines written
+ * at a later event of the same thread ("merged": the step has no event of
+ * its own, its fields come from the events before it), and the steps with
+ * no line at all (a_set: KernelTrace.tla takes it). */
+struct lc { char l[24]; long own, merged; };
+static struct lc lcs[48];
+static int nlc, merged_next;
+static long unobserved_a_set;
+
+static void count_label(const char *line)
+{
+	char l[24];
+	int k;
+
+	sscanf(line, "%23s", l);
+	for (k = 0; k < nlc && strcmp(lcs[k].l, l); k++)
+		;
+	if (k == nlc) {
+		if (nlc == (int)ARRAY_SIZE(lcs))
+			return;
+		snprintf(lcs[nlc++].l, sizeof lcs[0].l, "%s", l);
+	}
+	if (merged_next)
+		lcs[k].merged++;
+	else
+		lcs[k].own++;
+}
 
 static void emit(int t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(int t, const char *fmt, ...)
@@ -285,42 +355,68 @@ static void emit(int t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(b, sizeof b, fmt, ap);
 	va_end(ap);
+	count_label(b);
+	merged_next = 0;
 	if (t)
 		fprintf(out, "%d t%d %s\n", ++seq, t, b);
 	else
 		fprintf(out, "%d - %s\n", ++seq, b);
 }
+/* The next emit writes a step that has no event of its own. */
+#define MERGED() (merged_next = 1)
 
-static void walk_fields(char *b, size_t n, int e)
+static const char *objname(int ro)
 {
-	struct blk *k = blk_of(e);
-	if (k && k->obj)
-		snprintf(b, n, " ro=o%d ri=%d", k->obj, k->id);
-	else
-		snprintf(b, n, " ro=- ri=0");	/* not published by a recorded thread */
+	static const char *n[] = { "-", "o1", "o2", "?" };
+	return n[ro & 3];
+}
+
+/* " ro=OBJ ri=ID": an entry's obj and id as read from its memory. */
+static const char *fields(char *b, size_t n, int ro, unsigned long ri)
+{
+	snprintf(b, n, " ro=%s ri=%lu", objname(ro), ri);
+	return b;
+}
+
+/* " res=E": the entry whose data thread t's call returned (0: NULL; "?":
+ * a pointer that is no entry's data), from the call's own return (its
+ * EV_RET, the next of thread t in the log); "" if the call never returned. */
+static const char *res_field(char *b, size_t n, int t)
+{
+	b[0] = 0;
+	for (int k = at + 1; k < nev; k++)
+		if (evs[k].t == t && evs[k].kind == EV_RET) {
+			int e = entry_of(evs[k].p);
+			if (e < 0)
+				snprintf(b, n, " res=?");
+			else
+				snprintf(b, n, " res=%d", e);
+			break;
+		}
+	return b;
 }
 
 static void unexpected(int t, struct th *s, struct ev *v)
 {
 	/* an event the translation has no rule for in this phase: written as
-	 * such, so that TLC reports the trace as leaving the step structure */
+	 * such; the checker reports the trace as UNKNOWN-EVENT */
 	emit(t, "unexpected event=%d phase=%d", v->kind, s->ph);
 	bad++;
 }
 
 static void g_unlock(int t, struct th *s)
 {
-	char wf[64];
+	char wf[64], rb[32];
 
 	if (s->ph == G_WALK) {		/* the walk stopped on cur: a match */
-		walk_fields(wf, sizeof wf, s->cur);
-		emit(t, "g_walk e=%d o=match%s", s->cur, wf);
+		MERGED();
+		emit(t, "g_walk e=%d o=match%s", s->cur, fields(wf, sizeof wf, s->cro, s->cri));
 	}
 	if (s->op == OP_GET) {
-		emit(t, "g_unlock e=%d res=%d why=value", s->cur, s->cur);
+		emit(t, "g_unlock e=%d%s why=value", s->cur, res_field(rb, sizeof rb, t));
 		s->ph = DONE;
 	} else if (s->cur) {
-		emit(t, "g_unlock e=%d res=%d why=%s", s->cur, s->op == OP_ALLOC ? 0 : s->cur,
+		emit(t, "g_unlock e=%d%s why=%s", s->cur, res_field(rb, sizeof rb, t),
 		     s->op == OP_ALLOC ? "dup" : "exists");
 		s->ph = DONE;
 	} else {
@@ -333,18 +429,18 @@ static void translate_event(struct th *ths, struct ev *v)
 {
 	int t = v->t;
 	struct th *s = &ths[t];
-	char wf[64];
-	int e;
+	char wf[64], rb[32];
+	int e = entry_of(v->p);
 
 	if (v->kind == SHIM_EV_RCU_CB) {	/* the RCU callback, any thread */
-		emit(0, "rcu_reclaim e=%d", entry_of(v->p));
+		emit(0, "rcu_reclaim e=%d", e);
 		return;
 	}
 	if (t == 0)
 		return;
 	switch (v->kind) {
 	case EV_CALL:
-		s->op = v->op; s->obj = v->obj; s->id = v->id; s->cur = 0; s->new_ = 0; s->nulls = 0;
+		s->op = v->op; s->cur = 0; s->nulls = 0;
 		if (v->op == OP_FREEALL)
 			emit(t, "Call op=freeAll obj=- id=%d", v->id);
 		else
@@ -367,34 +463,37 @@ static void translate_event(struct th *ths, struct ev *v)
 			g_unlock(t, s);
 		return;
 	case SHIM_EV_WALK_RCU:
-		e = entry_of(v->p);
 		if (s->ph == G_FIRST) {
-			s->cur = e;
 			emit(t, "g_lock e=%d", e);
 			s->ph = e ? G_WALK : G_END;
 		} else if (s->ph == G_WALK) {
-			walk_fields(wf, sizeof wf, s->cur);
-			emit(t, "g_walk e=%d o=follow n=%d%s", s->cur, e, wf);
-			s->cur = e;
+			emit(t, "g_walk e=%d o=follow n=%d%s", s->cur, e, fields(wf, sizeof wf, s->cro, s->cri));
 			if (!e)
 				s->ph = G_END;
 		} else if (s->ph == A_RECHECK) {
 			s->rc = e;		/* the re-check under the lock: its last stop */
+			s->rro = v->ro;
+			s->rri = v->ri;
+			return;
 		} else {
 			unexpected(t, s, v);
+			return;
 		}
+		s->cur = e;
+		s->cro = v->ro;
+		s->cri = v->ri;
 		return;
 	case SHIM_EV_KZALLOC:
 		if (s->ph != A_ALLOC)
 			return;			/* not shadow.c's allocation */
 		if (v->p) {
 			e = ++nentries;
-			blks[nblk++] = (struct blk){ v->p, e, 0, 0 };
-			s->new_ = e;
+			if (nblk < (int)ARRAY_SIZE(blks))
+				blks[nblk++] = (struct blk){ v->p, e };
 			emit(t, "a_alloc e=%d o=ok", e);
 			s->ph = A_LOCK;
 		} else {
-			emit(t, "a_alloc e=0 o=fail res=0 why=allocFail");
+			emit(t, "a_alloc e=0 o=fail%s why=allocFail", res_field(rb, sizeof rb, t));
 			s->ph = DONE;
 		}
 		return;
@@ -417,7 +516,9 @@ static void translate_event(struct th *ths, struct ev *v)
 	case EV_CTOR:
 	case SHIM_EV_ADD_RCU:
 		if (s->ph == A_RECHECK) {	/* not found under the lock */
+			MERGED();
 			emit(t, "a_recheck e=0");
+			unobserved_a_set++;	/* a_set: no event (KernelTrace takes it) */
 			s->ph = A_CTOR;
 		}
 		if (v->kind == EV_CTOR) {
@@ -425,32 +526,33 @@ static void translate_event(struct th *ths, struct ev *v)
 				unexpected(t, s, v);
 				return;
 			}
-			emit(t, "a_ctor e=%d o=%s", s->new_, v->ok ? "ok" : "fail");
+			/* the entry whose data the constructor was given, and its obj argument */
+			emit(t, "a_ctor e=%d o=%s ro=%s", e, v->ok ? "ok" : "fail", objname(v->ro));
 			s->ph = v->ok ? (s->ph == A_UNLOCK ? A_UNLOCK : A_PUBLISH) : A_CTOR_FAIL_UNLOCK;
 		} else {
 			if (s->ph != A_PUBLISH && s->ph != A_CTOR) {
 				unexpected(t, s, v);
 				return;
 			}
-			struct blk *k = blk_of(entry_of(v->p));
-			if (k) {
-				k->obj = s->obj;
-				k->id = s->id;
-			}
-			emit(t, "a_publish e=%d", entry_of(v->p));
+			/* the entry published, with the obj and id in its memory at hash_add_rcu */
+			emit(t, "a_publish e=%d%s", e, fields(wf, sizeof wf, v->ro, v->ri));
 			s->ph = A_UNLOCK;
 		}
 		return;
 	case SHIM_EV_UNLOCK:
 		switch (s->ph) {
 		case A_RECHECK:			/* found under the lock */
-			emit(t, "a_recheck e=%d", s->rc);
+			MERGED();
+			if (s->rc)
+				emit(t, "a_recheck e=%d%s", s->rc, fields(wf, sizeof wf, s->rro, s->rri));
+			else
+				emit(t, "a_recheck e=0");
 			emit(t, "a_exists_unlock e=0");
 			s->cur = s->rc;
 			s->ph = A_KFREE;
 			break;
 		case A_UNLOCK:
-			emit(t, "a_unlock e=0 res=%d why=new", s->new_);
+			emit(t, "a_unlock e=0%s why=new", res_field(rb, sizeof rb, t));
 			s->ph = DONE;
 			break;
 		case A_CTOR_FAIL_UNLOCK:
@@ -458,34 +560,38 @@ static void translate_event(struct th *ths, struct ev *v)
 			s->ph = A_CTOR_FAIL_KFREE;
 			break;
 		case F_WALK:			/* no match */
+			MERGED();
 			emit(t, "f_walk e=0");
-			emit(t, "f_unlock e=0 res=0 why=done");
+			emit(t, "f_unlock e=0 why=done");	/* void: no res */
 			s->ph = DONE;
 			break;
 		case F_UNLOCK:
-			emit(t, "f_unlock e=0 res=0 why=done");
+			emit(t, "f_unlock e=0 why=done");
 			s->ph = DONE;
 			break;
 		case FA_WALK:
 			if (s->cur)
 				unexpected(t, s, v);
+			MERGED();
 			emit(t, "fa_walk e=0 o=end");
-			emit(t, "fa_unlock e=0 res=0 why=done");
+			emit(t, "fa_unlock e=0 why=done");
+			s->ph = DONE;
+			break;
+		case FA_SEEK: case FA_DTOR: case FA_KFREE: case FA_NEXT:
+			emit(t, "fa_unlock e=0 why=done");	/* free_all left its walk early */
 			s->ph = DONE;
 			break;
 		default:
-			emit(t, "fa_unlock e=0 res=0 why=done");	/* e.g. free_all left early */
-			s->ph = DONE;
+			unexpected(t, s, v);
 		}
 		return;
 	case SHIM_EV_KFREE:
-		e = entry_of(v->p);
 		if (s->ph == A_KFREE) {
-			emit(t, "a_kfree e=%d res=%d why=%s", s->new_, s->op == OP_ALLOC ? 0 : s->cur,
+			emit(t, "a_kfree e=%d%s why=%s", e, res_field(rb, sizeof rb, t),
 			     s->op == OP_ALLOC ? "dup" : "exists");
 			s->ph = DONE;
 		} else if (s->ph == A_CTOR_FAIL_KFREE) {
-			emit(t, "a_ctor_fail_kfree e=%d res=0 why=ctorFail", s->new_);
+			emit(t, "a_ctor_fail_kfree e=%d%s why=ctorFail", e, res_field(rb, sizeof rb, t));
 			s->ph = DONE;
 		} else if (s->ph == F_KFREE || s->ph == F_DTOR || s->ph == FA_KFREE || s->ph == FA_DTOR) {
 			emit(t, "kfree e=%d", e);	/* a plain kfree where kfree_rcu belongs */
@@ -495,66 +601,69 @@ static void translate_event(struct th *ths, struct ev *v)
 		}
 		return;
 	case SHIM_EV_WALK:
-		e = entry_of(v->p);
 		if (s->ph == F_WALK) {
 			s->cur = e;
+			return;
 		} else if (s->ph == FA_SEEK) {
 			if (!v->p && (unsigned)s->nulls < bucket_b) {
 				s->nulls++;
 				return;
 			}
 			emit(t, "fa_lock e=%d", e);	/* the walk reached the bucket */
-			s->cur = e;
 			s->ph = FA_WALK;
-			if (!e)
-				s->nulls++;
 		} else if (s->ph == FA_WALK) {
-			if (s->cur) {
-				walk_fields(wf, sizeof wf, s->cur);
-				emit(t, "fa_walk e=%d o=follow n=%d%s", s->cur, e, wf);
-				s->cur = e;
-			}
-			if (!e)
-				s->nulls++;
+			if (s->cur)
+				emit(t, "fa_walk e=%d o=follow n=%d%s", s->cur, e, fields(wf, sizeof wf, s->cro, s->cri));
+			else
+				e = 0;		/* past the bucket: the other buckets are not traced */
 		} else if (s->ph == FA_NEXT) {
 			emit(t, "fa_next e=%d", e);
-			s->cur = e;
 			s->ph = FA_WALK;
-			if (!e)
-				s->nulls++;
 		} else {
 			unexpected(t, s, v);
+			return;
 		}
+		if (!e)
+			s->nulls++;
+		s->prev = s->cur;
+		s->cur = e;
+		s->cro = v->ro;
+		s->cri = v->ri;
 		return;
 	case SHIM_EV_DEL_RCU:
-		e = entry_of(v->p);
 		if (s->ph == F_WALK) {
-			emit(t, "f_walk e=%d", e);
+			MERGED();
+			emit(t, "f_walk e=%d%s", e, fields(wf, sizeof wf, v->ro, v->ri));
 			emit(t, "f_del e=%d", e);
 			s->cur = e;
 			s->ph = F_DTOR;
 		} else if (s->ph == FA_WALK && e == s->cur) {
-			walk_fields(wf, sizeof wf, e);
-			emit(t, "fa_walk e=%d o=match%s", e, wf);
+			MERGED();
+			emit(t, "fa_walk e=%d o=match%s", e, fields(wf, sizeof wf, s->cro, s->cri));
 			emit(t, "fa_del e=%d", e);
+			s->ph = FA_DTOR;
+		} else if (s->ph == FA_WALK && e && e == s->prev) {
+			/* the entry stood on before the link just loaded: the walk loaded
+			 * e's forward link before its body ran (hash_for_each_safe's
+			 * look-ahead, a refactor the checker names); written as it came */
+			emit(t, "fa_del e=%d", e);
+			s->cur = e;
 			s->ph = FA_DTOR;
 		} else {
 			unexpected(t, s, v);
 		}
 		return;
 	case EV_DTOR:
-		if (s->ph == F_DTOR) {
-			emit(t, "f_dtor e=%d o=called", s->cur);
-			s->ph = F_KFREE;
-		} else if (s->ph == FA_DTOR) {
-			emit(t, "fa_dtor e=%d o=called", s->cur);
-			s->ph = FA_KFREE;
+		if (s->ph == F_DTOR || s->ph == FA_DTOR) {
+			/* the entry whose data the destructor was given, and its obj argument */
+			emit(t, "%s e=%d o=called ro=%s", s->ph == F_DTOR ? "f_dtor" : "fa_dtor", e, objname(v->ro));
+			s->ph = s->ph == F_DTOR ? F_KFREE : FA_KFREE;
 		} else {
 			unexpected(t, s, v);
 		}
 		return;
 	case SHIM_EV_KFREE_RCU:
-		e = entry_of(v->p);
+		/* kfree_rcu with no destructor call before it: the destructor was not called */
 		if (s->ph == F_DTOR)
 			emit(t, "f_dtor e=%d o=notcalled", s->cur), s->ph = F_KFREE;
 		if (s->ph == FA_DTOR)
@@ -580,9 +689,9 @@ static void write_trace(const char *name)
 	nblk = nentries = 0;
 	seq = 0;
 	fprintf(out, "trace %s\n", name);
-	for (int k = 0; k < nev; k++)
-		for (int c = 0; c < (evs[k].kind == SHIM_EV_WALK ? evs[k].ok : 1); c++)
-			translate_event(ths, &evs[k]);
+	for (at = 0; at < nev; at++)
+		for (int c = 0; c < (evs[at].kind == SHIM_EV_WALK ? evs[at].ok : 1); c++)
+			translate_event(ths, &evs[at]);
 	fprintf(out, "end\n\n");
 }
 
@@ -662,5 +771,9 @@ int main(int argc, char **argv)
 	fclose(out);
 	printf("trace: traces=%d steps=%ld untranslatable=%d seed=%llu\n", count, steps, bad,
 	       (unsigned long long)seed);
+	/* what each label's lines came from (model-check/TRACE.md, "Emitting from C") */
+	for (int k = 0; k < nlc; k++)
+		printf("trace-label: %s own=%ld merged=%ld unobserved=0\n", lcs[k].l, lcs[k].own, lcs[k].merged);
+	printf("trace-label: a_set own=0 merged=0 unobserved=%ld\n", unobserved_a_set);
 	return 0;
 }

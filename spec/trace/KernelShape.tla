@@ -6,12 +6,12 @@
 (* graph CFG below, written out from spec/Shadow.tla (model-check/         *)
 (* labels.tsv): a change of Shadow's step structure must be made here too.*)
 (*                                                                         *)
-(* Used by io.github.shadowvars.kit.KernelTraceCheck for a trace that      *)
-(* KernelTrace!KernelNext rejects: with deadlock checking off and the      *)
-(* invariant NotAtEnd, a violation means a path follows the whole trace   *)
-(* (a "property" failure: the control flow is the spec's, the spec's data *)
-(* forbids what was observed); no violation means the labels leave the    *)
-(* spec's control flow ("shape").                                          *)
+(* io.github.shadowvars.kit.KernelTraceCheck reads CFG and Unobserved     *)
+(* from this file and follows a rejected trace's labels along them (the   *)
+(* verdict PROPERTY StepOrder when they leave it; model-check/TRACE.md).  *)
+(* ShapeInit/ShapeNext/NotAtEnd below state the same check in TLA+ (with  *)
+(* deadlock checking off and the invariant NotAtEnd, a violation is a     *)
+(* path that follows the whole trace); the kit no longer runs TLC on it.  *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences, TLC
 

@@ -28,20 +28,19 @@
 (*    is idle or done (every operation recorded to its return).  Without  *)
 (*    this a C operation that stops half-way (a seeded leak of the        *)
 (*    speculative entry: no a_kfree) would be accepted as a prefix.        *)
+(*    The kit reports such a trace INCOMPLETE.                             *)
 (*                                                                         *)
-(* 4. Shape apart from property.  KernelNext matches labels AND the       *)
-(*    observations (ShadowTrace!Observed) on the spec's state.  ShapeNext  *)
-(*    follows each thread's labels along Shadow's control-flow graph (CFG  *)
-(*    below) only, without data: if a trace KernelNext rejects is still a  *)
-(*    ShapeNext path to its end (KernelShape.tla, which needs nothing of  *)
-(*    Shadow but its labels), the C code took the spec's control flow     *)
-(*    and what it observed or did is what the spec's state forbids there  *)
-(*    ("property": a bug, or a deliberate change of behaviour).  If not    *)
-(*    even ShapeNext can follow it, the C code took steps the spec's      *)
-(*    control flow does not have ("shape": a refactor, e.g.               *)
-(*    hash_for_each_safe, or a step missing).  The kit checks ShapeNext   *)
-(*    with deadlock checking off and the invariant NotAtEnd: a violation  *)
-(*    is a path to the end.                                                *)
+(* 4. Observations.  KernelNext matches labels AND the observations      *)
+(*    (ShadowTrace!Observed) on the spec's state: the values the C code   *)
+(*    returned (res), the obj and id read from an entry's memory (ro, ri), *)
+(*    the constructor's and destructor's calls and arguments.  A record   *)
+(*    without an optional observation leaves it unconstrained.  The kit   *)
+(*    sorts a rejection into a verdict (model-check/TRACE.md, "Verdicts"):  *)
+(*    the labels' control flow is KernelShape.tla's CFG, followed in Java; *)
+(*    a rejected returning step matched with its res left out is RESULT.   *)
+(*    The kit's batch module EXTENDS this one and ShadowProperties, and    *)
+(*    its model lists the invariants and Linearizable, RefinementStep: a   *)
+(*    violation on a trace's state or step is PROPERTY with its name.      *)
 (***************************************************************************)
 EXTENDS ShadowTrace
 
@@ -60,16 +59,49 @@ UnobservedStep ==
   /\ \E p \in {CHOOSE q \in Pending : TRUE} : TraceStep(p) /\ HStep(p)
   /\ UNCHANGED <<tr, i>>
 
-KernelNext(Traces) ==
+(* Record r of the trace matched by a step of the spec.                    *)
+MatchRecord(Traces) ==
+  /\ Match(Traces[tr][i])
+  /\ i' = i + 1
+  /\ UNCHANGED tr
+
+(* 5. Every trace of a batch gets its verdict in one TLC run.  Where no    *)
+(* step of the spec matches the next record, the run does not deadlock:    *)
+(* it prints <<"rejected", tr, i>> (i: the record no step matches) and     *)
+(* moves to a sink state of its own (i = Len + 2); a trace matched to its  *)
+(* end with a process not idle prints <<"incomplete", tr, i>>.  The kit    *)
+(* reads these lines (KernelTraceCheck).  The end of a trace in Prefixes   *)
+(* (a set of indices of Traces) needs nothing: the kit checks the part of  *)
+(* a trace before a step it has no rule for, or of a truncated trace, and  *)
+(* a prefix ending in a rejected returning step, with its res left out.    *)
+Reject(Traces, what) ==
+  /\ PrintT(<<what, tr, i, lock, pc>>)   \* with the lock holder and the pcs there
+  /\ i' = Len(Traces[tr]) + 2
+  /\ UNCHANGED <<hvars, tr>>
+
+KernelStep(Traces, Prefixes) ==
   \/ UnobservedStep
   \/ /\ Pending = {}
      /\ i <= Len(Traces[tr])
-     /\ Match(Traces[tr][i])
-     /\ i' = i + 1
-     /\ UNCHANGED tr
+     /\ MatchRecord(Traces)
   \/ /\ Pending = {}
-     /\ i > Len(Traces[tr])
-     /\ AllIdle
+     /\ i <= Len(Traces[tr])
+     /\ ~ENABLED MatchRecord(Traces)
+     /\ Reject(Traces, "rejected")
+  \/ /\ Pending = {}
+     /\ i = Len(Traces[tr]) + 1
+     /\ AllIdle \/ tr \in Prefixes
      /\ UNCHANGED traceVars
+  \/ /\ Pending = {}
+     /\ i = Len(Traces[tr]) + 1
+     /\ tr \notin Prefixes /\ ~AllIdle
+     /\ Reject(Traces, "incomplete")
+  \/ /\ i = Len(Traces[tr]) + 2   \* the sink of a rejected trace
+     /\ UNCHANGED traceVars
+
+KernelNext(Traces) == KernelStep(Traces, {})
+
+(* A prefix of a trace: its records matched, whatever the end state. *)
+KernelPrefixNext(Traces) == KernelStep(Traces, DOMAIN Traces)
 
 =============================================================================

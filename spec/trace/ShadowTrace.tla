@@ -67,9 +67,16 @@ TraceHash == [o \in Objs |-> 0]
 (* which one (see Match).                                                  *)
 TraceScript == [p \in Procs |-> <<>>]
 
-(* "res" and "why" agree with p's result after a returning step. *)
-Returns(r) == /\ ret'[r.p].val = r.res
+(* "res" and "why" agree with p's result after a returning step ("res"   *)
+(* absent: the return value was not observed, e.g. a void C function).   *)
+Returns(r) == /\ "res" \in DOMAIN r => ret'[r.p].val = r.res
               /\ ret'[r.p].why = r.why
+
+(* Optional observations (the C recorder's): "ro"/"ri", the obj and id   *)
+(* read from entry e's memory, agree with the spec's fields of e.        *)
+ReadsFields(r) == ("ro" \in DOMAIN r /\ r.e # Nil) =>
+                    /\ eobj[r.e] = r.ro
+                    /\ "ri" \in DOMAIN r => eid[r.e] = r.ri
 
 (* fa_walk: a match goes on to fa_del; no match follows the next link   *)
 (* (or, at the end of a bucket, goes to the next bucket's head); after    *)
@@ -94,19 +101,22 @@ Observed(r) ==
                            /\ "why" \notin DOMAIN r => pc'[p] = "a_alloc"
     [] r.l = "a_alloc" -> IF r.o = "ok" THEN new'[p] = r.e /\ pc'[p] = "a_lock"
                                         ELSE Returns(r)
-    [] r.l = "a_recheck" -> IF r.e = Nil THEN pc'[p] = "a_set"
-                            ELSE pc'[p] = "a_exists_unlock" /\ cur'[p] = r.e
+    [] r.l = "a_recheck" -> /\ IF r.e = Nil THEN pc'[p] = "a_set"
+                               ELSE pc'[p] = "a_exists_unlock" /\ cur'[p] = r.e
+                            /\ ReadsFields(r)
     [] r.l = "a_kfree" -> new[p] = r.e /\ Returns(r)
-    [] r.l \in {"a_set", "a_publish"} -> new[p] = r.e
+    [] r.l \in {"a_set", "a_publish"} -> new[p] = r.e /\ ReadsFields(r)
     [] r.l = "a_ctor" -> /\ new[p] = r.e
                          /\ (r.o = "ok") = (pc'[p] # "a_ctor_fail_unlock")
+                         /\ "ro" \in DOMAIN r => r.ro = op[p].obj  \* the obj argument
     [] r.l = "a_ctor_fail_kfree" -> new[p] = r.e /\ Returns(r)
     [] r.l \in {"a_unlock", "f_unlock", "fa_unlock"} -> Returns(r)
-    [] r.l \in {"f_walk", "fa_lock", "fa_next"} -> cur'[p] = r.e
+    [] r.l \in {"f_walk", "fa_lock", "fa_next"} -> cur'[p] = r.e /\ ReadsFields(r)
     [] r.l \in {"f_del", "f_kfree_rcu", "fa_del", "fa_kfree_rcu"} -> cur[p] = r.e
     [] r.l \in {"f_dtor", "fa_dtor"} ->
          /\ cur[p] = r.e
          /\ dtorCount'[r.e] = dtorCount[r.e] + (IF r.o = "called" THEN 1 ELSE 0)
+         /\ ReadsFields(r)  \* the destructor's obj argument: the entry's obj
     [] r.l = "fa_walk" -> /\ cur[p] = r.e
                           /\ r.e # Nil => eobj[r.e] = r.ro /\ eid[r.e] = r.ri
                           /\ FaWalkObserved(r)

@@ -49,8 +49,8 @@ public final class Check {
               --source FILE (your changed copy of ShadowVariables.java, checked in place of the real one).
 
             Traces of any implementation (format: model-check/TRACE.md):
-              trace FILE [OUTDIR]           TLC checks every trace of FILE against spec/Shadow.tla; shape
-                                            failures (control flow left the spec's) apart from property ones
+              trace FILE [OUTDIR]           TLC checks every trace of FILE against spec/Shadow.tla; a verdict
+                                            per trace (ACCEPTED, RESULT, PROPERTY, SHAPE, UNKNOWN-EVENT, ...)
 
             Seeded bugs:
               seeded-bugs                   list the Java seeded bugs (src/test/seeded-bugs/*.diff)

@@ -55,6 +55,13 @@ public final class TraceTla {
         }
     }
 
+    /** {@code Step.result()}: the step returns nothing observable (a void call): no {@code res} is written. */
+    public static final int UNOBSERVED = Integer.MIN_VALUE;
+    /** {@code Step.result()}, an entry: a pointer that is no entry's data or block (written as a string no entry equals). */
+    public static final int UNKNOWN_ENTRY = -1;
+    /** {@code Step.id()} of a step with {@code ro} but no {@code ri} observed (a constructor's obj argument). */
+    public static final long NO_ID = Long.MIN_VALUE;
+
     /** The traces of a batch in TLA+ form, and the constants they need. */
     public record Batch(String module, String config) {
     }
@@ -109,10 +116,19 @@ public final class TraceTla {
                     }
                     if ((s.label().equals("g_walk") || s.label().equals("fa_walk")) && s.entry() != 0) {
                         r.append(", ro |-> ").append(s.obj() == null ? "Nil" : name(objects, s.obj()))
-                                .append(", ri |-> ").append(id(s.id()));
+                                .append(", ri |-> ").append(readId(s.id()));
+                    } else if (s.obj() != null) {
+                        // another step that read obj (and id) from an entry's memory, or was passed obj
+                        r.append(", ro |-> ").append(name(objects, s.obj()));
+                        if (s.id() != NO_ID) {
+                            r.append(", ri |-> ").append(readId(s.id()));
+                        }
                     }
                     if (s.why() != null) {
-                        r.append(", res |-> ").append(entry(entryMap, s.result())).append(", why |-> \"").append(s.why()).append('"');
+                        if (s.result() != UNOBSERVED) {
+                            r.append(", res |-> ").append(entry(entryMap, s.result()));
+                        }
+                        r.append(", why |-> \"").append(s.why()).append('"');
                     }
                 }
                 r.append(']');
@@ -158,6 +174,12 @@ public final class TraceTla {
     }
 
     private static String name(Map<Object, String> objects, Object obj) {
+        if ("-".equals(obj)) {
+            return "Nil";          // read as NULL (a zeroed field)
+        }
+        if ("?".equals(obj)) {
+            return "\"unknown\"";  // read as a pointer that is none of the traced objects
+        }
         String n = objects.get(obj);
         if (n == null) {
             throw new IllegalArgumentException("object without a name: " + obj);
@@ -172,9 +194,17 @@ public final class TraceTla {
         return "i" + id;
     }
 
+    /** An id read from an entry's memory: 0 is a zeroed field (Nil), an id outside 1, 2 a value no id equals. */
+    private static String readId(long id) {
+        return id == 0 ? "Nil" : id == 1 || id == 2 ? "i" + id : "\"unknown\"";
+    }
+
     private static String entry(Map<Integer, Integer> entryMap, int javaEntry) {
         if (javaEntry == 0) {
             return "Nil";
+        }
+        if (javaEntry == UNKNOWN_ENTRY) {
+            return "\"unknown\"";
         }
         Integer e = entryMap.get(javaEntry);
         if (e == null) {
