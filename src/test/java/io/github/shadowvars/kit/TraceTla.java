@@ -204,7 +204,7 @@ public final class TraceTla {
             return "Nil";
         }
         if (javaEntry == UNKNOWN_ENTRY) {
-            return "\"unknown\"";
+            return "1000000"; // an integer (TLC compares entries with integers only) above any entry's number
         }
         Integer e = entryMap.get(javaEntry);
         if (e == null) {
