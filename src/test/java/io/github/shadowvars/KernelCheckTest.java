@@ -115,9 +115,10 @@ class KernelCheckTest {
                     figures.add("vm " + t.replaceAll(" \\(/[^)]*\\)$", "").replaceAll("; /\\S*", ""));
                 }
             }
-            if (t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT) .*")) {
+            if (t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT|TOOL) .*")) {
                 String[] w = t.split("\\s+");
-                figures.add("seeded " + w[0] + ": " + (t.contains(" CAUGHT ") ? "caught" : "NOT caught"));
+                figures.add("seeded " + w[0] + ": " + (t.contains(" CAUGHT ") ? "caught" : t.contains(" TOOL ")
+                        ? "the checker failed (TOOL)" : "NOT caught"));
             }
         }
         figures.add(String.format("%.0f s", seconds));
