@@ -340,7 +340,7 @@ public final class ShadowVariables {
                 throw Failures.rethrow(thrown);
             }
             int code = error;
-            logger.log(Level.ERROR, () -> "Failed to construct shadow variable <" + UserCode.pointer(obj) + ", " + id + "> (" + code + ")");
+            logger.log(Level.ERROR, () -> "Failed to construct shadow variable <" + UserCode.pointer(obj) + ", " + Long.toHexString(id) + "> (" + code + ")");
             return null;
         }
         return data;                                                            // (8) return the new data [a_unlock]
@@ -368,7 +368,7 @@ public final class ShadowVariables {
     /** The EXISTS exit: alloc warns and returns null, getOrAlloc returns the existing data. */
     private Object exists(Object obj, long id, Object existing, boolean warnOnExist) {
         if (warnOnExist) {
-            logger.log(Level.WARNING, () -> "Duplicate shadow variable <" + UserCode.pointer(obj) + ", " + id + ">");
+            logger.log(Level.WARNING, () -> "Duplicate shadow variable <" + UserCode.pointer(obj) + ", " + Long.toHexString(id) + ">");
             return null;
         }
         return existing;
