@@ -103,8 +103,15 @@ class KernelCheckTest {
         String version = out.stream().filter(l -> l.startsWith("kernel-check: linux-source")).findFirst().orElse("?");
         List<String> figures = new ArrayList<>();
         figures.add(label + ": " + version.replaceFirst("^kernel-check: ", "").replaceFirst(", mode.*", ""));
+        boolean inSeeded = false; // the rows after a "Seeded bugs" header are seeded bugs' rows
         for (String l : out) {
             String t = l.trim();
+            if (t.startsWith("Seeded bugs") || t.startsWith("kernel-check --vm --seeded:")) {
+                inSeeded = true;
+            }
+            if (t.startsWith("Baseline (the unmodified shadow.c")) {
+                figures.add(t.replaceAll(" \\(see [^)]*\\)", "").replaceAll("\\s+", " "));
+            }
             for (String check : List.of("selftest", "corpus", "asan-stress", "scenarios", "tsan-stress", "traces")) {
                 if (t.startsWith(check + " ")) {
                     figures.add(check + " " + t.substring(check.length()).trim().replaceAll("\\s+", " "));
@@ -115,7 +122,7 @@ class KernelCheckTest {
                     figures.add("vm " + t.replaceAll(" \\(/[^)]*\\)$", "").replaceAll("; /\\S*", ""));
                 }
             }
-            if (t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT|TOOL) .*")) {
+            if (inSeeded && t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT|TOOL) .*")) {
                 String[] w = t.split("\\s+");
                 figures.add("seeded " + w[0] + ": " + (t.contains(" CAUGHT ") ? "caught" : t.contains(" TOOL ")
                         ? "the checker failed (TOOL)" : "NOT caught"));
