@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
  * {@code -Dshadowvars.fenceStress.fullRun=true} one attempt runs for the full duration and reports the counts
  * instead. {@code -Dshadowvars.fenceStress.bug=NAME} runs another seeded bug in its place (a control:
  * PLAIN_HEAD_WRITE puts its classes ahead of the real ones but leaves Rcu as it is, and must not be caught).
- * The seed of the pauses is {@code -Dshadowvars.fenceStress.seed} (default: the clock; printed).
+ * The seed of the pauses is {@code -Dshadowvars.fenceStress.seed} (default: the clock); the seeded
+ * run's JVM number a uses that seed plus a (each printed).
  */
 class ReaderEntryFenceStressTest {
 
@@ -138,35 +139,60 @@ class ReaderEntryFenceStressTest {
      */
     static long[] inFreshJvm(String bug, long millis, long seed, boolean stopAtFirst) throws Exception {
         String cp = System.getProperty("java.class.path");
+        Path seeded = null;
         if (!bug.equals("NONE")) {
-            cp = SeededBugs.classes(bug).toAbsolutePath() + java.io.File.pathSeparator + cp;
+            seeded = SeededBugs.classes(bug).toAbsolutePath();
+            cp = seeded + java.io.File.pathSeparator + cp;
         }
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", cp,
                 ReaderEntryFenceStressTest.class.getName(), Long.toString(millis), Long.toString(seed),
                 Boolean.toString(stopAtFirst));
         Path log = Files.createTempFile("fence-stress", ".log");
+        Process p = null;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             if (!p.waitFor(millis + 120_000, TimeUnit.MILLISECONDS)) {   // a guard against a hang, not a timing assertion
-                p.destroyForcibly();
                 throw new AssertionError("tool failure: the stress JVM did not end; its output: " + Files.readString(log));
             }
             String out = Files.readString(log);
+            long[] counts = null;
+            String rcuFrom = null;
             for (String line : out.split("\n")) {
                 if (line.startsWith(RESULT)) {
-                    return Arrays.stream(line.substring(RESULT.length()).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+                    counts = Arrays.stream(line.substring(RESULT.length()).trim().split(" ")).mapToLong(Long::parseLong).toArray();
+                } else if (line.startsWith(RCU_FROM)) {
+                    rcuFrom = line.substring(RCU_FROM.length()).trim();
                 }
             }
-            throw new AssertionError("tool failure: the stress JVM (exit " + p.exitValue() + ") printed no result: " + out);
+            if (p.exitValue() != 0 || counts == null || counts.length != 5 || rcuFrom == null) {
+                throw new AssertionError("tool failure: the stress JVM (exit " + p.exitValue() + ") printed no complete result: " + out);
+            }
+            // the Rcu the stress ran on: the seeded bug's classes, or the real ones
+            boolean fromSeeded = seeded != null && Path.of(rcuFrom).toAbsolutePath().normalize().equals(seeded.normalize());
+            boolean seededHasRcu = seeded != null && Files.exists(seeded.resolve("io/github/shadowvars/Rcu.class"));
+            if (fromSeeded != seededHasRcu) {
+                throw new AssertionError("tool failure: the stress JVM ran the Rcu of " + rcuFrom + " (seeded bug " + bug + ")");
+            }
+            return counts;
         } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
             Files.deleteIfExists(log);
         }
     }
 
     private static final String RESULT = "fence-stress-result:";
 
-    /** The stress JVM: arguments millis, seed, stopAtFirst; prints its counts on one line. */
+    private static final String RCU_FROM = "fence-stress-rcu-from:";
+
+    /**
+     * The stress JVM: arguments millis, seed, stopAtFirst; prints where its Rcu class came from and
+     * its counts, one line each.
+     */
     public static void main(String[] args) throws Exception {
+        System.out.println(RCU_FROM + " " + Path.of(Rcu.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         long[] c = stress(Long.parseLong(args[0]), Long.parseLong(args[1]), Boolean.parseBoolean(args[2]));
         StringBuilder b = new StringBuilder(RESULT);
         for (long x : c) {
@@ -181,8 +207,8 @@ class ReaderEntryFenceStressTest {
     }
 
     /**
-     * Runs the rounds for about {@code millis} ms on a new domain of whatever Rcu class this loader
-     * has (with {@code stopAtFirst}, stops at the first early or poisoned round). Returns {rounds, reader got the node, early, poisoned, elapsed ms}.
+     * Runs the rounds for about {@code millis} ms on a new domain of the Rcu class on this JVM's
+     * class path (with {@code stopAtFirst}, stops at the first early or poisoned round). Returns {rounds, reader got the node, early, poisoned, elapsed ms}.
      */
     static long[] stress(long millis, long seed, boolean stopAtFirst) throws Exception {
         Rcu rcu = new Rcu(Runnable::run); // the reclaimer plays no part: synchronize only
