@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Timeout;
  * Trace validation (issue 5 part 3): concurrent runs of the Java table in recording mode
  * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
  * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). Deliberately broken tables
- * (the seeded bugs NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR of src/test/seeded-bugs) produce
- * traces TLC rejects.
+ * (the seeded bugs NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR, PUBLISH_BEFORE_CTOR,
+ * FREE_OUTSIDE_LOCK, RECLAIM_WITHOUT_GRACE_PERIOD of src/test/seeded-bugs) produce traces TLC rejects.
  *
  * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
  * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
@@ -199,6 +199,32 @@ class TraceCheckTest {
         return rec.steps();
     }
 
+    /**
+     * t1's alloc(o1, 1) holds the lock while its constructor waits until t2's free(o1, 2) has
+     * returned: only a free that does not take the lock (FREE_OUTSIDE_LOCK) returns meanwhile. With
+     * the real algorithm this run would never end, so it is run with that seeded bug only.
+     */
+    static List<StepRecorder.Step> freeWhileLockedRun(Objs objs) throws Exception {
+        StepRecorder rec = new StepRecorder(new Rcu());
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
+        CountDownLatch inCtor = new CountDownLatch(1);
+        CountDownLatch freed = new CountDownLatch(1);
+        Worker t1 = new Worker("trace-t1", () -> t.alloc(objs.o1, 1, Object::new, (o, d) -> {
+            inCtor.countDown();
+            awaitUninterruptibly(freed);
+            return 0;
+        }));
+        Worker t2 = new Worker("trace-t2", () -> {
+            awaitUninterruptibly(inCtor);
+            t.free(objs.o1, 2, (o, d) -> { });
+            freed.countDown();
+        });
+        t1.join("free while locked");
+        t2.join("free while locked");
+        t.rcu().barrier();
+        return rec.steps();
+    }
+
     /** One thread: alloc <o1, 1>, then freeAll(1) with a destructor. FREEALL_SKIPS_DTOR does not call it. */
     static List<StepRecorder.Step> freeAllRun(Objs objs) {
         StepRecorder rec = new StepRecorder(new Rcu());
@@ -294,13 +320,21 @@ class TraceCheckTest {
     }
 
     /**
-     * Three broken tables, each in a scenario that makes its bug show deterministically: TLC
-     * rejects the trace at the step where the broken code observes what the spec cannot (the same
-     * scenarios with the real algorithm are traces 1 to 3 of the accepted batch).
+     * Six broken tables, each in a scenario that makes its bug show deterministically: TLC rejects
+     * the trace at the step where the broken code observes what the spec cannot (the same
+     * scenarios with the real algorithm are traces 1 to 3 of the accepted batch; FREE_OUTSIDE_LOCK's
+     * would not end with the real lock). The other Java seeded bugs are out of this recorder's
+     * reach: the memory-mode ones below the spec (READER_ENTRY_RELEASE_STORE, PLAIN_HEAD_WRITE) and
+     * the lock's test-then-set race (TABLE_LOCK_CHECK_THEN_SET); the ones whose early reclaim
+     * poisons an entry a reader then reads inside a recorded step (RCU_WITHOUT_GRACE_PERIODS), where
+     * the recording stops; and the two whose step this recorder writes from the code's position
+     * rather than from what ran (CTOR_ON_EXISTS: no constructor event; READER_NOT_REGISTERED: the
+     * g_lock step is written where the rcu_read_lock call was).
      */
     @Test
     void brokenTablesProduceTracesTheSpecRejects() throws Exception {
-        for (String bug : List.of("NO_RECHECK", "UNLINK_CLEARS_NEXT", "FREEALL_SKIPS_DTOR")) {
+        for (String bug : List.of("NO_RECHECK", "UNLINK_CLEARS_NEXT", "FREEALL_SKIPS_DTOR", "PUBLISH_BEFORE_CTOR",
+                "FREE_OUTSIDE_LOCK", "RECLAIM_WITHOUT_GRACE_PERIOD")) {
             SeededBugs.call(bug, TraceCheckTest.class.getName(), "rejectedWithSeededBug", bug);
         }
     }
@@ -318,6 +352,12 @@ class TraceCheckTest {
             case "UNLINK_CLEARS_NEXT" -> rejectedAt(objs, bug, readerOnUnlinkedRun(objs), "g_walk", 2);
             // freeAll removes <o1, 1> without calling the destructor.
             case "FREEALL_SKIPS_DTOR" -> rejectedAt(objs, bug, freeAllRun(objs), "fa_dtor", 1);
+            // alloc publishes <o1, 1> before its constructor has run.
+            case "PUBLISH_BEFORE_CTOR" -> rejectedAt(objs, bug, freeAllRun(objs), "a_publish", 1);
+            // t2's free takes its f_lock step while t1 holds the lock.
+            case "FREE_OUTSIDE_LOCK" -> rejectedAt(objs, bug, freeWhileLockedRun(objs), "f_lock", 2);
+            // freeAll's entry is reclaimed at once, before any grace period has started.
+            case "RECLAIM_WITHOUT_GRACE_PERIOD" -> rejectedAt(objs, bug, freeAllRun(objs), "rcu_reclaim", 1);
             default -> throw new IllegalArgumentException("no trace scenario for seeded bug " + bug);
         }
     }
