@@ -448,6 +448,22 @@ static void translate_event(struct th *ths, struct ev *v)
 		s->ph = v->op <= OP_GOA ? G_START : v->op == OP_FREE ? F_START : FA_START;
 		return;
 	case EV_RET:
+		if (s->ph == A_KFREE || s->ph == A_CTOR_FAIL_KFREE) {
+			/* returned where shadow.c kfrees the never-published entry, with no
+			 * kfree: the step as observed, freeing nothing (e=0; the checker's
+			 * a_kfree frees new[p], so it rejects the step) */
+			int r = entry_of(v->p);
+			char res[32];
+			if (r < 0)
+				snprintf(res, sizeof res, " res=?");
+			else
+				snprintf(res, sizeof res, " res=%d", r);
+			if (s->ph == A_KFREE)
+				emit(t, "a_kfree e=0%s why=%s", res, s->op == OP_ALLOC ? "dup" : "exists");
+			else
+				emit(t, "a_ctor_fail_kfree e=0%s why=ctorFail", res);
+			s->ph = DONE;
+		}
 		if (s->ph == G_WALK || s->ph == G_END)	/* returned without rcu_read_unlock */
 			emit(t, "g_return_without_unlock"), bad++, s->ph = DONE;
 		if (s->ph != DONE)
