@@ -2,8 +2,10 @@
 (***************************************************************************)
 (* The shadow-variable algorithm of kernel/livepatch/shadow.c, step by    *)
 (* step, under RCU and one spinlock (klp_shadow_lock).  This module holds *)
-(* the algorithm only: the history variables the properties read are     *)
-(* added in module ShadowAux, the seeded bugs in module ShadowMutants.    *)
+(* the algorithm and its state only: which operations the threads call   *)
+(* is the test driver's (module ShadowDriver, which also holds Spec), the *)
+(* history variables the properties read are added in module ShadowAux,   *)
+(* the seeded bugs in module ShadowMutants.                                *)
 (*                                                                         *)
 (* Written in plain TLA+ with the step structure of a PlusCal algorithm:  *)
 (* pc[p] is the label of the next atomic step of process (thread) p, and  *)
@@ -34,7 +36,7 @@
 (* inside at that moment; a process leaving its section removes itself;   *)
 (* the RCU callback (rcu_reclaim) reclaims e once waitFor[e] is empty.    *)
 (***************************************************************************)
-EXTENDS Naturals, Sequences, FiniteSets
+EXTENDS Naturals, FiniteSets
 
 CONSTANTS
     Procs,      \* the threads
@@ -44,9 +46,6 @@ CONSTANTS
     Nil,        \* NULL
     Buckets,    \* the bucket indices in use: a finite set of naturals
     Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
-    Script,     \* Script[p]: p's sequence of operations, or <<>> = free choice
-    Budget,     \* with free choice: how many operations p runs
-    OpKinds,    \* with free choice: the operation names p may choose from
     CtorGiven,  \* alloc/getOrAlloc are called with a constructor
     DtorGiven,  \* free/freeAll are called with a destructor
     AllocFail,  \* the allocation outside the lock may fail
@@ -60,14 +59,11 @@ A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
 ASSUME Buckets \subseteq Nat /\ Buckets # {}
 ASSUME Hash \in [Objs -> Buckets]
 ASSUME Nil \notin Entries \cup Objs \cup Ids
-ASSUME \A p \in Procs : Script[p] \in Seq(A0!Ops)
-ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
 
 VARIABLES
     \* per process, the C code's state
-    pc,        \* pc[p]: the label of p's next step, "idle" or "done"
+    pc,        \* pc[p]: the label of p's next step, or "idle"
     op,        \* op[p]: p's current operation (in A0!Ops), or NoOp
-    nOps,      \* nOps[p]: how many operations p has started
     cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
     new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
     bkt,       \* bkt[p]: the bucket freeAll is walking
@@ -82,9 +78,8 @@ VARIABLES
     estate,    \* estate[e]: e's lifecycle state (see above)
     waitFor    \* waitFor[e]: the readers the grace period of e waits for
 
-procVars == <<pc, op, nOps, cur, new, bkt, ret>>
+procVars == <<pc, op, cur, new, bkt, ret>>
 heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
-vars == <<procVars, heapVars>>
 
 -----------------------------------------------------------------------------
 (* Helpers. *)
@@ -106,15 +101,7 @@ LockedLabels ==
    "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
 
 (* p has an operation in progress. *)
-Busy(p) == pc[p] \notin {"idle", "done"}
-
-(* How many operations p runs in all. *)
-Limit(p) == IF Script[p] = <<>> THEN Budget ELSE Len(Script[p])
-
-(* The operations p may call next. *)
-NextOps(p) == IF Script[p] = <<>>
-                THEN {o \in A0!Ops : o.op \in OpKinds}
-                ELSE {Script[p][nOps[p] + 1]}
+Busy(p) == pc[p] # "idle"
 
 (* The entries reachable from entry e through at most n forward links. *)
 RECURSIVE Reach(_, _)
@@ -158,18 +145,17 @@ KfreeRcu(e) ==
   /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
 
 (* p returns the value v for the reason why (kept in ret until p's next *)
-(* call); it goes idle, or done after its last operation.                 *)
+(* call) and goes idle.                                                    *)
 Return(p, v, why) ==
   /\ ret' = [ret EXCEPT ![p] = [op |-> op[p].op, val |-> v, why |-> why]]
-  /\ pc' = [pc EXCEPT ![p] = IF nOps[p] < Limit(p) THEN "idle" ELSE "done"]
+  /\ pc' = [pc EXCEPT ![p] = "idle"]
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ op' = [op EXCEPT ![p] = NoOp]
 
 -----------------------------------------------------------------------------
 Init ==
-  /\ pc = [p \in Procs |-> IF Limit(p) > 0 THEN "idle" ELSE "done"]
+  /\ pc = [p \in Procs |-> "idle"]
   /\ op = [p \in Procs |-> NoOp]
-  /\ nOps = [p \in Procs |-> 0]
   /\ cur = [p \in Procs |-> Nil]
   /\ new = [p \in Procs |-> Nil]
   /\ bkt = [p \in Procs |-> Nil]
@@ -184,17 +170,15 @@ Init ==
   /\ waitFor = [e \in Entries |-> {}]
 
 -----------------------------------------------------------------------------
-(* The call: p starts its next operation o.  alloc and getOrAlloc start  *)
-(* with the lockless pre-check, the steps of get.                          *)
-Call(p) ==
+(* The call: p starts operation o (which one, the driver chooses).  alloc *)
+(* and getOrAlloc start with the lockless pre-check, the steps of get.    *)
+Call(p, o) ==
   /\ pc[p] = "idle"
-  /\ \E o \in NextOps(p) :
-       /\ op' = [op EXCEPT ![p] = o]
-       /\ pc' = [pc EXCEPT ![p] =
-                   CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
-                     [] o.op = "free" -> "f_lock"
-                     [] o.op = "freeAll" -> "fa_lock"]
-  /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
+  /\ op' = [op EXCEPT ![p] = o]
+  /\ pc' = [pc EXCEPT ![p] =
+              CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
+                [] o.op = "free" -> "f_lock"
+                [] o.op = "freeAll" -> "fa_lock"]
   /\ ret' = [ret EXCEPT ![p] = NoRet]
   /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
@@ -208,7 +192,7 @@ g_lock(p) ==
   /\ inRead' = [inRead EXCEPT ![p] = TRUE]
   /\ cur' = [cur EXCEPT ![p] = h]
   /\ pc' = [pc EXCEPT ![p] = IF h = Nil THEN "g_unlock" ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, head, next, eobj, eid, estate,
+  /\ UNCHANGED <<op, new, bkt, ret, lock, head, next, eobj, eid, estate,
                  waitFor>>
 
 (* Read the entry p stands on: compare obj and id; on a match stop, else *)
@@ -222,7 +206,7 @@ g_walk(p) ==
        ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
             /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
                                        ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* rcu_read_unlock.  get returns the entry found (its data) or NULL; the *)
 (* pre-check of alloc/getOrAlloc goes to EXISTS or allocates.             *)
@@ -239,7 +223,7 @@ g_unlock(p) ==
                         IF o.op = "alloc" THEN "dup" ELSE "exists")
          ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
               /\ UNCHANGED <<cur, ret, op>>
-  /\ UNCHANGED <<nOps, new, bkt, lock, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, lock, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
@@ -261,7 +245,7 @@ a_alloc(p) ==
      \/ /\ AllocFail
         /\ Return(p, Nil, "allocFail")
         /\ UNCHANGED <<estate, new>>
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+  /\ UNCHANGED <<bkt, lock, inRead, head, next, eobj, eid, waitFor>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
 a_lock(p) ==
@@ -269,7 +253,7 @@ a_lock(p) ==
   /\ lock = Nil
   /\ lock' = p
   /\ pc' = [pc EXCEPT ![p] = "a_recheck"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
                  estate, waitFor>>
 
 (* Look up <obj, id> again under the lock (one step: the lock excludes   *)
@@ -282,7 +266,7 @@ a_recheck(p) ==
             /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
        ELSE /\ pc' = [pc EXCEPT ![p] = "a_set"]
             /\ UNCHANGED cur
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* Lost the race: spin_unlock_irqrestore. *)
 a_exists_unlock(p) ==
@@ -290,7 +274,7 @@ a_exists_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ pc' = [pc EXCEPT ![p] = "a_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
                  estate>>
 
 (* kfree the speculative entry (never published: no grace period), then  *)
@@ -301,7 +285,7 @@ a_kfree(p) ==
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, IF op[p].op = "alloc" THEN Nil ELSE cur[p],
                IF op[p].op = "alloc" THEN "dup" ELSE "exists")
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+  /\ UNCHANGED <<bkt, lock, inRead, head, next, eobj, eid, waitFor>>
 
 (* new->obj = obj; new->id = id. *)
 a_set(p) ==
@@ -310,7 +294,7 @@ a_set(p) ==
   /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
   /\ eid' = [eid EXCEPT ![e] = op[p].id]
   /\ pc' = [pc EXCEPT ![p] = IF CtorGiven THEN "a_ctor" ELSE "a_publish"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next,
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next,
                  estate, waitFor>>
 
 (* Call the constructor under the lock; it may fail. *)
@@ -319,7 +303,7 @@ a_ctor(p) ==
   /\ \/ pc' = [pc EXCEPT ![p] = "a_publish"]
      \/ /\ CtorFail
         /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* Constructor failed: spin_unlock_irqrestore. *)
 a_ctor_fail_unlock(p) ==
@@ -327,7 +311,7 @@ a_ctor_fail_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
                  estate>>
 
 (* Constructor failed: kfree the entry (back to the pool, zeroed), NULL. *)
@@ -339,7 +323,7 @@ a_ctor_fail_kfree(p) ==
   /\ eid' = [eid EXCEPT ![e] = Nil]
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, Nil, "ctorFail")
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, waitFor>>
+  /\ UNCHANGED <<bkt, lock, inRead, head, next, waitFor>>
 
 (* hash_add_rcu: new->next := head[b]; head[b] := new, one release store. *)
 (* p keeps the entry (cur) to return its data.                             *)
@@ -353,7 +337,7 @@ a_publish(p) ==
   /\ cur' = [cur EXCEPT ![p] = e]
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ pc' = [pc EXCEPT ![p] = "a_unlock"]
-  /\ UNCHANGED <<op, nOps, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+  /\ UNCHANGED <<op, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* spin_unlock_irqrestore; return the new data. *)
 a_unlock(p) ==
@@ -361,7 +345,7 @@ a_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ Return(p, cur[p], "new")
-  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
@@ -372,7 +356,7 @@ f_lock(p) ==
   /\ lock = Nil
   /\ lock' = p
   /\ pc' = [pc EXCEPT ![p] = "f_walk"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
                  estate, waitFor>>
 
 (* Walk the bucket under the lock (one step) to the first match. *)
@@ -381,7 +365,7 @@ f_walk(p) ==
   /\ pc[p] = "f_walk"
   /\ cur' = [cur EXCEPT ![p] = f]
   /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* hash_del_rcu: unlink, keeping the entry's forward link. *)
 f_del(p) ==
@@ -390,13 +374,13 @@ f_del(p) ==
   /\ Unlink(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
   /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* dtor(obj, data), if a destructor is given (still under the lock). *)
 f_dtor(p) ==
   /\ pc[p] = "f_dtor"
   /\ pc' = [pc EXCEPT ![p] = "f_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* kfree_rcu(entry). *)
 f_kfree_rcu(p) ==
@@ -404,7 +388,7 @@ f_kfree_rcu(p) ==
   /\ KfreeRcu(cur[p])
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+  /\ UNCHANGED <<op, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 (* spin_unlock_irqrestore; free returns. *)
 f_unlock(p) ==
@@ -412,7 +396,7 @@ f_unlock(p) ==
   /\ lock' = Nil
   /\ LeaveSection(p)
   /\ Return(p, Nil, "done")
-  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
@@ -433,7 +417,7 @@ fa_lock(p) ==
   /\ bkt' = [bkt EXCEPT ![p] = MinBucket]
   /\ cur' = [cur EXCEPT ![p] = head[MinBucket]]
   /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, ret, inRead, head, next, eobj, eid, estate,
+  /\ UNCHANGED <<op, new, ret, inRead, head, next, eobj, eid, estate,
                  waitFor>>
 
 (* Read the entry freeAll stands on: a match (same id, any obj) is freed; *)
@@ -455,7 +439,7 @@ fa_walk(p) ==
                  ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
                       /\ UNCHANGED pc
             /\ UNCHANGED bkt
-  /\ UNCHANGED <<op, nOps, new, ret, heapVars>>
+  /\ UNCHANGED <<op, new, ret, heapVars>>
 
 (* hash_del_rcu, keeping the forward link. *)
 fa_del(p) ==
@@ -464,20 +448,20 @@ fa_del(p) ==
   /\ Unlink(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
   /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* dtor(obj, data), if given. *)
 fa_dtor(p) ==
   /\ pc[p] = "fa_dtor"
   /\ pc' = [pc EXCEPT ![p] = "fa_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* kfree_rcu; then continue the walk from this entry. *)
 fa_kfree_rcu(p) ==
   /\ pc[p] = "fa_kfree_rcu"
   /\ KfreeRcu(cur[p])
   /\ pc' = [pc EXCEPT ![p] = "fa_next"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 (* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
 (* hash_del_rcu; its memory lives on because the lock holder is inside a *)
@@ -486,7 +470,7 @@ fa_next(p) ==
   /\ pc[p] = "fa_next"
   /\ cur' = [cur EXCEPT ![p] = next[cur[p]]]
   /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; freeAll returns. *)
 fa_unlock(p) ==
@@ -495,7 +479,7 @@ fa_unlock(p) ==
   /\ LeaveSection(p)
   /\ Return(p, Nil, "done")
   /\ bkt' = [bkt EXCEPT ![p] = Nil]
-  /\ UNCHANGED <<nOps, new, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
 (* The RCU callback: reclaim an entry whose grace period has ended. *)
@@ -506,16 +490,8 @@ rcu_reclaim ==
     /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
     /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor>>
 
-(* Every process has finished and every grace period has ended: the     *)
-(* system stops (stuttering, so TLC does not report it as a deadlock).    *)
-Finished ==
-  /\ \A p \in Procs : pc[p] = "done"
-  /\ \A e \in Entries : estate[e] # "gp_wait"
-  /\ UNCHANGED vars
-
-(* One step of process p. *)
-Step(p) ==
-  \/ Call(p)
+(* One step of the operation process p has in progress. *)
+OpStep(p) ==
   \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
   \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
   \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
@@ -524,12 +500,4 @@ Step(p) ==
   \/ f_unlock(p)
   \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
   \/ fa_next(p) \/ fa_unlock(p)
-
-Next == (\E p \in Procs : Step(p)) \/ rcu_reclaim \/ Finished
-
-(* Weak fairness: a process that can take a step takes one; the RCU     *)
-(* callback runs once a grace period has ended.                           *)
-Fairness == (\A p \in Procs : WF_vars(Step(p))) /\ WF_vars(rcu_reclaim)
-
-Spec == Init /\ [][Next]_vars /\ Fairness
 =============================================================================

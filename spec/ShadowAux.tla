@@ -2,11 +2,12 @@
 (***************************************************************************)
 (* History variables for the algorithm of module Shadow, added as in      *)
 (* Lamport and Merz, "Auxiliary Variables in TLA+" (2017): each step of   *)
-(* Shadow is conjoined with an update of the history variables that reads *)
-(* the step's algorithm variables (unprimed and primed) and never changes *)
-(* them, and the history variables start at fixed values.  So the         *)
-(* behaviours of HSpec, with the history variables hidden, are exactly    *)
-(* those of Shadow!Spec; the properties (ShadowProperties) may read them. *)
+(* Shadow (as the test driver, ShadowDriver, runs it) is conjoined with   *)
+(* an update of the history variables that reads the step's algorithm    *)
+(* variables (unprimed and primed) and never changes them, and the        *)
+(* history variables start at fixed values.  So the behaviours of HSpec, *)
+(* with the history variables hidden, are exactly those of Spec; the      *)
+(* properties (ShadowProperties) may read them.                            *)
 (*                                                                         *)
 (* The history variables:                                                  *)
 (*   seen, eff     the linearizability history of the operation in        *)
@@ -23,7 +24,7 @@
 (* The update is written per variable as a function of the label p's step *)
 (* starts at (pc[p]), which names the C step it takes.                     *)
 (***************************************************************************)
-EXTENDS Shadow
+EXTENDS ShadowDriver
 
 VARIABLES
     seen,      \* seen[p]: values of p's key during p's current operation
@@ -63,7 +64,7 @@ SeenAdd(k, v) ==
                      THEN seen[q] \cup {v} ELSE seen[q]]
 
 HInit ==
-  /\ Init
+  /\ DInit
   /\ seen = [p \in Procs |-> {}]
   /\ eff = [p \in Procs |-> Nil]
   /\ ctorCalls = [p \in Procs |-> 0]
@@ -76,7 +77,7 @@ HInit ==
 
 (* The history update of a step of p (a primed context: it reads the     *)
 (* algorithm's state after the step).  l is the label the step is taken   *)
-(* at; a call starts at "idle"; a return ends at "idle" or "done".         *)
+(* at; a call starts at "idle"; a return ends at "idle".                   *)
 HOps(p) ==
   LET l == pc[p]
       calling == l = "idle"
@@ -135,14 +136,14 @@ HDtor(p) ==
 
 HStep(p) == HOps(p) /\ HDtor(p)
 
-(* The algorithm with step S(p) for process p (Shadow's Step, or a       *)
-(* seeded-bug variant of it, module ShadowMutants), with its history.     *)
+(* The algorithm with step S(p) for process p (ShadowDriver's Step, or  *)
+(* a seeded-bug variant of it, module ShadowMutants), with its history.   *)
 HNextOf(S(_)) ==
   \/ \E p \in Procs : S(p) /\ HStep(p)
-  \/ rcu_reclaim /\ UNCHANGED auxVars
+  \/ Reclaim /\ UNCHANGED auxVars
   \/ Finished /\ UNCHANGED auxVars
 
-(* Shadow with its history variables, under Shadow's own fairness (as in *)
+(* Shadow with its history variables, under Spec's fairness (as in       *)
 (* Lamport and Merz: the history variables change neither which steps are *)
 (* enabled nor the fairness conditions).                                   *)
 HNext == HNextOf(Step)

@@ -50,7 +50,7 @@ FALabels == {"fa_lock", "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu",
 
 (* The labels at which a thread has no current entry. *)
 CurNilLabels ==
-  {"idle", "done", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
+  {"idle", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
    "a_ctor", "a_ctor_fail_unlock", "a_ctor_fail_kfree", "a_publish",
    "f_lock", "f_walk", "f_unlock", "fa_lock", "fa_unlock"}
 
@@ -85,10 +85,9 @@ OpOK(p, o, n) == IF Script[p] = <<>> THEN o.op \in OpKinds
 (* of p's pc, op, nOps, cur, new, bkt, eff).                               *)
 ProcLocal(p, r) ==
   LET l == r.pc IN
-  /\ (l \in {"idle", "done"}) <=> (r.op = NoOp)
-  /\ l = "done" => r.nOps = Limit(p)
-  /\ l = "idle" => r.nOps < Limit(p)
-  /\ l \notin {"idle", "done"} => r.nOps \in 1..Limit(p) /\ OpOK(p, r.op, r.nOps)
+  /\ (l = "idle") <=> (r.op = NoOp)
+  /\ l = "idle" => r.nOps <= Limit(p)
+  /\ l # "idle" => r.nOps \in 1..Limit(p) /\ OpOK(p, r.op, r.nOps)
   /\ l \in GLabels => r.op.op \in {"get", "alloc", "getOrAlloc"}
   /\ l \in ALabels => r.op.op \in {"alloc", "getOrAlloc"}
   /\ l \in FLabels => r.op.op = "free"

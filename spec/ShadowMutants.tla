@@ -19,20 +19,19 @@ EXTENDS ShadowAux
 -----------------------------------------------------------------------------
 (* NoPrecheck: alloc and getOrAlloc skip the lockless pre-check and go   *)
 (* straight to the allocation.                                             *)
-Call_NoPrecheck(p) ==
+Call_NoPrecheck(p, o) ==
   /\ pc[p] = "idle"
-  /\ \E o \in NextOps(p) :
-       /\ op' = [op EXCEPT ![p] = o]
-       /\ pc' = [pc EXCEPT ![p] =
-                   CASE o.op = "get" -> "g_lock"
-                     [] o.op \in {"alloc", "getOrAlloc"} -> "a_alloc"
-                     [] o.op = "free" -> "f_lock"
-                     [] o.op = "freeAll" -> "fa_lock"]
-  /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
+  /\ op' = [op EXCEPT ![p] = o]
+  /\ pc' = [pc EXCEPT ![p] =
+              CASE o.op = "get" -> "g_lock"
+                [] o.op \in {"alloc", "getOrAlloc"} -> "a_alloc"
+                [] o.op = "free" -> "f_lock"
+                [] o.op = "freeAll" -> "fa_lock"]
   /\ ret' = [ret EXCEPT ![p] = NoRet]
   /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
-StepNoPrecheck(p) == (pc[p] # "idle" /\ Step(p)) \/ Call_NoPrecheck(p)
+StepNoPrecheck(p) ==
+  (pc[p] # "idle" /\ Step(p)) \/ CallNextWith(Call_NoPrecheck, p)
 SpecNoPrecheck == HInit /\ [][HNextOf(StepNoPrecheck)]_hvars
 
 -----------------------------------------------------------------------------
@@ -274,7 +273,7 @@ HReclaimDtor ==
 
 NextDtorAfterReclaim ==
   \/ \E p \in Procs : Step(p) /\ HOps(p) /\ UNCHANGED dtorCount
-  \/ rcu_reclaim /\ HReclaimDtor
+  \/ Reclaim /\ HReclaimDtor
        /\ UNCHANGED <<seen, eff, ctorCalls, ctorDone, gpOwed, faDone,
                       faCallWhileLocked, faNilAfter>>
   \/ Finished /\ UNCHANGED auxVars
@@ -375,7 +374,7 @@ NextFreeAllSkipsDtor ==
   \/ \E p \in Procs :
        /\ Step(p) /\ HOps(p)
        /\ IF pc[p] = "fa_dtor" THEN UNCHANGED dtorCount ELSE HDtor(p)
-  \/ rcu_reclaim /\ UNCHANGED auxVars
+  \/ Reclaim /\ UNCHANGED auxVars
   \/ Finished /\ UNCHANGED auxVars
 SpecFreeAllSkipsDtor == HInit /\ [][NextFreeAllSkipsDtor]_hvars
 
@@ -428,12 +427,13 @@ k_lock(p) ==
 
 (* One step of p under the kpatch API. *)
 StepKpatch(p) ==
-  \/ Call_NoPrecheck(p)
-  \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
-  \/ k_alloc(p) \/ k_strdup(p) \/ k_lock(p)
-  \/ a_set(p) \/ a_publish(p) \/ a_unlock(p)
-  \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-  \/ f_unlock(p)
+  \/ CallNextWith(Call_NoPrecheck, p)
+  \/ /\ \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
+        \/ k_alloc(p) \/ k_strdup(p) \/ k_lock(p)
+        \/ a_set(p) \/ a_publish(p) \/ a_unlock(p)
+        \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
+        \/ f_unlock(p)
+     /\ UNCHANGED nOps
 SpecKpatch == HInit /\ [][HNextOf(StepKpatch)]_hvars
 
 -----------------------------------------------------------------------------
@@ -446,14 +446,14 @@ g_unlock_MissingReadUnlock(p) ==
     THEN /\ pc[p] = "g_unlock"
          /\ Return(p, Nil, "value")
          /\ UNCHANGED <<nOps, new, bkt, heapVars>>
-    ELSE g_unlock(p)
+    ELSE g_unlock(p) /\ UNCHANGED nOps
 
 StepMissingReadUnlock(p) ==
   (pc[p] # "g_unlock" /\ Step(p)) \/ g_unlock_MissingReadUnlock(p)
 SpecMissingReadUnlock ==
   /\ HInit /\ [][HNextOf(StepMissingReadUnlock)]_hvars
   /\ \A p \in Procs : WF_vars(StepMissingReadUnlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ WF_vars(Reclaim)
 
 -----------------------------------------------------------------------------
 (* CtorFailNoUnlock: the constructor-failure path of                      *)
@@ -469,5 +469,5 @@ StepCtorFailNoUnlock(p) ==
 SpecCtorFailNoUnlock ==
   /\ HInit /\ [][HNextOf(StepCtorFailNoUnlock)]_hvars
   /\ \A p \in Procs : WF_vars(StepCtorFailNoUnlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ WF_vars(Reclaim)
 =============================================================================

@@ -14,7 +14,7 @@ EStates == {"free", "private", "published", "unlinked", "gp_wait", "reclaimed"}
 
 (* The labels a process can be at. *)
 Labels == LockedLabels \cup
-  {"idle", "done", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
+  {"idle", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
    "a_kfree", "a_ctor_fail_kfree", "f_lock", "fa_lock"}
 
 (* Entries that have been removed from the table (dtor time or later). *)
@@ -172,7 +172,7 @@ OpsComplete == \A p \in Procs : Busy(p) ~> ~Busy(p)
 (* Every process finishes its operations (with finitely many operations  *)
 (* per process this implies OpsComplete, and TLC checks it as one         *)
 (* temporal branch instead of one per process).                           *)
-Termination == <>(\A p \in Procs : pc[p] = "done")
+Termination == <>(\A p \in Procs : Done(p))
 
 (* Every entry handed to kfree_rcu is eventually reclaimed. *)
 EntriesReclaimed == \A e \in Entries : estate[e] = "gp_wait" ~> estate[e] = "reclaimed"

@@ -126,7 +126,7 @@ Observed(r) ==
 (* process r.p at label r.l.                                               *)
 Match(r) ==
   IF r.l = "rcu_reclaim"
-    THEN /\ rcu_reclaim /\ UNCHANGED auxVars
+    THEN /\ Reclaim /\ UNCHANGED auxVars
          /\ estate[r.e] = "gp_wait" /\ estate'[r.e] = "reclaimed"
     ELSE \E p \in {r.p} :  \* (p bound to a value: TLC 2.18 loses the state
                            \* when it evaluates r.p lazily two operators deep)
