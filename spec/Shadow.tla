@@ -11,8 +11,9 @@
 (* pc[p] is the label of the next atomic step of process (thread) p, and  *)
 (* each label is one C step that matters for concurrency (see             *)
 (* model-check/labels.tsv for label <-> C step).  Operations are written  *)
-(* as one action per label; the pre-check of alloc/getOrAlloc runs the    *)
-(* same g_* steps as get (as the C code calls klp_shadow_get).            *)
+(* as one action per label; as in the C code, the pre-check of            *)
+(* alloc/getOrAlloc runs get's steps, and free and freeAll run the same   *)
+(* steps of klp_shadow_free_struct.                                        *)
 (*                                                                         *)
 (* Memory: a finite pool of Entries (struct klp_shadow).  Each entry has  *)
 (* a forward link next[e], obj and id fields, and a lifecycle state:      *)
@@ -137,12 +138,6 @@ Unlink(e) ==
     ELSE /\ next' = [x \in Entries |-> IF x \in Reachable /\ next[x] = e
                                          THEN next[e] ELSE next[x]]
          /\ UNCHANGED head
-
-(* kfree_rcu(e): the entry awaits a grace period that waits for every   *)
-(* process now inside a read-side section.  Shared by free and freeAll.  *)
-KfreeRcu(e) ==
-  /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
-  /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
 
 (* p returns the value v for the reason why (kept in ret until p's next *)
 (* call) and goes idle.                                                    *)
@@ -348,6 +343,42 @@ a_unlock(p) ==
   /\ UNCHANGED <<new, bkt, inRead, head, next, eobj, eid, estate>>
 
 -----------------------------------------------------------------------------
+(* klp_shadow_free_struct(shadow, dtor), one function that free calls at *)
+(* f_del and freeAll at fa_del, under the lock, on the entry cur[p].  Its *)
+(* steps keep the caller's labels (f_del, f_dtor, f_kfree_rcu in free;    *)
+(* fa_del, fa_dtor, fa_kfree_rcu in freeAll), as the recorders name them. *)
+
+(* hash_del_rcu: unlink, keeping the entry's forward link. *)
+free_struct_del(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] \in {"f_del", "fa_del"}
+  /\ Unlink(e)
+  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
+  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor"]
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+
+(* if (dtor) dtor(obj, data), still under the lock. *)
+free_struct_dtor(p) ==
+  /\ pc[p] \in {"f_dtor", "fa_dtor"}
+  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_dtor" THEN "f_kfree_rcu"
+                             ELSE "fa_kfree_rcu"]
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
+
+(* Where klp_shadow_free_struct returns to: free unlocks (it stops at the *)
+(* first match), freeAll walks on from the entry (fa_next).               *)
+FreeStructReturn(p) == IF pc[p] = "f_kfree_rcu" THEN "f_unlock" ELSE "fa_next"
+
+(* kfree_rcu(shadow, rcu_head): the entry awaits a grace period that      *)
+(* waits for every process now inside a read-side section.                *)
+free_struct_kfree_rcu(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] \in {"f_kfree_rcu", "fa_kfree_rcu"}
+  /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
+  /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
+  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+
+-----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
 
 (* spin_lock_irqsave. *)
@@ -366,29 +397,6 @@ f_walk(p) ==
   /\ cur' = [cur EXCEPT ![p] = f]
   /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
-
-(* hash_del_rcu: unlink, keeping the entry's forward link. *)
-f_del(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "f_del"
-  /\ Unlink(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-(* dtor(obj, data), if a destructor is given (still under the lock). *)
-f_dtor(p) ==
-  /\ pc[p] = "f_dtor"
-  /\ pc' = [pc EXCEPT ![p] = "f_kfree_rcu"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
-
-(* kfree_rcu(entry). *)
-f_kfree_rcu(p) ==
-  /\ pc[p] = "f_kfree_rcu"
-  /\ KfreeRcu(cur[p])
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 (* spin_unlock_irqrestore; free returns. *)
 f_unlock(p) ==
@@ -441,28 +449,6 @@ fa_walk(p) ==
             /\ UNCHANGED bkt
   /\ UNCHANGED <<op, new, ret, heapVars>>
 
-(* hash_del_rcu, keeping the forward link. *)
-fa_del(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "fa_del"
-  /\ Unlink(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-(* dtor(obj, data), if given. *)
-fa_dtor(p) ==
-  /\ pc[p] = "fa_dtor"
-  /\ pc' = [pc EXCEPT ![p] = "fa_kfree_rcu"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
-
-(* kfree_rcu; then continue the walk from this entry. *)
-fa_kfree_rcu(p) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ KfreeRcu(cur[p])
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
-
 (* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
 (* hash_del_rcu; its memory lives on because the lock holder is inside a *)
 (* read-side section) and step to it.                                      *)
@@ -496,8 +482,7 @@ OpStep(p) ==
   \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
   \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
   \/ a_ctor_fail_kfree(p) \/ a_publish(p) \/ a_unlock(p)
-  \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-  \/ f_unlock(p)
-  \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
-  \/ fa_next(p) \/ fa_unlock(p)
+  \/ free_struct_del(p) \/ free_struct_dtor(p) \/ free_struct_kfree_rcu(p)
+  \/ f_lock(p) \/ f_walk(p) \/ f_unlock(p)
+  \/ fa_lock(p) \/ fa_walk(p) \/ fa_next(p) \/ fa_unlock(p)
 =============================================================================

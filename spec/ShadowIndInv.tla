@@ -52,7 +52,7 @@ FALabels == {"fa_lock", "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu",
 CurNilLabels ==
   {"idle", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
    "a_ctor", "a_ctor_fail_unlock", "a_ctor_fail_kfree", "a_publish",
-   "f_lock", "f_walk", "f_unlock", "fa_lock", "fa_unlock"}
+   "f_lock", "f_walk", "fa_lock", "fa_unlock"}
 
 (* The labels at which a thread has a current entry. *)
 CurLabels ==
@@ -98,7 +98,7 @@ ProcLocal(p, r) ==
   /\ (r.bkt # Nil) <=> (l \in BktLabels)
   /\ l \notin {"a_unlock", "f_dtor", "f_kfree_rcu", "f_unlock"} => r.eff = Nil
   /\ l = "a_unlock" => r.eff = r.cur
-  /\ l \in {"f_dtor", "f_kfree_rcu"} => r.eff = r.cur
+  /\ l \in {"f_dtor", "f_kfree_rcu", "f_unlock"} => r.eff = r.cur
 
 (* Per entry, what its lifecycle state says about its fields (r: a record *)
 (* of e's estate, next, eobj, eid, waitFor, gpOwed, ctorDone, dtorCount). *)

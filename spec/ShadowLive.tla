@@ -100,10 +100,10 @@ LSpec ==
        /\ WF_vars(Act(a_exists_unlock, p)) /\ WF_vars(Act(a_kfree, p)) /\ WF_vars(Act(a_set, p))
        /\ WF_vars(Act(a_ctor, p)) /\ WF_vars(Act(a_ctor_fail_unlock, p))
        /\ WF_vars(Act(a_ctor_fail_kfree, p)) /\ WF_vars(Act(a_publish, p)) /\ WF_vars(Act(a_unlock, p))
-       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_del, p))
-       /\ WF_vars(Act(f_dtor, p)) /\ WF_vars(Act(f_kfree_rcu, p)) /\ WF_vars(Act(f_unlock, p))
-       /\ WF_vars(Act(fa_lock, p)) /\ WF_vars(Act(fa_walk, p)) /\ WF_vars(Act(fa_del, p))
-       /\ WF_vars(Act(fa_dtor, p)) /\ WF_vars(Act(fa_kfree_rcu, p)) /\ WF_vars(Act(fa_next, p))
+       /\ WF_vars(Act(free_struct_del, p)) /\ WF_vars(Act(free_struct_dtor, p))
+       /\ WF_vars(Act(free_struct_kfree_rcu, p))
+       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_unlock, p))
+       /\ WF_vars(Act(fa_lock, p)) /\ WF_vars(Act(fa_walk, p)) /\ WF_vars(Act(fa_next, p))
        /\ WF_vars(Act(fa_unlock, p))
   /\ SF_vars(Reclaim)
 
@@ -135,8 +135,9 @@ LSpecGPWaitsForNewReaders ==
        /\ WF_vars(Act(a_exists_unlock, p)) /\ WF_vars(Act(a_kfree, p)) /\ WF_vars(Act(a_set, p))
        /\ WF_vars(Act(a_ctor, p)) /\ WF_vars(Act(a_ctor_fail_unlock, p))
        /\ WF_vars(Act(a_ctor_fail_kfree, p)) /\ WF_vars(Act(a_publish, p)) /\ WF_vars(Act(a_unlock, p))
-       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_del, p))
-       /\ WF_vars(Act(f_dtor, p)) /\ WF_vars(Act(f_kfree_rcu, p)) /\ WF_vars(Act(f_unlock, p))
+       /\ WF_vars(Act(free_struct_del, p)) /\ WF_vars(Act(free_struct_dtor, p))
+       /\ WF_vars(Act(free_struct_kfree_rcu, p))
+       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_unlock, p))
   /\ SF_vars(Reclaim)
 
 -----------------------------------------------------------------------------

@@ -83,21 +83,14 @@ StepPublishBeforeCtor(p) ==
 SpecPublishBeforeCtor == HInit /\ [][HNextOf(StepPublishBeforeCtor)]_hvars
 
 -----------------------------------------------------------------------------
-(* Four bugs of kfree_rcu (free and freeAll alike): the entry is handed  *)
-(* over with the grace period waiting for the set W of processes.          *)
-f_kfree_rcu_Waiting(p, W) ==
-  /\ pc[p] = "f_kfree_rcu"
+(* Four bugs of kfree_rcu in klp_shadow_free_struct (so in free and      *)
+(* freeAll alike): the entry is handed over with the grace period waiting *)
+(* for the set W of processes.                                             *)
+free_struct_kfree_rcu_Waiting(p, W) ==
+  /\ pc[p] \in {"f_kfree_rcu", "fa_kfree_rcu"}
   /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
   /\ waitFor' = [waitFor EXCEPT ![cur[p]] = W]
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
-
-fa_kfree_rcu_Waiting(p, W) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
-  /\ waitFor' = [waitFor EXCEPT ![cur[p]] = W]
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
+  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 KfreeLabels == {"f_kfree_rcu", "fa_kfree_rcu"}
@@ -105,15 +98,14 @@ KfreeLabels == {"f_kfree_rcu", "fa_kfree_rcu"}
 (* GPNotWaitingForReaders: the grace period waits for nobody. *)
 StepGPNotWaitingForReaders(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, {}) \/ fa_kfree_rcu_Waiting(p, {})
+  \/ free_struct_kfree_rcu_Waiting(p, {})
 SpecGPNotWaitingForReaders == HInit /\ [][HNextOf(StepGPNotWaitingForReaders)]_hvars
 
 (* GPWaitsOnlyStanding: it waits only for the walkers standing on e. *)
 Standing(e) == {q \in Procs : pc[q] \in {"g_walk", "fa_walk", "fa_next"} /\ cur[q] = e}
 StepGPWaitsOnlyStanding(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, Standing(cur[p]))
-  \/ fa_kfree_rcu_Waiting(p, Standing(cur[p]))
+  \/ free_struct_kfree_rcu_Waiting(p, Standing(cur[p]))
 SpecGPWaitsOnlyStanding == HInit /\ [][HNextOf(StepGPWaitsOnlyStanding)]_hvars
 
 (* LockNotReader: the lock holder (interrupts disabled) does not count   *)
@@ -121,34 +113,27 @@ SpecGPWaitsOnlyStanding == HInit /\ [][HNextOf(StepGPWaitsOnlyStanding)]_hvars
 Readers == {q \in Procs : inRead[q]}
 StepLockNotReader(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, Readers) \/ fa_kfree_rcu_Waiting(p, Readers)
+  \/ free_struct_kfree_rcu_Waiting(p, Readers)
 SpecLockNotReader == HInit /\ [][HNextOf(StepLockNotReader)]_hvars
 
 (* PlainFree: kfree instead of kfree_rcu: reclaimed at once. *)
-f_kfree_rcu_PlainFree(p) ==
-  /\ pc[p] = "f_kfree_rcu"
+free_struct_kfree_rcu_PlainFree(p) ==
+  /\ pc[p] \in KfreeLabels
   /\ estate' = [estate EXCEPT ![cur[p]] = "reclaimed"]
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid,
-                 waitFor>>
-
-fa_kfree_rcu_PlainFree(p) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ estate' = [estate EXCEPT ![cur[p]] = "reclaimed"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
+  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid,
                  waitFor>>
 
 StepPlainFree(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_PlainFree(p) \/ fa_kfree_rcu_PlainFree(p)
+  \/ free_struct_kfree_rcu_PlainFree(p)
 SpecPlainFree == HInit /\ [][HNextOf(StepPlainFree)]_hvars
 
 (* FreeAllStopsAfterFirst: freeAll unlocks after its first kfree_rcu. *)
 fa_kfree_rcu_StopsAfterFirst(p) ==
   /\ pc[p] = "fa_kfree_rcu"
-  /\ KfreeRcu(cur[p])
+  /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
+  /\ waitFor' = [waitFor EXCEPT ![cur[p]] = Inside]
   /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
@@ -170,7 +155,7 @@ SpecNoReadLock == HInit /\ [][HNextOf(StepNoReadLock)]_hvars
 
 -----------------------------------------------------------------------------
 (* DelClearsNext: hash_del_rcu also clears the unlinked entry's forward  *)
-(* link (as hlist_del_init would), in free and freeAll.                    *)
+(* link (as hlist_del_init would), in klp_shadow_free_struct.            *)
 UnlinkClearing(e) ==
   IF \E b \in Buckets : head[b] = e
     THEN /\ head' = [b \in Buckets |-> IF head[b] = e THEN next[e] ELSE head[b]]
@@ -181,25 +166,17 @@ UnlinkClearing(e) ==
                        ELSE IF x \in Reachable /\ next[x] = e THEN next[e]
                        ELSE next[x]]
 
-f_del_DelClearsNext(p) ==
+free_struct_del_DelClearsNext(p) ==
   LET e == cur[p] IN
-  /\ pc[p] = "f_del"
+  /\ pc[p] \in {"f_del", "fa_del"}
   /\ UnlinkClearing(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-fa_del_DelClearsNext(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "fa_del"
-  /\ UnlinkClearing(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
+  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor"]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 StepDelClearsNext(p) ==
   \/ pc[p] \notin {"f_del", "fa_del"} /\ Step(p)
-  \/ f_del_DelClearsNext(p) \/ fa_del_DelClearsNext(p)
+  \/ free_struct_del_DelClearsNext(p)
 SpecDelClearsNext == HInit /\ [][HNextOf(StepDelClearsNext)]_hvars
 
 -----------------------------------------------------------------------------
@@ -431,8 +408,8 @@ StepKpatch(p) ==
   \/ /\ \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
         \/ k_alloc(p) \/ k_strdup(p) \/ k_lock(p)
         \/ a_set(p) \/ a_publish(p) \/ a_unlock(p)
-        \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-        \/ f_unlock(p)
+        \/ f_lock(p) \/ f_walk(p) \/ f_unlock(p)
+        \/ free_struct_del(p) \/ free_struct_dtor(p) \/ free_struct_kfree_rcu(p)
      /\ UNCHANGED nOps
 SpecKpatch == HInit /\ [][HNextOf(StepKpatch)]_hvars
 
