@@ -37,25 +37,16 @@
 (* inside at that moment; a process leaving its section removes itself;   *)
 (* the RCU callback (rcu_reclaim) reclaims e once waitFor[e] is empty.    *)
 (***************************************************************************)
-EXTENDS Naturals, FiniteSets
+EXTENDS ShadowOps, Naturals, FiniteSets
 
+(* Objs, Ids, Nil, CtorGiven, AllocFail, CtorFail and the operation       *)
+(* records (Ops, NoOp, KeyOf) are module ShadowOps's.                      *)
 CONSTANTS
     Procs,      \* the threads
-    Objs,       \* the parent objects
-    Ids,        \* the shadow variable ids
     Entries,    \* the pool of entries (struct klp_shadow) that can be allocated
-    Nil,        \* NULL
     Buckets,    \* the bucket indices in use: a finite set of naturals
     Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
-    CtorGiven,  \* alloc/getOrAlloc are called with a constructor
-    DtorGiven,  \* free/freeAll are called with a destructor
-    AllocFail,  \* the allocation outside the lock may fail
-    CtorFail    \* the constructor may fail
-
-(* The abstract spec supplies the operations and their names. *)
-A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
-        amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {},
-        dtorDue <- {}
+    DtorGiven   \* free/freeAll are called with a destructor
 
 ASSUME Buckets \subseteq Nat /\ Buckets # {}
 ASSUME Hash \in [Objs -> Buckets]
@@ -64,7 +55,7 @@ ASSUME Nil \notin Entries \cup Objs \cup Ids
 VARIABLES
     \* per process, the C code's state
     pc,        \* pc[p]: the label of p's next step, or "idle"
-    op,        \* op[p]: p's current operation (in A0!Ops), or NoOp
+    op,        \* op[p]: p's current operation (in Ops), or NoOp
     cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
     new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
     bkt,       \* bkt[p]: the bucket freeAll is walking
@@ -85,10 +76,8 @@ heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
 -----------------------------------------------------------------------------
 (* Helpers. *)
 
-(* No operation in progress; no result yet; the key of an operation. *)
-NoOp == A0!NoOp
+(* No result yet. *)
 NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
-KeyOf(o) == A0!KeyOf(o)
 
 (* The pool size: no chain is longer, so walks of NE links reach its end. *)
 NE == Cardinality(Entries)

@@ -45,12 +45,12 @@ hvars == <<vars, auxVars>>
 
 (* The table as the abstract map: each key to the entry a walk of its    *)
 (* bucket finds (with UniqueKey, the one reachable entry with that key).  *)
-AMap == [k \in A0!Keys |-> Lookup(k)]
+AMap == [k \in Keys |-> Lookup(k)]
 
 (* The result record of the abstract spec: Shadow's result and the       *)
 (* constructor calls of the operation.                                     *)
-FullRet(r, c) == IF r = NoRet THEN A0!NoRet
-                 ELSE [op |-> r.op, val |-> r.val, why |-> r.why, ctors |-> c]
+FullRet(r, c) == IF r = NoRet THEN Rec("none", Nil, "none", 0)
+                 ELSE Rec(r.op, r.val, r.why, c)
 
 (* The program positions inside an RCU read-side critical section:       *)
 (* between rcu_read_lock and rcu_read_unlock, or with interrupts disabled *)

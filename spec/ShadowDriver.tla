@@ -14,8 +14,8 @@ CONSTANTS
     Budget,     \* with free choice: how many operations p runs
     OpKinds     \* with free choice: the operation names p may choose from
 
-ASSUME \A p \in Procs : Script[p] \in Seq(A0!Ops)
-ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
+ASSUME \A p \in Procs : Script[p] \in Seq(Ops)
+ASSUME Budget \in Nat /\ OpKinds \subseteq OpNames
 
 VARIABLE nOps   \* nOps[p]: how many operations p has called
 
@@ -26,7 +26,7 @@ Limit(p) == IF Script[p] = <<>> THEN Budget ELSE Len(Script[p])
 
 (* The operations p may call next. *)
 NextOps(p) == IF Script[p] = <<>>
-                THEN {o \in A0!Ops : o.op \in OpKinds}
+                THEN {o \in Ops : o.op \in OpKinds}
                 ELSE {Script[p][nOps[p] + 1]}
 
 (* p has returned from its last operation. *)

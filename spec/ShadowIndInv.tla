@@ -211,7 +211,7 @@ MaxOps == LET ls == {Limit(p) : p \in Procs} IN CHOOSE m \in ls : \A k \in ls : 
 (* Thread records and entry records within TypeOK's sets, filtered by the *)
 (* local conjuncts of IndInv (constants: TLC computes them once).          *)
 ProcRecs ==
-  {r \in [pc : Labels, op : A0!Ops \cup {NoOp}, nOps : 0..MaxOps,
+  {r \in [pc : Labels, op : Ops \cup {NoOp}, nOps : 0..MaxOps,
           cur : Entries \cup {Nil}, new : Entries \cup {Nil},
           bkt : Buckets \cup {Nil}, eff : Entries \cup {Nil}] :
      \E p \in Procs : ProcLocal(p, r)}
