@@ -44,11 +44,11 @@ EXTENDS ShadowOps, Naturals, FiniteSets
 CONSTANTS
     Procs,      \* the threads
     Entries,    \* the pool of entries (struct klp_shadow) that can be allocated
-    Buckets,    \* the bucket indices in use: a finite set of naturals
+    Buckets,    \* the bucket indices: 0 .. NB - 1
     Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
     DtorGiven   \* free/freeAll are called with a destructor
 
-ASSUME Buckets \subseteq Nat /\ Buckets # {}
+ASSUME Buckets = 0 .. (Cardinality(Buckets) - 1) /\ Buckets # {}
 ASSUME Hash \in [Objs -> Buckets]
 ASSUME Nil \notin Entries \cup Objs \cup Ids
 
@@ -397,22 +397,15 @@ f_unlock(p) ==
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
-(* index order, one entry per step, through the forward links.            *)
+(* index order (0, 1, ...), one entry per step, through the forward links.*)
 
-(* The first bucket index, and the index after b (Nil after the last):   *)
-(* hash_for_each visits the buckets in index order.                        *)
-MinBucket == CHOOSE b \in Buckets : \A c \in Buckets : b <= c
-NextBucket(b) == IF \E c \in Buckets : c > b
-                   THEN CHOOSE c \in Buckets : c > b /\ \A d \in Buckets : d > b => c <= d
-                   ELSE Nil
-
-(* spin_lock_irqsave; start at the head of the first bucket. *)
+(* spin_lock_irqsave; start at the head of bucket 0. *)
 fa_lock(p) ==
   /\ pc[p] = "fa_lock"
   /\ lock = Nil
   /\ lock' = p
-  /\ bkt' = [bkt EXCEPT ![p] = MinBucket]
-  /\ cur' = [cur EXCEPT ![p] = head[MinBucket]]
+  /\ bkt' = [bkt EXCEPT ![p] = 0]
+  /\ cur' = [cur EXCEPT ![p] = head[0]]
   /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
   /\ UNCHANGED <<op, new, ret, inRead, head, next, eobj, eid, estate,
                  waitFor>>
@@ -424,9 +417,9 @@ fa_walk(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "fa_walk"
   /\ IF e = Nil
-       THEN IF NextBucket(bkt[p]) # Nil
-              THEN /\ bkt' = [bkt EXCEPT ![p] = NextBucket(bkt[p])]
-                   /\ cur' = [cur EXCEPT ![p] = head[NextBucket(bkt[p])]]
+       THEN IF bkt[p] + 1 \in Buckets
+              THEN /\ bkt' = [bkt EXCEPT ![p] = bkt[p] + 1]
+                   /\ cur' = [cur EXCEPT ![p] = head[bkt[p] + 1]]
                    /\ UNCHANGED pc
               ELSE /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
                    /\ UNCHANGED <<bkt, cur>>
