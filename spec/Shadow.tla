@@ -1,19 +1,16 @@
 ------------------------------- MODULE Shadow -------------------------------
 (***************************************************************************)
 (* The shadow-variable algorithm of kernel/livepatch/shadow.c, step by    *)
-(* step, under RCU and one spinlock (klp_shadow_lock).  This module holds *)
-(* the algorithm and its state only: which operations the threads call   *)
-(* is the test driver's (module ShadowDriver, which also holds Spec), the *)
-(* history variables the properties read are added in module ShadowAux,   *)
-(* the seeded bugs in module ShadowMutants.                                *)
+(* step, under RCU and one spinlock (klp_shadow_lock): the algorithm and  *)
+(* its state only.  The test driver (which operations the threads call,   *)
+(* Spec) is module ShadowDriver, the history variables module ShadowAux,  *)
+(* the seeded bugs module ShadowMutants.                                   *)
 (*                                                                         *)
-(* Written in plain TLA+ with the step structure of a PlusCal algorithm:  *)
-(* pc[p] is the label of the next atomic step of process (thread) p, and  *)
-(* each label is one C step that matters for concurrency (see             *)
-(* model-check/labels.tsv for label <-> C step).  Operations are written  *)
-(* as one action per label; as in the C code, the pre-check of            *)
-(* alloc/getOrAlloc runs get's steps, and free and freeAll run the same   *)
-(* steps of klp_shadow_free_struct.                                        *)
+(* Plain TLA+ with the step structure of a PlusCal algorithm: pc[p] is    *)
+(* the label of the next atomic step of process (thread) p, each label    *)
+(* one C step that matters for concurrency (model-check/labels.tsv), one  *)
+(* action per label; as in the C code, alloc/getOrAlloc's pre-check runs  *)
+(* get's steps, and free and freeAll the steps of klp_shadow_free_struct. *)
 (*                                                                         *)
 (* Memory: a finite pool of Entries (struct klp_shadow).  Each entry has  *)
 (* a forward link next[e], obj and id fields, and a lifecycle state:      *)
@@ -48,9 +45,8 @@ CONSTANTS
     Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
     DtorGiven   \* free/freeAll are called with a destructor
 
-ASSUME Buckets = 0 .. (Cardinality(Buckets) - 1) /\ Buckets # {}
-ASSUME Hash \in [Objs -> Buckets]
-ASSUME Nil \notin Entries \cup Objs \cup Ids
+ASSUME /\ Buckets = 0 .. (Cardinality(Buckets) - 1)
+       /\ Hash \in [Objs -> Buckets] /\ Nil \notin Entries \cup Objs \cup Ids
 
 VARIABLES
     \* per process, the C code's state
@@ -71,7 +67,8 @@ VARIABLES
     waitFor    \* waitFor[e]: the readers the grace period of e waits for
 
 procVars == <<pc, op, cur, new, bkt, ret>>
-heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
+tableVars == <<head, next, eobj, eid>>   \* the hash table's links and keys
+heapVars == <<lock, inRead, tableVars, estate, waitFor>>
 
 -----------------------------------------------------------------------------
 (* Helpers. *)
@@ -81,14 +78,6 @@ NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
 
 (* The pool size: no chain is longer, so walks of NE links reach its end. *)
 NE == Cardinality(Entries)
-
-(* The labels inside the spinlock's critical section (the lock is held    *)
-(* by a process at any of them, including the x_unlock labels).           *)
-LockedLabels ==
-  {"a_recheck", "a_exists_unlock", "a_set", "a_ctor", "a_ctor_fail_unlock",
-   "a_publish", "a_unlock",
-   "f_walk", "f_del", "f_dtor", "f_kfree_rcu", "f_unlock",
-   "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
 
 (* p has an operation in progress. *)
 Busy(p) == pc[p] # "idle"
@@ -117,6 +106,13 @@ Inside == {q \in Procs : inRead[q]} \cup (IF lock = Nil THEN {} ELSE {lock})
 (* p leaves its read-side section: no grace period waits for it any more. *)
 LeaveSection(p) == waitFor' = [e \in Entries |-> waitFor[e] \ {p}]
 
+(* spin_lock_irqsave(&klp_shadow_lock): p waits for the lock, takes it.  *)
+Lock(p) == lock = Nil /\ lock' = p
+
+(* spin_unlock_irqrestore: p releases the lock and, with interrupts back  *)
+(* on, leaves its read-side section.                                       *)
+Unlock(p) == lock' = Nil /\ LeaveSection(p)
+
 (* hash_del_rcu(e): the link pointing at e (a bucket head or the forward  *)
 (* link of e's predecessor in the chain) is set to next[e]; next[e] is    *)
 (* KEPT, so a reader standing on e can go on with its walk.               *)
@@ -128,13 +124,20 @@ Unlink(e) ==
                                          THEN next[e] ELSE next[x]]
          /\ UNCHANGED head
 
+(* p goes on to label l. *)
+Goto(p, l) == pc' = [pc EXCEPT ![p] = l]
+
 (* p returns the value v for the reason why (kept in ret until p's next *)
 (* call) and goes idle.                                                    *)
 Return(p, v, why) ==
   /\ ret' = [ret EXCEPT ![p] = [op |-> op[p].op, val |-> v, why |-> why]]
-  /\ pc' = [pc EXCEPT ![p] = "idle"]
+  /\ Goto(p, "idle")
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ op' = [op EXCEPT ![p] = NoOp]
+
+(* exists: alloc WARNs and returns NULL, getOrAlloc returns the data d. *)
+Exists(p, d) == IF op[p].op = "alloc" THEN Return(p, Nil, "dup")
+                                      ELSE Return(p, d, "exists")
 
 -----------------------------------------------------------------------------
 Init ==
@@ -159,10 +162,9 @@ Init ==
 Call(p, o) ==
   /\ pc[p] = "idle"
   /\ op' = [op EXCEPT ![p] = o]
-  /\ pc' = [pc EXCEPT ![p] =
-              CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
+  /\ Goto(p, CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
                 [] o.op = "free" -> "f_lock"
-                [] o.op = "freeAll" -> "fa_lock"]
+                [] o.op = "freeAll" -> "fa_lock")
   /\ ret' = [ret EXCEPT ![p] = NoRet]
   /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
@@ -175,9 +177,8 @@ g_lock(p) ==
   /\ pc[p] = "g_lock"
   /\ inRead' = [inRead EXCEPT ![p] = TRUE]
   /\ cur' = [cur EXCEPT ![p] = h]
-  /\ pc' = [pc EXCEPT ![p] = IF h = Nil THEN "g_unlock" ELSE "g_walk"]
-  /\ UNCHANGED <<op, new, bkt, ret, lock, head, next, eobj, eid, estate,
-                 waitFor>>
+  /\ Goto(p, IF h = Nil THEN "g_unlock" ELSE "g_walk")
+  /\ UNCHANGED <<op, new, bkt, ret, lock, tableVars, estate, waitFor>>
 
 (* Read the entry p stands on: compare obj and id; on a match stop, else *)
 (* follow its forward link (the walk ends at NULL).                        *)
@@ -185,11 +186,10 @@ g_walk(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "g_walk"
   /\ IF eobj[e] = op[p].obj /\ eid[e] = op[p].id
-       THEN /\ pc' = [pc EXCEPT ![p] = "g_unlock"]
+       THEN /\ Goto(p, "g_unlock")
             /\ UNCHANGED cur
        ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
-            /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
-                                       ELSE "g_walk"]
+            /\ Goto(p, IF next[e] = Nil THEN "g_unlock" ELSE "g_walk")
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* rcu_read_unlock.  get returns the entry found (its data) or NULL; the *)
@@ -203,11 +203,10 @@ g_unlock(p) ==
   /\ IF o.op = "get"
        THEN Return(p, found, "value")
        ELSE IF found # Nil
-         THEN Return(p, IF o.op = "alloc" THEN Nil ELSE found,
-                        IF o.op = "alloc" THEN "dup" ELSE "exists")
-         ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
+         THEN Exists(p, found)
+         ELSE /\ Goto(p, "a_alloc")
               /\ UNCHANGED <<cur, ret, op>>
-  /\ UNCHANGED <<new, bkt, lock, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, lock, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
@@ -224,21 +223,19 @@ a_alloc(p) ==
         /\ LET e == CHOOSE e \in Entries : estate[e] = "free" IN
              /\ estate' = [estate EXCEPT ![e] = "private"]
              /\ new' = [new EXCEPT ![p] = e]
-        /\ pc' = [pc EXCEPT ![p] = "a_lock"]
+        /\ Goto(p, "a_lock")
         /\ UNCHANGED <<cur, ret, op>>
      \/ /\ AllocFail
         /\ Return(p, Nil, "allocFail")
         /\ UNCHANGED <<estate, new>>
-  /\ UNCHANGED <<bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+  /\ UNCHANGED <<bkt, lock, inRead, tableVars, waitFor>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
 a_lock(p) ==
   /\ pc[p] = "a_lock"
-  /\ lock = Nil
-  /\ lock' = p
-  /\ pc' = [pc EXCEPT ![p] = "a_recheck"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate, waitFor>>
+  /\ Lock(p)
+  /\ Goto(p, "a_recheck")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate, waitFor>>
 
 (* Look up <obj, id> again under the lock (one step: the lock excludes   *)
 (* writers and readers change nothing).                                    *)
@@ -247,19 +244,17 @@ a_recheck(p) ==
   /\ pc[p] = "a_recheck"
   /\ IF f # Nil
        THEN /\ cur' = [cur EXCEPT ![p] = f]
-            /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
-       ELSE /\ pc' = [pc EXCEPT ![p] = "a_set"]
+            /\ Goto(p, "a_exists_unlock")
+       ELSE /\ Goto(p, "a_set")
             /\ UNCHANGED cur
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* Lost the race: spin_unlock_irqrestore. *)
 a_exists_unlock(p) ==
   /\ pc[p] = "a_exists_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
-  /\ pc' = [pc EXCEPT ![p] = "a_kfree"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate>>
+  /\ Unlock(p)
+  /\ Goto(p, "a_kfree")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate>>
 
 (* kfree the speculative entry (never published: no grace period), then  *)
 (* EXISTS: alloc warns and returns NULL, getOrAlloc returns the data.     *)
@@ -267,9 +262,8 @@ a_kfree(p) ==
   /\ pc[p] = "a_kfree"
   /\ estate' = [estate EXCEPT ![new[p]] = "free"]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ Return(p, IF op[p].op = "alloc" THEN Nil ELSE cur[p],
-               IF op[p].op = "alloc" THEN "dup" ELSE "exists")
-  /\ UNCHANGED <<bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+  /\ Exists(p, cur[p])
+  /\ UNCHANGED <<bkt, lock, inRead, tableVars, waitFor>>
 
 (* new->obj = obj; new->id = id. *)
 a_set(p) ==
@@ -277,26 +271,24 @@ a_set(p) ==
   /\ pc[p] = "a_set"
   /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
   /\ eid' = [eid EXCEPT ![e] = op[p].id]
-  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven THEN "a_ctor" ELSE "a_publish"]
+  /\ Goto(p, IF CtorGiven THEN "a_ctor" ELSE "a_publish")
   /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next,
                  estate, waitFor>>
 
 (* Call the constructor under the lock; it may fail. *)
 a_ctor(p) ==
   /\ pc[p] = "a_ctor"
-  /\ \/ pc' = [pc EXCEPT ![p] = "a_publish"]
+  /\ \/ Goto(p, "a_publish")
      \/ /\ CtorFail
-        /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
+        /\ Goto(p, "a_ctor_fail_unlock")
   /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* Constructor failed: spin_unlock_irqrestore. *)
 a_ctor_fail_unlock(p) ==
   /\ pc[p] = "a_ctor_fail_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
-  /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_kfree"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate>>
+  /\ Unlock(p)
+  /\ Goto(p, "a_ctor_fail_kfree")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate>>
 
 (* Constructor failed: kfree the entry (back to the pool, zeroed), NULL. *)
 a_ctor_fail_kfree(p) ==
@@ -320,16 +312,15 @@ a_publish(p) ==
   /\ estate' = [estate EXCEPT ![e] = "published"]
   /\ cur' = [cur EXCEPT ![p] = e]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "a_unlock"]
+  /\ Goto(p, "a_unlock")
   /\ UNCHANGED <<op, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* spin_unlock_irqrestore; return the new data. *)
 a_unlock(p) ==
   /\ pc[p] = "a_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, cur[p], "new")
-  /\ UNCHANGED <<new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_struct(shadow, dtor), one function that free calls at *)
@@ -343,14 +334,13 @@ free_struct_del(p) ==
   /\ pc[p] \in {"f_del", "fa_del"}
   /\ Unlink(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor"]
+  /\ Goto(p, IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor")
   /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* if (dtor) dtor(obj, data), still under the lock. *)
 free_struct_dtor(p) ==
   /\ pc[p] \in {"f_dtor", "fa_dtor"}
-  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_dtor" THEN "f_kfree_rcu"
-                             ELSE "fa_kfree_rcu"]
+  /\ Goto(p, IF pc[p] = "f_dtor" THEN "f_kfree_rcu" ELSE "fa_kfree_rcu")
   /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* Where klp_shadow_free_struct returns to: free unlocks (it stops at the *)
@@ -364,8 +354,8 @@ free_struct_kfree_rcu(p) ==
   /\ pc[p] \in {"f_kfree_rcu", "fa_kfree_rcu"}
   /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
   /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
-  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+  /\ Goto(p, FreeStructReturn(p))
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, tableVars>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
@@ -373,27 +363,24 @@ free_struct_kfree_rcu(p) ==
 (* spin_lock_irqsave. *)
 f_lock(p) ==
   /\ pc[p] = "f_lock"
-  /\ lock = Nil
-  /\ lock' = p
-  /\ pc' = [pc EXCEPT ![p] = "f_walk"]
-  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate, waitFor>>
+  /\ Lock(p)
+  /\ Goto(p, "f_walk")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate, waitFor>>
 
 (* Walk the bucket under the lock (one step) to the first match. *)
 f_walk(p) ==
   LET f == Lookup(KeyOf(op[p])) IN
   /\ pc[p] = "f_walk"
   /\ cur' = [cur EXCEPT ![p] = f]
-  /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
+  /\ Goto(p, IF f # Nil THEN "f_del" ELSE "f_unlock")
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; free returns. *)
 f_unlock(p) ==
   /\ pc[p] = "f_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, Nil, "done")
-  /\ UNCHANGED <<new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
@@ -402,33 +389,27 @@ f_unlock(p) ==
 (* spin_lock_irqsave; start at the head of bucket 0. *)
 fa_lock(p) ==
   /\ pc[p] = "fa_lock"
-  /\ lock = Nil
-  /\ lock' = p
+  /\ Lock(p)
   /\ bkt' = [bkt EXCEPT ![p] = 0]
   /\ cur' = [cur EXCEPT ![p] = head[0]]
-  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, new, ret, inRead, head, next, eobj, eid, estate,
-                 waitFor>>
+  /\ Goto(p, "fa_walk")
+  /\ UNCHANGED <<op, new, ret, inRead, tableVars, estate, waitFor>>
 
 (* Read the entry freeAll stands on: a match (same id, any obj) is freed; *)
 (* otherwise follow its forward link.  At the end of a bucket go to the   *)
 (* next bucket's head; after the last bucket, unlock.                      *)
 fa_walk(p) ==
-  LET e == cur[p] IN
+  LET e == cur[p]
+      b == bkt[p] + 1 IN
   /\ pc[p] = "fa_walk"
-  /\ IF e = Nil
-       THEN IF bkt[p] + 1 \in Buckets
-              THEN /\ bkt' = [bkt EXCEPT ![p] = bkt[p] + 1]
-                   /\ cur' = [cur EXCEPT ![p] = head[bkt[p] + 1]]
-                   /\ UNCHANGED pc
-              ELSE /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
-                   /\ UNCHANGED <<bkt, cur>>
-       ELSE /\ IF eid[e] = op[p].id
-                 THEN /\ pc' = [pc EXCEPT ![p] = "fa_del"]
-                      /\ UNCHANGED cur
-                 ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
-                      /\ UNCHANGED pc
-            /\ UNCHANGED bkt
+  /\ IF e # Nil
+       THEN IF eid[e] = op[p].id
+              THEN Goto(p, "fa_del") /\ UNCHANGED <<cur, bkt>>
+              ELSE cur' = [cur EXCEPT ![p] = next[e]] /\ UNCHANGED <<pc, bkt>>
+       ELSE IF b \in Buckets
+              THEN /\ bkt' = [bkt EXCEPT ![p] = b]
+                   /\ cur' = [cur EXCEPT ![p] = head[b]] /\ UNCHANGED pc
+              ELSE Goto(p, "fa_unlock") /\ UNCHANGED <<cur, bkt>>
   /\ UNCHANGED <<op, new, ret, heapVars>>
 
 (* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
@@ -437,17 +418,16 @@ fa_walk(p) ==
 fa_next(p) ==
   /\ pc[p] = "fa_next"
   /\ cur' = [cur EXCEPT ![p] = next[cur[p]]]
-  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
+  /\ Goto(p, "fa_walk")
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; freeAll returns. *)
 fa_unlock(p) ==
   /\ pc[p] = "fa_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, Nil, "done")
   /\ bkt' = [bkt EXCEPT ![p] = Nil]
-  /\ UNCHANGED <<new, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, inRead, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* The RCU callback: reclaim an entry whose grace period has ended. *)
@@ -456,7 +436,7 @@ rcu_reclaim ==
     /\ estate[e] = "gp_wait"
     /\ waitFor[e] = {}
     /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
-    /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor>>
+    /\ UNCHANGED <<procVars, lock, inRead, tableVars, waitFor>>
 
 (* One step of the operation process p has in progress. *)
 OpStep(p) ==

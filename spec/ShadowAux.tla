@@ -52,6 +52,14 @@ AMap == [k \in Keys |-> Lookup(k)]
 FullRet(r, c) == IF r = NoRet THEN Rec("none", Nil, "none", 0)
                  ELSE Rec(r.op, r.val, r.why, c)
 
+(* The labels inside the spinlock's critical section (the lock is held    *)
+(* by a process at any of them, including the x_unlock labels).           *)
+LockedLabels ==
+  {"a_recheck", "a_exists_unlock", "a_set", "a_ctor", "a_ctor_fail_unlock",
+   "a_publish", "a_unlock",
+   "f_walk", "f_del", "f_dtor", "f_kfree_rcu", "f_unlock",
+   "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
+
 (* The program positions inside an RCU read-side critical section:       *)
 (* between rcu_read_lock and rcu_read_unlock, or with interrupts disabled *)
 (* by spin_lock_irqsave.                                                   *)
