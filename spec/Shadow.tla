@@ -186,8 +186,7 @@ g_walk(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "g_walk"
   /\ IF eobj[e] = op[p].obj /\ eid[e] = op[p].id
-       THEN /\ Goto(p, "g_unlock")
-            /\ UNCHANGED cur
+       THEN Goto(p, "g_unlock") /\ UNCHANGED cur
        ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
             /\ Goto(p, IF next[e] = Nil THEN "g_unlock" ELSE "g_walk")
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
@@ -204,19 +203,16 @@ g_unlock(p) ==
        THEN Return(p, found, "value")
        ELSE IF found # Nil
          THEN Exists(p, found)
-         ELSE /\ Goto(p, "a_alloc")
-              /\ UNCHANGED <<cur, ret, op>>
+         ELSE Goto(p, "a_alloc") /\ UNCHANGED <<cur, ret, op>>
   /\ UNCHANGED <<new, bkt, lock, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
 
-(* Allocate a zeroed entry outside the lock; may fail (NULL).  The       *)
-(* allocator hands out a fixed one of the free entries (CHOOSE): free     *)
-(* entries are blank and referenced by nobody, so which one it is makes   *)
-(* no difference up to renaming, and models need no symmetry for it.      *)
-(* An empty pool with AllocFail = FALSE blocks: TLC reports a deadlock,   *)
-(* which means the model's pool is too small.                              *)
+(* kzalloc outside the lock; may fail (NULL).  It hands out a fixed free  *)
+(* entry (CHOOSE): free entries are blank and unreferenced, so which one  *)
+(* makes no difference up to renaming (no symmetry needed).  An empty     *)
+(* pool without AllocFail blocks: a deadlock, the model's pool too small. *)
 a_alloc(p) ==
   /\ pc[p] = "a_alloc"
   /\ \/ /\ \E e \in Entries : estate[e] = "free"
@@ -225,9 +221,7 @@ a_alloc(p) ==
              /\ new' = [new EXCEPT ![p] = e]
         /\ Goto(p, "a_lock")
         /\ UNCHANGED <<cur, ret, op>>
-     \/ /\ AllocFail
-        /\ Return(p, Nil, "allocFail")
-        /\ UNCHANGED <<estate, new>>
+     \/ AllocFail /\ Return(p, Nil, "allocFail") /\ UNCHANGED <<estate, new>>
   /\ UNCHANGED <<bkt, lock, inRead, tableVars, waitFor>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
@@ -243,10 +237,8 @@ a_recheck(p) ==
   LET f == Lookup(KeyOf(op[p])) IN
   /\ pc[p] = "a_recheck"
   /\ IF f # Nil
-       THEN /\ cur' = [cur EXCEPT ![p] = f]
-            /\ Goto(p, "a_exists_unlock")
-       ELSE /\ Goto(p, "a_set")
-            /\ UNCHANGED cur
+       THEN cur' = [cur EXCEPT ![p] = f] /\ Goto(p, "a_exists_unlock")
+       ELSE Goto(p, "a_set") /\ UNCHANGED cur
   /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* Lost the race: spin_unlock_irqrestore. *)
@@ -279,8 +271,7 @@ a_set(p) ==
 a_ctor(p) ==
   /\ pc[p] = "a_ctor"
   /\ \/ Goto(p, "a_publish")
-     \/ /\ CtorFail
-        /\ Goto(p, "a_ctor_fail_unlock")
+     \/ CtorFail /\ Goto(p, "a_ctor_fail_unlock")
   /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* Constructor failed: spin_unlock_irqrestore. *)
