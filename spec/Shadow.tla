@@ -71,8 +71,6 @@ tableVars == <<head, next, eobj, eid>>   \* the hash table's links and keys
 heapVars == <<lock, inRead, tableVars, estate, waitFor>>
 
 -----------------------------------------------------------------------------
-(* Helpers. *)
-
 (* No result yet. *)
 NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
 
@@ -140,21 +138,15 @@ Exists(p, d) == IF op[p].op = "alloc" THEN Return(p, Nil, "dup")
                                       ELSE Return(p, d, "exists")
 
 -----------------------------------------------------------------------------
+(* Every thread idle, the pool free, the table empty. *)
 Init ==
-  /\ pc = [p \in Procs |-> "idle"]
-  /\ op = [p \in Procs |-> NoOp]
-  /\ cur = [p \in Procs |-> Nil]
-  /\ new = [p \in Procs |-> Nil]
-  /\ bkt = [p \in Procs |-> Nil]
-  /\ ret = [p \in Procs |-> NoRet]
-  /\ lock = Nil
-  /\ inRead = [p \in Procs |-> FALSE]
-  /\ head = [b \in Buckets |-> Nil]
-  /\ next = [e \in Entries |-> Nil]
-  /\ eobj = [e \in Entries |-> Nil]
-  /\ eid = [e \in Entries |-> Nil]
-  /\ estate = [e \in Entries |-> "free"]
-  /\ waitFor = [e \in Entries |-> {}]
+  /\ pc = [p \in Procs |-> "idle"] /\ op = [p \in Procs |-> NoOp]
+  /\ cur = [p \in Procs |-> Nil] /\ new = [p \in Procs |-> Nil]
+  /\ bkt = [p \in Procs |-> Nil] /\ ret = [p \in Procs |-> NoRet]
+  /\ lock = Nil /\ inRead = [p \in Procs |-> FALSE]
+  /\ head = [b \in Buckets |-> Nil] /\ next = [e \in Entries |-> Nil]
+  /\ eobj = [e \in Entries |-> Nil] /\ eid = [e \in Entries |-> Nil]
+  /\ estate = [e \in Entries |-> "free"] /\ waitFor = [e \in Entries |-> {}]
 
 -----------------------------------------------------------------------------
 (* The call: p starts operation o (which one, the driver chooses).  alloc *)
