@@ -77,9 +77,6 @@ NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
 (* The pool size: no chain is longer, so walks of NE links reach its end. *)
 NE == Cardinality(Entries)
 
-(* p has an operation in progress. *)
-Busy(p) == pc[p] # "idle"
-
 (* The entries reachable from entry e through at most n forward links. *)
 RECURSIVE Reach(_, _)
 Reach(e, n) == IF e = Nil \/ n = 0 THEN {} ELSE {e} \cup Reach(next[e], n - 1)

@@ -29,7 +29,8 @@ NextOps(p) == IF Script[p] = <<>>
                 THEN {o \in Ops : o.op \in OpKinds}
                 ELSE {Script[p][nOps[p] + 1]}
 
-(* p has returned from its last operation. *)
+(* p has an operation in progress; p has returned from its last one. *)
+Busy(p) == pc[p] # "idle"
 Done(p) == pc[p] = "idle" /\ nOps[p] = Limit(p)
 
 DInit == Init /\ nOps = [p \in Procs |-> 0]
