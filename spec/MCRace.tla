@@ -17,8 +17,10 @@
 (*   - observer variables that record what a harness measures and Shadow   *)
 (*     does not keep: every result of every operation (Shadow's ret holds  *)
 (*     only the last), the destructor calls made by each thread (Shadow    *)
-(*     counts them per entry), and whether a thread read reclaimed memory  *)
-(*     (what the Java table reports as a use-after-reclaim error).          *)
+(*     counts them per entry), whether a thread read reclaimed memory     *)
+(*     (what the Java table reports as a use-after-reclaim error), and     *)
+(*     whether every thread has returned from its last operation (the      *)
+(*     states the generator keeps).                                         *)
 (* Observers are written by the steps but never read by them, so they do   *)
 (* not change which algorithm states are reachable.                        *)
 (*                                                                         *)
@@ -35,10 +37,11 @@ VARIABLES
                    \* record [res |-> the result (as ShadowAtomic's),
                    \*         built |-> its value was constructed when returned]
     dtorBy,        \* dtorBy[p]: how many destructor calls p's steps made
-    readReclaimed  \* readReclaimed[p]: p has read an entry after its reclaim
+    readReclaimed, \* readReclaimed[p]: p has read an entry after its reclaim
+    over           \* every thread has returned from its last operation
 
 (* The observer variables. *)
-obsVars == <<results, dtorBy, readReclaimed>>
+obsVars == <<results, dtorBy, readReclaimed, over>>
 
 (* The setup thread: it fills the table before the race.  Fixed to p3;    *)
 (* a model whose Procs do not contain p3 starts the race on an empty table.*)
@@ -46,7 +49,7 @@ Setup == p3
 
 (* The setup has finished (or there is none): the race may start.  (An IF, *)
 (* not a disjunction: TLC evaluates every disjunct of an action.)           *)
-SetupDone == IF Setup \in Procs THEN pc[Setup] = "done" ELSE TRUE
+SetupDone == IF Setup \in Procs THEN Done(Setup) ELSE TRUE
 
 (* The labels at which a thread reads the entry cur[p] it stands on. *)
 ReadLabels == {"g_walk", "fa_walk", "fa_next"}
@@ -69,6 +72,7 @@ Observe(p) ==
        IF pc[p] \in ReadLabels /\ cur[p] # Nil /\ estate[cur[p]] = "reclaimed"
          THEN [readReclaimed EXCEPT ![p] = TRUE]
          ELSE readReclaimed
+  /\ over' = \A q \in Procs : pc'[q] = "idle" /\ nOps'[q] = Limit(q)
 
 (* The step of thread p: Shadow's. *)
 RaceStep(p) == Step(p)
@@ -79,6 +83,7 @@ RaceInit ==
   /\ results = [p \in Procs |-> <<>>]
   /\ dtorBy = [p \in Procs |-> 0]
   /\ readReclaimed = [p \in Procs |-> FALSE]
+  /\ over = \A p \in Procs : Done(p)
 
 (* A step of Shadow: the setup thread's alone until it is done, then the  *)
 (* racers' in any interleaving, the RCU callback, or the final stutter.    *)
@@ -88,7 +93,7 @@ RaceNext ==
        /\ RaceStep(p)
        /\ HStep(p)
        /\ Observe(p)
-  \/ rcu_reclaim /\ UNCHANGED <<auxVars, obsVars>>
+  \/ Reclaim /\ UNCHANGED <<auxVars, obsVars>>
   \/ Finished /\ UNCHANGED <<auxVars, obsVars>>
 
 (* The race: safety only (TLC enumerates states; no fairness needed). *)
@@ -96,8 +101,9 @@ RaceSpec == RaceInit /\ [][RaceNext]_<<hvars, obsVars>>
 
 (* Every thread has finished its Script: the harness's arbiter may look.  *)
 (* The states the generator keeps (RCU callbacks may still be pending, as  *)
-(* in a harness whose arbiter does not wait for them).                      *)
-RaceOver == \A p \in Procs : pc[p] = "done"
+(* in a harness whose arbiter does not wait for them); the observer over   *)
+(* records it for the generator.                                            *)
+RaceOver == \A p \in Procs : Done(p)
 
 -----------------------------------------------------------------------------
 (* The scripts, one per harness (named after it).  p1 is the harness's    *)

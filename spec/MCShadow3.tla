@@ -17,7 +17,7 @@ KindsNext(Pairs, p) ==
 
 (* Shadow's Step with the call restricted to KindsNext. *)
 StepPairs(Pairs, p) ==
-  \/ Call(p) /\ op'[p].op \in KindsNext(Pairs, p)
+  \/ CallNext(p) /\ op'[p].op \in KindsNext(Pairs, p)
   \/ pc[p] # "idle" /\ Step(p)
 
 (* The kind pairs of the 3-thread model: every thread draws its script   *)
@@ -37,7 +37,7 @@ Spec3 == HInit /\ [][HNextOf(Step3)]_hvars
 InitOneEntry ==
   LET e == CHOOSE x \in Entries : TRUE IN
   \E o \in Objs :
-    /\ pc = [p \in Procs |-> IF Limit(p) > 0 THEN "idle" ELSE "done"]
+    /\ pc = [p \in Procs |-> "idle"]
     /\ op = [p \in Procs |-> NoOp]
     /\ nOps = [p \in Procs |-> 0]
     /\ cur = [p \in Procs |-> Nil]
@@ -64,14 +64,15 @@ InitOneEntry ==
 SpecOneEntry == InitOneEntry /\ [][HNext]_hvars
 
 (* The VIEW: every variable except what no checked property and no step  *)
-(* reads.  Of ret only the kind of an idle thread's first operation is    *)
-(* kept (KindsNext reads it at the next call); ctorCalls only while its   *)
-(* operation runs (Linearizable reads it at the return, Refinement while  *)
-(* ret is NoRet, when FullRet ignores it); faDone, faCallWhileLocked and  *)
-(* faNilAfter not at all (only FreeAllAtomic and a witness read them).    *)
+(* reads.  Of ret only the kind of the first operation of a thread idle  *)
+(* with a call left is kept (KindsNext reads it at that call); ctorCalls  *)
+(* only while its operation runs (Linearizable reads it at the return,    *)
+(* Refinement while ret is NoRet, when FullRet ignores it); faDone,       *)
+(* faCallWhileLocked and faNilAfter not at all (only FreeAllAtomic and a  *)
+(* witness read them).                                                     *)
 View == <<pc, op, nOps, cur, new, bkt, lock, inRead, head, next, eobj, eid,
           estate, waitFor, seen, eff,
-          [p \in Procs |-> IF pc[p] = "idle" THEN ret[p].op ELSE "none"],
+          [p \in Procs |-> IF pc[p] = "idle" /\ ~Done(p) THEN ret[p].op ELSE "none"],
           [p \in Procs |-> IF Busy(p) THEN ctorCalls[p] ELSE 0],
           ctorDone, dtorCount, gpOwed>>
 =============================================================================

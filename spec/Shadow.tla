@@ -1,16 +1,16 @@
 ------------------------------- MODULE Shadow -------------------------------
 (***************************************************************************)
 (* The shadow-variable algorithm of kernel/livepatch/shadow.c, step by    *)
-(* step, under RCU and one spinlock (klp_shadow_lock).  This module holds *)
-(* the algorithm only: the history variables the properties read are     *)
-(* added in module ShadowAux, the seeded bugs in module ShadowMutants.    *)
+(* step, under RCU and one spinlock (klp_shadow_lock): the algorithm and  *)
+(* its state only.  The test driver (which operations the threads call,   *)
+(* Spec) is module ShadowDriver, the history variables module ShadowAux,  *)
+(* the seeded bugs module ShadowMutants.                                   *)
 (*                                                                         *)
-(* Written in plain TLA+ with the step structure of a PlusCal algorithm:  *)
-(* pc[p] is the label of the next atomic step of process (thread) p, and  *)
-(* each label is one C step that matters for concurrency (see             *)
-(* model-check/labels.tsv for label <-> C step).  Operations are written  *)
-(* as one action per label; the pre-check of alloc/getOrAlloc runs the    *)
-(* same g_* steps as get (as the C code calls klp_shadow_get).            *)
+(* Plain TLA+ with the step structure of a PlusCal algorithm: pc[p] is    *)
+(* the label of the next atomic step of process (thread) p, each label    *)
+(* one C step that matters for concurrency (model-check/labels.tsv), one  *)
+(* action per label; as in the C code, alloc/getOrAlloc's pre-check runs  *)
+(* get's steps, and free and freeAll the steps of klp_shadow_free_struct. *)
 (*                                                                         *)
 (* Memory: a finite pool of Entries (struct klp_shadow).  Each entry has  *)
 (* a forward link next[e], obj and id fields, and a lifecycle state:      *)
@@ -34,40 +34,24 @@
 (* inside at that moment; a process leaving its section removes itself;   *)
 (* the RCU callback (rcu_reclaim) reclaims e once waitFor[e] is empty.    *)
 (***************************************************************************)
-EXTENDS Naturals, Sequences, FiniteSets
+EXTENDS ShadowOps, Naturals, FiniteSets
 
+(* Objs, Ids, Nil, CtorGiven, AllocFail, CtorFail and the operation       *)
+(* records (Ops, NoOp, KeyOf) are module ShadowOps's.                      *)
 CONSTANTS
     Procs,      \* the threads
-    Objs,       \* the parent objects
-    Ids,        \* the shadow variable ids
     Entries,    \* the pool of entries (struct klp_shadow) that can be allocated
-    Nil,        \* NULL
-    Buckets,    \* the bucket indices in use: a finite set of naturals
+    Buckets,    \* the bucket indices: 0 .. NB - 1
     Hash,       \* Hash[o]: the bucket of object o, in [Objs -> Buckets]
-    Script,     \* Script[p]: p's sequence of operations, or <<>> = free choice
-    Budget,     \* with free choice: how many operations p runs
-    OpKinds,    \* with free choice: the operation names p may choose from
-    CtorGiven,  \* alloc/getOrAlloc are called with a constructor
-    DtorGiven,  \* free/freeAll are called with a destructor
-    AllocFail,  \* the allocation outside the lock may fail
-    CtorFail    \* the constructor may fail
+    DtorGiven   \* free/freeAll are called with a destructor
 
-(* The abstract spec supplies the operations and their names. *)
-A0 == INSTANCE ShadowAtomic WITH Data <- Entries,
-        amap <- {}, aop <- {}, seen <- {}, eff <- {}, ret <- {}, dtorRan <- {},
-        dtorDue <- {}
-
-ASSUME Buckets \subseteq Nat /\ Buckets # {}
-ASSUME Hash \in [Objs -> Buckets]
-ASSUME Nil \notin Entries \cup Objs \cup Ids
-ASSUME \A p \in Procs : Script[p] \in Seq(A0!Ops)
-ASSUME Budget \in Nat /\ OpKinds \subseteq A0!OpNames
+ASSUME /\ Buckets = 0 .. (Cardinality(Buckets) - 1)
+       /\ Hash \in [Objs -> Buckets] /\ Nil \notin Entries \cup Objs \cup Ids
 
 VARIABLES
     \* per process, the C code's state
-    pc,        \* pc[p]: the label of p's next step, "idle" or "done"
-    op,        \* op[p]: p's current operation (in A0!Ops), or NoOp
-    nOps,      \* nOps[p]: how many operations p has started
+    pc,        \* pc[p]: the label of p's next step, or "idle"
+    op,        \* op[p]: p's current operation (in Ops), or NoOp
     cur,       \* cur[p]: the entry p stands on / found / works on, or Nil
     new,       \* new[p]: the speculative entry of alloc/getOrAlloc, or Nil
     bkt,       \* bkt[p]: the bucket freeAll is walking
@@ -82,39 +66,16 @@ VARIABLES
     estate,    \* estate[e]: e's lifecycle state (see above)
     waitFor    \* waitFor[e]: the readers the grace period of e waits for
 
-procVars == <<pc, op, nOps, cur, new, bkt, ret>>
-heapVars == <<lock, inRead, head, next, eobj, eid, estate, waitFor>>
-vars == <<procVars, heapVars>>
+procVars == <<pc, op, cur, new, bkt, ret>>
+tableVars == <<head, next, eobj, eid>>   \* the hash table's links and keys
+heapVars == <<lock, inRead, tableVars, estate, waitFor>>
 
 -----------------------------------------------------------------------------
-(* Helpers. *)
-
-(* No operation in progress; no result yet; the key of an operation. *)
-NoOp == A0!NoOp
+(* No result yet. *)
 NoRet == [op |-> "none", val |-> Nil, why |-> "none"]
-KeyOf(o) == A0!KeyOf(o)
 
 (* The pool size: no chain is longer, so walks of NE links reach its end. *)
 NE == Cardinality(Entries)
-
-(* The labels inside the spinlock's critical section (the lock is held    *)
-(* by a process at any of them, including the x_unlock labels).           *)
-LockedLabels ==
-  {"a_recheck", "a_exists_unlock", "a_set", "a_ctor", "a_ctor_fail_unlock",
-   "a_publish", "a_unlock",
-   "f_walk", "f_del", "f_dtor", "f_kfree_rcu", "f_unlock",
-   "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
-
-(* p has an operation in progress. *)
-Busy(p) == pc[p] \notin {"idle", "done"}
-
-(* How many operations p runs in all. *)
-Limit(p) == IF Script[p] = <<>> THEN Budget ELSE Len(Script[p])
-
-(* The operations p may call next. *)
-NextOps(p) == IF Script[p] = <<>>
-                THEN {o \in A0!Ops : o.op \in OpKinds}
-                ELSE {Script[p][nOps[p] + 1]}
 
 (* The entries reachable from entry e through at most n forward links. *)
 RECURSIVE Reach(_, _)
@@ -140,6 +101,13 @@ Inside == {q \in Procs : inRead[q]} \cup (IF lock = Nil THEN {} ELSE {lock})
 (* p leaves its read-side section: no grace period waits for it any more. *)
 LeaveSection(p) == waitFor' = [e \in Entries |-> waitFor[e] \ {p}]
 
+(* spin_lock_irqsave(&klp_shadow_lock): p waits for the lock, takes it.  *)
+Lock(p) == lock = Nil /\ lock' = p
+
+(* spin_unlock_irqrestore: p releases the lock and, with interrupts back  *)
+(* on, leaves its read-side section.                                       *)
+Unlock(p) == lock' = Nil /\ LeaveSection(p)
+
 (* hash_del_rcu(e): the link pointing at e (a bucket head or the forward  *)
 (* link of e's predecessor in the chain) is set to next[e]; next[e] is    *)
 (* KEPT, so a reader standing on e can go on with its walk.               *)
@@ -151,50 +119,41 @@ Unlink(e) ==
                                          THEN next[e] ELSE next[x]]
          /\ UNCHANGED head
 
-(* kfree_rcu(e): the entry awaits a grace period that waits for every   *)
-(* process now inside a read-side section.  Shared by free and freeAll.  *)
-KfreeRcu(e) ==
-  /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
-  /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
+(* p goes on to label l. *)
+Goto(p, l) == pc' = [pc EXCEPT ![p] = l]
 
 (* p returns the value v for the reason why (kept in ret until p's next *)
-(* call); it goes idle, or done after its last operation.                 *)
+(* call) and goes idle.                                                    *)
 Return(p, v, why) ==
   /\ ret' = [ret EXCEPT ![p] = [op |-> op[p].op, val |-> v, why |-> why]]
-  /\ pc' = [pc EXCEPT ![p] = IF nOps[p] < Limit(p) THEN "idle" ELSE "done"]
+  /\ Goto(p, "idle")
   /\ cur' = [cur EXCEPT ![p] = Nil]
   /\ op' = [op EXCEPT ![p] = NoOp]
 
------------------------------------------------------------------------------
-Init ==
-  /\ pc = [p \in Procs |-> IF Limit(p) > 0 THEN "idle" ELSE "done"]
-  /\ op = [p \in Procs |-> NoOp]
-  /\ nOps = [p \in Procs |-> 0]
-  /\ cur = [p \in Procs |-> Nil]
-  /\ new = [p \in Procs |-> Nil]
-  /\ bkt = [p \in Procs |-> Nil]
-  /\ ret = [p \in Procs |-> NoRet]
-  /\ lock = Nil
-  /\ inRead = [p \in Procs |-> FALSE]
-  /\ head = [b \in Buckets |-> Nil]
-  /\ next = [e \in Entries |-> Nil]
-  /\ eobj = [e \in Entries |-> Nil]
-  /\ eid = [e \in Entries |-> Nil]
-  /\ estate = [e \in Entries |-> "free"]
-  /\ waitFor = [e \in Entries |-> {}]
+(* exists: alloc WARNs and returns NULL, getOrAlloc returns the data d. *)
+Exists(p, d) == IF op[p].op = "alloc" THEN Return(p, Nil, "dup")
+                                      ELSE Return(p, d, "exists")
 
 -----------------------------------------------------------------------------
-(* The call: p starts its next operation o.  alloc and getOrAlloc start  *)
-(* with the lockless pre-check, the steps of get.                          *)
-Call(p) ==
+(* Every thread idle, the pool free, the table empty. *)
+Init ==
+  /\ pc = [p \in Procs |-> "idle"] /\ op = [p \in Procs |-> NoOp]
+  /\ cur = [p \in Procs |-> Nil] /\ new = [p \in Procs |-> Nil]
+  /\ bkt = [p \in Procs |-> Nil] /\ ret = [p \in Procs |-> NoRet]
+  /\ lock = Nil /\ inRead = [p \in Procs |-> FALSE]
+  /\ head = [b \in Buckets |-> Nil] /\ next = [e \in Entries |-> Nil]
+  /\ eobj = [e \in Entries |-> Nil] /\ eid = [e \in Entries |-> Nil]
+  /\ estate = [e \in Entries |-> "free"] /\ waitFor = [e \in Entries |-> {}]
+
+-----------------------------------------------------------------------------
+(* The call: p starts operation o (which one, the driver chooses).  alloc *)
+(* and getOrAlloc start with the lockless pre-check, the steps of get.    *)
+Call(p, o) ==
   /\ pc[p] = "idle"
-  /\ \E o \in NextOps(p) :
-       /\ op' = [op EXCEPT ![p] = o]
-       /\ pc' = [pc EXCEPT ![p] =
-                   CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
-                     [] o.op = "free" -> "f_lock"
-                     [] o.op = "freeAll" -> "fa_lock"]
-  /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
+  /\ op' = [op EXCEPT ![p] = o]
+  /\ Goto(p, CASE o.op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
+                [] o.op = "free" -> "f_lock"
+                [] o.op = "freeAll" -> "fa_lock")
   /\ ret' = [ret EXCEPT ![p] = NoRet]
   /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
@@ -207,9 +166,8 @@ g_lock(p) ==
   /\ pc[p] = "g_lock"
   /\ inRead' = [inRead EXCEPT ![p] = TRUE]
   /\ cur' = [cur EXCEPT ![p] = h]
-  /\ pc' = [pc EXCEPT ![p] = IF h = Nil THEN "g_unlock" ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, head, next, eobj, eid, estate,
-                 waitFor>>
+  /\ Goto(p, IF h = Nil THEN "g_unlock" ELSE "g_walk")
+  /\ UNCHANGED <<op, new, bkt, ret, lock, tableVars, estate, waitFor>>
 
 (* Read the entry p stands on: compare obj and id; on a match stop, else *)
 (* follow its forward link (the walk ends at NULL).                        *)
@@ -217,12 +175,10 @@ g_walk(p) ==
   LET e == cur[p] IN
   /\ pc[p] = "g_walk"
   /\ IF eobj[e] = op[p].obj /\ eid[e] = op[p].id
-       THEN /\ pc' = [pc EXCEPT ![p] = "g_unlock"]
-            /\ UNCHANGED cur
+       THEN Goto(p, "g_unlock") /\ UNCHANGED cur
        ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
-            /\ pc' = [pc EXCEPT ![p] = IF next[e] = Nil THEN "g_unlock"
-                                       ELSE "g_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+            /\ Goto(p, IF next[e] = Nil THEN "g_unlock" ELSE "g_walk")
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* rcu_read_unlock.  get returns the entry found (its data) or NULL; the *)
 (* pre-check of alloc/getOrAlloc goes to EXISTS or allocates.             *)
@@ -235,42 +191,34 @@ g_unlock(p) ==
   /\ IF o.op = "get"
        THEN Return(p, found, "value")
        ELSE IF found # Nil
-         THEN Return(p, IF o.op = "alloc" THEN Nil ELSE found,
-                        IF o.op = "alloc" THEN "dup" ELSE "exists")
-         ELSE /\ pc' = [pc EXCEPT ![p] = "a_alloc"]
-              /\ UNCHANGED <<cur, ret, op>>
-  /\ UNCHANGED <<nOps, new, bkt, lock, head, next, eobj, eid, estate>>
+         THEN Exists(p, found)
+         ELSE Goto(p, "a_alloc") /\ UNCHANGED <<cur, ret, op>>
+  /\ UNCHANGED <<new, bkt, lock, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* __klp_shadow_get_or_alloc (alloc: warn_on_exist; getOrAlloc: not).    *)
 
-(* Allocate a zeroed entry outside the lock; may fail (NULL).  The       *)
-(* allocator hands out a fixed one of the free entries (CHOOSE): free     *)
-(* entries are blank and referenced by nobody, so which one it is makes   *)
-(* no difference up to renaming, and models need no symmetry for it.      *)
-(* An empty pool with AllocFail = FALSE blocks: TLC reports a deadlock,   *)
-(* which means the model's pool is too small.                              *)
+(* kzalloc outside the lock; may fail (NULL).  It hands out a fixed free  *)
+(* entry (CHOOSE): free entries are blank and unreferenced, so which one  *)
+(* makes no difference up to renaming (no symmetry needed).  An empty     *)
+(* pool without AllocFail blocks: a deadlock, the model's pool too small. *)
 a_alloc(p) ==
   /\ pc[p] = "a_alloc"
   /\ \/ /\ \E e \in Entries : estate[e] = "free"
         /\ LET e == CHOOSE e \in Entries : estate[e] = "free" IN
              /\ estate' = [estate EXCEPT ![e] = "private"]
              /\ new' = [new EXCEPT ![p] = e]
-        /\ pc' = [pc EXCEPT ![p] = "a_lock"]
+        /\ Goto(p, "a_lock")
         /\ UNCHANGED <<cur, ret, op>>
-     \/ /\ AllocFail
-        /\ Return(p, Nil, "allocFail")
-        /\ UNCHANGED <<estate, new>>
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+     \/ AllocFail /\ Return(p, Nil, "allocFail") /\ UNCHANGED <<estate, new>>
+  /\ UNCHANGED <<bkt, lock, inRead, tableVars, waitFor>>
 
 (* spin_lock_irqsave(&klp_shadow_lock). *)
 a_lock(p) ==
   /\ pc[p] = "a_lock"
-  /\ lock = Nil
-  /\ lock' = p
-  /\ pc' = [pc EXCEPT ![p] = "a_recheck"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate, waitFor>>
+  /\ Lock(p)
+  /\ Goto(p, "a_recheck")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate, waitFor>>
 
 (* Look up <obj, id> again under the lock (one step: the lock excludes   *)
 (* writers and readers change nothing).                                    *)
@@ -278,20 +226,16 @@ a_recheck(p) ==
   LET f == Lookup(KeyOf(op[p])) IN
   /\ pc[p] = "a_recheck"
   /\ IF f # Nil
-       THEN /\ cur' = [cur EXCEPT ![p] = f]
-            /\ pc' = [pc EXCEPT ![p] = "a_exists_unlock"]
-       ELSE /\ pc' = [pc EXCEPT ![p] = "a_set"]
-            /\ UNCHANGED cur
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+       THEN cur' = [cur EXCEPT ![p] = f] /\ Goto(p, "a_exists_unlock")
+       ELSE Goto(p, "a_set") /\ UNCHANGED cur
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* Lost the race: spin_unlock_irqrestore. *)
 a_exists_unlock(p) ==
   /\ pc[p] = "a_exists_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
-  /\ pc' = [pc EXCEPT ![p] = "a_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate>>
+  /\ Unlock(p)
+  /\ Goto(p, "a_kfree")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate>>
 
 (* kfree the speculative entry (never published: no grace period), then  *)
 (* EXISTS: alloc warns and returns NULL, getOrAlloc returns the data.     *)
@@ -299,9 +243,8 @@ a_kfree(p) ==
   /\ pc[p] = "a_kfree"
   /\ estate' = [estate EXCEPT ![new[p]] = "free"]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ Return(p, IF op[p].op = "alloc" THEN Nil ELSE cur[p],
-               IF op[p].op = "alloc" THEN "dup" ELSE "exists")
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, eobj, eid, waitFor>>
+  /\ Exists(p, cur[p])
+  /\ UNCHANGED <<bkt, lock, inRead, tableVars, waitFor>>
 
 (* new->obj = obj; new->id = id. *)
 a_set(p) ==
@@ -309,26 +252,23 @@ a_set(p) ==
   /\ pc[p] = "a_set"
   /\ eobj' = [eobj EXCEPT ![e] = op[p].obj]
   /\ eid' = [eid EXCEPT ![e] = op[p].id]
-  /\ pc' = [pc EXCEPT ![p] = IF CtorGiven THEN "a_ctor" ELSE "a_publish"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next,
+  /\ Goto(p, IF CtorGiven THEN "a_ctor" ELSE "a_publish")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, head, next,
                  estate, waitFor>>
 
 (* Call the constructor under the lock; it may fail. *)
 a_ctor(p) ==
   /\ pc[p] = "a_ctor"
-  /\ \/ pc' = [pc EXCEPT ![p] = "a_publish"]
-     \/ /\ CtorFail
-        /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_unlock"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
+  /\ \/ Goto(p, "a_publish")
+     \/ CtorFail /\ Goto(p, "a_ctor_fail_unlock")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
 
 (* Constructor failed: spin_unlock_irqrestore. *)
 a_ctor_fail_unlock(p) ==
   /\ pc[p] = "a_ctor_fail_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
-  /\ pc' = [pc EXCEPT ![p] = "a_ctor_fail_kfree"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate>>
+  /\ Unlock(p)
+  /\ Goto(p, "a_ctor_fail_kfree")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate>>
 
 (* Constructor failed: kfree the entry (back to the pool, zeroed), NULL. *)
 a_ctor_fail_kfree(p) ==
@@ -339,7 +279,7 @@ a_ctor_fail_kfree(p) ==
   /\ eid' = [eid EXCEPT ![e] = Nil]
   /\ new' = [new EXCEPT ![p] = Nil]
   /\ Return(p, Nil, "ctorFail")
-  /\ UNCHANGED <<nOps, bkt, lock, inRead, head, next, waitFor>>
+  /\ UNCHANGED <<bkt, lock, inRead, head, next, waitFor>>
 
 (* hash_add_rcu: new->next := head[b]; head[b] := new, one release store. *)
 (* p keeps the entry (cur) to return its data.                             *)
@@ -352,16 +292,50 @@ a_publish(p) ==
   /\ estate' = [estate EXCEPT ![e] = "published"]
   /\ cur' = [cur EXCEPT ![p] = e]
   /\ new' = [new EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "a_unlock"]
-  /\ UNCHANGED <<op, nOps, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+  /\ Goto(p, "a_unlock")
+  /\ UNCHANGED <<op, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 (* spin_unlock_irqrestore; return the new data. *)
 a_unlock(p) ==
   /\ pc[p] = "a_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, cur[p], "new")
-  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, tableVars, estate>>
+
+-----------------------------------------------------------------------------
+(* klp_shadow_free_struct(shadow, dtor), one function that free calls at *)
+(* f_del and freeAll at fa_del, under the lock, on the entry cur[p].  Its *)
+(* steps keep the caller's labels (f_del, f_dtor, f_kfree_rcu in free;    *)
+(* fa_del, fa_dtor, fa_kfree_rcu in freeAll), as the recorders name them. *)
+
+(* hash_del_rcu: unlink, keeping the entry's forward link. *)
+free_struct_del(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] \in {"f_del", "fa_del"}
+  /\ Unlink(e)
+  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
+  /\ Goto(p, IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
+
+(* if (dtor) dtor(obj, data), still under the lock. *)
+free_struct_dtor(p) ==
+  /\ pc[p] \in {"f_dtor", "fa_dtor"}
+  /\ Goto(p, IF pc[p] = "f_dtor" THEN "f_kfree_rcu" ELSE "fa_kfree_rcu")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, heapVars>>
+
+(* Where klp_shadow_free_struct returns to: free unlocks (it stops at the *)
+(* first match), freeAll walks on from the entry (fa_next).               *)
+FreeStructReturn(p) == IF pc[p] = "f_kfree_rcu" THEN "f_unlock" ELSE "fa_next"
+
+(* kfree_rcu(shadow, rcu_head): the entry awaits a grace period that      *)
+(* waits for every process now inside a read-side section.                *)
+free_struct_kfree_rcu(p) ==
+  LET e == cur[p] IN
+  /\ pc[p] \in {"f_kfree_rcu", "fa_kfree_rcu"}
+  /\ estate' = [estate EXCEPT ![e] = "gp_wait"]
+  /\ waitFor' = [waitFor EXCEPT ![e] = Inside]
+  /\ Goto(p, FreeStructReturn(p))
+  /\ UNCHANGED <<op, cur, new, bkt, ret, lock, inRead, tableVars>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free(obj, id, dtor).                                        *)
@@ -369,115 +343,54 @@ a_unlock(p) ==
 (* spin_lock_irqsave. *)
 f_lock(p) ==
   /\ pc[p] = "f_lock"
-  /\ lock = Nil
-  /\ lock' = p
-  /\ pc' = [pc EXCEPT ![p] = "f_walk"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, inRead, head, next, eobj, eid,
-                 estate, waitFor>>
+  /\ Lock(p)
+  /\ Goto(p, "f_walk")
+  /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate, waitFor>>
 
 (* Walk the bucket under the lock (one step) to the first match. *)
 f_walk(p) ==
   LET f == Lookup(KeyOf(op[p])) IN
   /\ pc[p] = "f_walk"
   /\ cur' = [cur EXCEPT ![p] = f]
-  /\ pc' = [pc EXCEPT ![p] = IF f # Nil THEN "f_del" ELSE "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
-
-(* hash_del_rcu: unlink, keeping the entry's forward link. *)
-f_del(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "f_del"
-  /\ Unlink(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-(* dtor(obj, data), if a destructor is given (still under the lock). *)
-f_dtor(p) ==
-  /\ pc[p] = "f_dtor"
-  /\ pc' = [pc EXCEPT ![p] = "f_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
-
-(* kfree_rcu(entry). *)
-f_kfree_rcu(p) ==
-  /\ pc[p] = "f_kfree_rcu"
-  /\ KfreeRcu(cur[p])
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+  /\ Goto(p, IF f # Nil THEN "f_del" ELSE "f_unlock")
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; free returns. *)
 f_unlock(p) ==
   /\ pc[p] = "f_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, Nil, "done")
-  /\ UNCHANGED <<nOps, new, bkt, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, bkt, inRead, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* klp_shadow_free_all(id, dtor): hash_for_each over every bucket in     *)
-(* index order, one entry per step, through the forward links.            *)
+(* index order (0, 1, ...), one entry per step, through the forward links.*)
 
-(* The first bucket index, and the index after b (Nil after the last):   *)
-(* hash_for_each visits the buckets in index order.                        *)
-MinBucket == CHOOSE b \in Buckets : \A c \in Buckets : b <= c
-NextBucket(b) == IF \E c \in Buckets : c > b
-                   THEN CHOOSE c \in Buckets : c > b /\ \A d \in Buckets : d > b => c <= d
-                   ELSE Nil
-
-(* spin_lock_irqsave; start at the head of the first bucket. *)
+(* spin_lock_irqsave; start at the head of bucket 0. *)
 fa_lock(p) ==
   /\ pc[p] = "fa_lock"
-  /\ lock = Nil
-  /\ lock' = p
-  /\ bkt' = [bkt EXCEPT ![p] = MinBucket]
-  /\ cur' = [cur EXCEPT ![p] = head[MinBucket]]
-  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, ret, inRead, head, next, eobj, eid, estate,
-                 waitFor>>
+  /\ Lock(p)
+  /\ bkt' = [bkt EXCEPT ![p] = 0]
+  /\ cur' = [cur EXCEPT ![p] = head[0]]
+  /\ Goto(p, "fa_walk")
+  /\ UNCHANGED <<op, new, ret, inRead, tableVars, estate, waitFor>>
 
 (* Read the entry freeAll stands on: a match (same id, any obj) is freed; *)
 (* otherwise follow its forward link.  At the end of a bucket go to the   *)
 (* next bucket's head; after the last bucket, unlock.                      *)
 fa_walk(p) ==
-  LET e == cur[p] IN
+  LET e == cur[p]
+      b == bkt[p] + 1 IN
   /\ pc[p] = "fa_walk"
-  /\ IF e = Nil
-       THEN IF NextBucket(bkt[p]) # Nil
-              THEN /\ bkt' = [bkt EXCEPT ![p] = NextBucket(bkt[p])]
-                   /\ cur' = [cur EXCEPT ![p] = head[NextBucket(bkt[p])]]
-                   /\ UNCHANGED pc
-              ELSE /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
-                   /\ UNCHANGED <<bkt, cur>>
-       ELSE /\ IF eid[e] = op[p].id
-                 THEN /\ pc' = [pc EXCEPT ![p] = "fa_del"]
-                      /\ UNCHANGED cur
-                 ELSE /\ cur' = [cur EXCEPT ![p] = next[e]]
-                      /\ UNCHANGED pc
-            /\ UNCHANGED bkt
-  /\ UNCHANGED <<op, nOps, new, ret, heapVars>>
-
-(* hash_del_rcu, keeping the forward link. *)
-fa_del(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "fa_del"
-  /\ Unlink(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-(* dtor(obj, data), if given. *)
-fa_dtor(p) ==
-  /\ pc[p] = "fa_dtor"
-  /\ pc' = [pc EXCEPT ![p] = "fa_kfree_rcu"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, heapVars>>
-
-(* kfree_rcu; then continue the walk from this entry. *)
-fa_kfree_rcu(p) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ KfreeRcu(cur[p])
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
+  /\ IF e # Nil
+       THEN IF eid[e] = op[p].id
+              THEN Goto(p, "fa_del") /\ UNCHANGED <<cur, bkt>>
+              ELSE cur' = [cur EXCEPT ![p] = next[e]] /\ UNCHANGED <<pc, bkt>>
+       ELSE IF b \in Buckets
+              THEN /\ bkt' = [bkt EXCEPT ![p] = b]
+                   /\ cur' = [cur EXCEPT ![p] = head[b]] /\ UNCHANGED pc
+              ELSE Goto(p, "fa_unlock") /\ UNCHANGED <<cur, bkt>>
+  /\ UNCHANGED <<op, new, ret, heapVars>>
 
 (* Read the forward link of the entry just handed to kfree_rcu (kept by  *)
 (* hash_del_rcu; its memory lives on because the lock holder is inside a *)
@@ -485,17 +398,16 @@ fa_kfree_rcu(p) ==
 fa_next(p) ==
   /\ pc[p] = "fa_next"
   /\ cur' = [cur EXCEPT ![p] = next[cur[p]]]
-  /\ pc' = [pc EXCEPT ![p] = "fa_walk"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, heapVars>>
+  /\ Goto(p, "fa_walk")
+  /\ UNCHANGED <<op, new, bkt, ret, heapVars>>
 
 (* spin_unlock_irqrestore; freeAll returns. *)
 fa_unlock(p) ==
   /\ pc[p] = "fa_unlock"
-  /\ lock' = Nil
-  /\ LeaveSection(p)
+  /\ Unlock(p)
   /\ Return(p, Nil, "done")
   /\ bkt' = [bkt EXCEPT ![p] = Nil]
-  /\ UNCHANGED <<nOps, new, inRead, head, next, eobj, eid, estate>>
+  /\ UNCHANGED <<new, inRead, tableVars, estate>>
 
 -----------------------------------------------------------------------------
 (* The RCU callback: reclaim an entry whose grace period has ended. *)
@@ -504,32 +416,15 @@ rcu_reclaim ==
     /\ estate[e] = "gp_wait"
     /\ waitFor[e] = {}
     /\ estate' = [estate EXCEPT ![e] = "reclaimed"]
-    /\ UNCHANGED <<procVars, lock, inRead, head, next, eobj, eid, waitFor>>
+    /\ UNCHANGED <<procVars, lock, inRead, tableVars, waitFor>>
 
-(* Every process has finished and every grace period has ended: the     *)
-(* system stops (stuttering, so TLC does not report it as a deadlock).    *)
-Finished ==
-  /\ \A p \in Procs : pc[p] = "done"
-  /\ \A e \in Entries : estate[e] # "gp_wait"
-  /\ UNCHANGED vars
-
-(* One step of process p. *)
-Step(p) ==
-  \/ Call(p)
+(* One step of the operation process p has in progress. *)
+OpStep(p) ==
   \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
   \/ a_alloc(p) \/ a_lock(p) \/ a_recheck(p) \/ a_exists_unlock(p)
   \/ a_kfree(p) \/ a_set(p) \/ a_ctor(p) \/ a_ctor_fail_unlock(p)
   \/ a_ctor_fail_kfree(p) \/ a_publish(p) \/ a_unlock(p)
-  \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-  \/ f_unlock(p)
-  \/ fa_lock(p) \/ fa_walk(p) \/ fa_del(p) \/ fa_dtor(p) \/ fa_kfree_rcu(p)
-  \/ fa_next(p) \/ fa_unlock(p)
-
-Next == (\E p \in Procs : Step(p)) \/ rcu_reclaim \/ Finished
-
-(* Weak fairness: a process that can take a step takes one; the RCU     *)
-(* callback runs once a grace period has ended.                           *)
-Fairness == (\A p \in Procs : WF_vars(Step(p))) /\ WF_vars(rcu_reclaim)
-
-Spec == Init /\ [][Next]_vars /\ Fairness
+  \/ free_struct_del(p) \/ free_struct_dtor(p) \/ free_struct_kfree_rcu(p)
+  \/ f_lock(p) \/ f_walk(p) \/ f_unlock(p)
+  \/ fa_lock(p) \/ fa_walk(p) \/ fa_next(p) \/ fa_unlock(p)
 =============================================================================

@@ -2,11 +2,12 @@
 (***************************************************************************)
 (* History variables for the algorithm of module Shadow, added as in      *)
 (* Lamport and Merz, "Auxiliary Variables in TLA+" (2017): each step of   *)
-(* Shadow is conjoined with an update of the history variables that reads *)
-(* the step's algorithm variables (unprimed and primed) and never changes *)
-(* them, and the history variables start at fixed values.  So the         *)
-(* behaviours of HSpec, with the history variables hidden, are exactly    *)
-(* those of Shadow!Spec; the properties (ShadowProperties) may read them. *)
+(* Shadow (as the test driver, ShadowDriver, runs it) is conjoined with   *)
+(* an update of the history variables that reads the step's algorithm    *)
+(* variables (unprimed and primed) and never changes them, and the        *)
+(* history variables start at fixed values.  So the behaviours of HSpec, *)
+(* with the history variables hidden, are exactly those of Spec; the      *)
+(* properties (ShadowProperties) may read them.                            *)
 (*                                                                         *)
 (* The history variables:                                                  *)
 (*   seen, eff     the linearizability history of the operation in        *)
@@ -23,7 +24,7 @@
 (* The update is written per variable as a function of the label p's step *)
 (* starts at (pc[p]), which names the C step it takes.                     *)
 (***************************************************************************)
-EXTENDS Shadow
+EXTENDS ShadowDriver
 
 VARIABLES
     seen,      \* seen[p]: values of p's key during p's current operation
@@ -44,12 +45,20 @@ hvars == <<vars, auxVars>>
 
 (* The table as the abstract map: each key to the entry a walk of its    *)
 (* bucket finds (with UniqueKey, the one reachable entry with that key).  *)
-AMap == [k \in A0!Keys |-> Lookup(k)]
+AMap == [k \in Keys |-> Lookup(k)]
 
 (* The result record of the abstract spec: Shadow's result and the       *)
 (* constructor calls of the operation.                                     *)
-FullRet(r, c) == IF r = NoRet THEN A0!NoRet
-                 ELSE [op |-> r.op, val |-> r.val, why |-> r.why, ctors |-> c]
+FullRet(r, c) == IF r = NoRet THEN Rec("none", Nil, "none", 0)
+                 ELSE Rec(r.op, r.val, r.why, c)
+
+(* The labels inside the spinlock's critical section (the lock is held    *)
+(* by a process at any of them, including the x_unlock labels).           *)
+LockedLabels ==
+  {"a_recheck", "a_exists_unlock", "a_set", "a_ctor", "a_ctor_fail_unlock",
+   "a_publish", "a_unlock",
+   "f_walk", "f_del", "f_dtor", "f_kfree_rcu", "f_unlock",
+   "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu", "fa_next", "fa_unlock"}
 
 (* The program positions inside an RCU read-side critical section:       *)
 (* between rcu_read_lock and rcu_read_unlock, or with interrupts disabled *)
@@ -63,7 +72,7 @@ SeenAdd(k, v) ==
                      THEN seen[q] \cup {v} ELSE seen[q]]
 
 HInit ==
-  /\ Init
+  /\ DInit
   /\ seen = [p \in Procs |-> {}]
   /\ eff = [p \in Procs |-> Nil]
   /\ ctorCalls = [p \in Procs |-> 0]
@@ -76,7 +85,7 @@ HInit ==
 
 (* The history update of a step of p (a primed context: it reads the     *)
 (* algorithm's state after the step).  l is the label the step is taken   *)
-(* at; a call starts at "idle"; a return ends at "idle" or "done".         *)
+(* at; a call starts at "idle"; a return ends at "idle".                   *)
 HOps(p) ==
   LET l == pc[p]
       calling == l = "idle"
@@ -135,14 +144,14 @@ HDtor(p) ==
 
 HStep(p) == HOps(p) /\ HDtor(p)
 
-(* The algorithm with step S(p) for process p (Shadow's Step, or a       *)
-(* seeded-bug variant of it, module ShadowMutants), with its history.     *)
+(* The algorithm with step S(p) for process p (ShadowDriver's Step, or  *)
+(* a seeded-bug variant of it, module ShadowMutants), with its history.   *)
 HNextOf(S(_)) ==
   \/ \E p \in Procs : S(p) /\ HStep(p)
-  \/ rcu_reclaim /\ UNCHANGED auxVars
+  \/ Reclaim /\ UNCHANGED auxVars
   \/ Finished /\ UNCHANGED auxVars
 
-(* Shadow with its history variables, under Shadow's own fairness (as in *)
+(* Shadow with its history variables, under Spec's fairness (as in       *)
 (* Lamport and Merz: the history variables change neither which steps are *)
 (* enabled nor the fairness conditions).                                   *)
 HNext == HNextOf(Step)

@@ -61,13 +61,13 @@ CInit == HInit /\ using = [p \in Procs |-> Nil]
 (* and (under the contract) only if the contract allows the call.         *)
 CCall(p) ==
   /\ using[p] = Nil
-  /\ Call(p)
+  /\ CallNext(p)
   /\ ContractAssumed => ContractAllows(p, op'[p])
   /\ UNCHANGED using
 
 (* get returns: its caller now uses the entry found (if any). *)
 CGUnlock(p) ==
-  /\ g_unlock(p)
+  /\ g_unlock(p) /\ UNCHANGED nOps
   /\ using' = IF op[p].op = "get" /\ cur[p] # Nil
                 THEN [using EXCEPT ![p] = cur[p]] ELSE using
 
@@ -88,7 +88,7 @@ CStep(p) == (CCall(p) \/ CGUnlock(p) \/ COther(p)) /\ HStep(p)
 
 CNext ==
   \/ \E p \in Procs : CStep(p) \/ Use(p)
-  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Reclaim /\ UNCHANGED <<auxVars, using>>
   \/ Finished /\ UNCHANGED <<auxVars, using>>
 
 CSpec == CInit /\ [][CNext]_cvars
@@ -138,11 +138,11 @@ ReenterStep(p, kind) ==
 
 CtorReenterNext ==
   \/ \E p \in Procs : ReenterStep(p, "ctor")
-  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Reclaim /\ UNCHANGED <<auxVars, using>>
   \/ Finished /\ UNCHANGED <<auxVars, using>>
 DtorReenterNext ==
   \/ \E p \in Procs : ReenterStep(p, "dtor")
-  \/ rcu_reclaim /\ UNCHANGED <<auxVars, using>>
+  \/ Reclaim /\ UNCHANGED <<auxVars, using>>
   \/ Finished /\ UNCHANGED <<auxVars, using>>
 
 CtorReenterSpec == CInit /\ [][CtorReenterNext]_cvars

@@ -50,9 +50,9 @@ FALabels == {"fa_lock", "fa_walk", "fa_del", "fa_dtor", "fa_kfree_rcu",
 
 (* The labels at which a thread has no current entry. *)
 CurNilLabels ==
-  {"idle", "done", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
+  {"idle", "g_lock", "a_alloc", "a_lock", "a_recheck", "a_set",
    "a_ctor", "a_ctor_fail_unlock", "a_ctor_fail_kfree", "a_publish",
-   "f_lock", "f_walk", "f_unlock", "fa_lock", "fa_unlock"}
+   "f_lock", "f_walk", "fa_lock", "fa_unlock"}
 
 (* The labels at which a thread has a current entry. *)
 CurLabels ==
@@ -85,10 +85,9 @@ OpOK(p, o, n) == IF Script[p] = <<>> THEN o.op \in OpKinds
 (* of p's pc, op, nOps, cur, new, bkt, eff).                               *)
 ProcLocal(p, r) ==
   LET l == r.pc IN
-  /\ (l \in {"idle", "done"}) <=> (r.op = NoOp)
-  /\ l = "done" => r.nOps = Limit(p)
-  /\ l = "idle" => r.nOps < Limit(p)
-  /\ l \notin {"idle", "done"} => r.nOps \in 1..Limit(p) /\ OpOK(p, r.op, r.nOps)
+  /\ (l = "idle") <=> (r.op = NoOp)
+  /\ l = "idle" => r.nOps <= Limit(p)
+  /\ l # "idle" => r.nOps \in 1..Limit(p) /\ OpOK(p, r.op, r.nOps)
   /\ l \in GLabels => r.op.op \in {"get", "alloc", "getOrAlloc"}
   /\ l \in ALabels => r.op.op \in {"alloc", "getOrAlloc"}
   /\ l \in FLabels => r.op.op = "free"
@@ -99,7 +98,7 @@ ProcLocal(p, r) ==
   /\ (r.bkt # Nil) <=> (l \in BktLabels)
   /\ l \notin {"a_unlock", "f_dtor", "f_kfree_rcu", "f_unlock"} => r.eff = Nil
   /\ l = "a_unlock" => r.eff = r.cur
-  /\ l \in {"f_dtor", "f_kfree_rcu"} => r.eff = r.cur
+  /\ l \in {"f_dtor", "f_kfree_rcu", "f_unlock"} => r.eff = r.cur
 
 (* Per entry, what its lifecycle state says about its fields (r: a record *)
 (* of e's estate, next, eobj, eid, waitFor, gpOwed, ctorDone, dtorCount). *)
@@ -212,7 +211,7 @@ MaxOps == LET ls == {Limit(p) : p \in Procs} IN CHOOSE m \in ls : \A k \in ls : 
 (* Thread records and entry records within TypeOK's sets, filtered by the *)
 (* local conjuncts of IndInv (constants: TLC computes them once).          *)
 ProcRecs ==
-  {r \in [pc : Labels, op : A0!Ops \cup {NoOp}, nOps : 0..MaxOps,
+  {r \in [pc : Labels, op : Ops \cup {NoOp}, nOps : 0..MaxOps,
           cur : Entries \cup {Nil}, new : Entries \cup {Nil},
           bkt : Buckets \cup {Nil}, eff : Entries \cup {Nil}] :
      \E p \in Procs : ProcLocal(p, r)}

@@ -27,7 +27,7 @@
 (* can); a test-and-set lock (Shadow's own lock steps) under the same     *)
 (* fairness.                                                               *)
 (***************************************************************************)
-EXTENDS Shadow, TLC
+EXTENDS ShadowDriver, TLC
 
 CONSTANTS p1, p2, p3, o1, o2, i1, i2,
           Loopers   \* the threads that call their operation for ever
@@ -70,17 +70,8 @@ ScriptGetOrAllocFree ==
   [p \in Procs |-> IF p = p1 THEN <<GetOrAlloc(o1, i1)>> ELSE <<Free(o1, i1)>>]
 
 -----------------------------------------------------------------------------
-(* A looper calls its operation again: as Shadow's Call, nOps unchanged. *)
-LoopCall(p) ==
-  /\ p \in Loopers
-  /\ pc[p] = "idle"
-  /\ op' = [op EXCEPT ![p] = Script[p][1]]
-  /\ pc' = [pc EXCEPT ![p] =
-              CASE Script[p][1].op \in {"get", "alloc", "getOrAlloc"} -> "g_lock"
-                [] Script[p][1].op = "free" -> "f_lock"
-                [] Script[p][1].op = "freeAll" -> "fa_lock"]
-  /\ ret' = [ret EXCEPT ![p] = NoRet]
-  /\ UNCHANGED <<nOps, cur, new, bkt, heapVars>>
+(* A looper calls its operation again: Shadow's Call, nOps unchanged. *)
+LoopCall(p) == p \in Loopers /\ Call(p, Script[p][1]) /\ UNCHANGED nOps
 
 -----------------------------------------------------------------------------
 (* Grace periods while readers keep entering (test-and-set lock: Shadow's *)
@@ -89,28 +80,32 @@ LoopCall(p) ==
 LStep(p) == IF p \in Loopers THEN (pc[p] # "idle" /\ Step(p)) \/ LoopCall(p)
                              ELSE Step(p)
 
-LNext == (\E p \in Procs : LStep(p)) \/ rcu_reclaim \/ Finished
+LNext == (\E p \in Procs : LStep(p)) \/ Reclaim \/ Finished
 
-LInit == Init /\ tnext = 0 /\ serving = 0 /\ ticket = [p \in Procs |-> Nil]
+LInit == DInit /\ tnext = 0 /\ serving = 0 /\ ticket = [p \in Procs |-> Nil]
+
+(* Shadow's action A of process p, the driver's count unchanged (the      *)
+(* actions whose weak fairness LSpec assumes).                              *)
+Act(A(_), p) == A(p) /\ UNCHANGED nOps
 
 (* The non-loopers' call (a looper calls with LoopCall only). *)
-FirstCall(p) == p \notin Loopers /\ Call(p)
+FirstCall(p) == p \notin Loopers /\ CallNext(p)
 
 LSpec ==
   /\ LInit /\ [][LNext /\ UNCHANGED tvars]_lvars
   /\ \A p \in Procs :
        /\ WF_vars(FirstCall(p)) /\ WF_vars(LoopCall(p))
-       /\ WF_vars(g_lock(p)) /\ WF_vars(g_walk(p)) /\ WF_vars(g_unlock(p))
-       /\ WF_vars(a_alloc(p)) /\ WF_vars(a_lock(p)) /\ WF_vars(a_recheck(p))
-       /\ WF_vars(a_exists_unlock(p)) /\ WF_vars(a_kfree(p)) /\ WF_vars(a_set(p))
-       /\ WF_vars(a_ctor(p)) /\ WF_vars(a_ctor_fail_unlock(p))
-       /\ WF_vars(a_ctor_fail_kfree(p)) /\ WF_vars(a_publish(p)) /\ WF_vars(a_unlock(p))
-       /\ WF_vars(f_lock(p)) /\ WF_vars(f_walk(p)) /\ WF_vars(f_del(p))
-       /\ WF_vars(f_dtor(p)) /\ WF_vars(f_kfree_rcu(p)) /\ WF_vars(f_unlock(p))
-       /\ WF_vars(fa_lock(p)) /\ WF_vars(fa_walk(p)) /\ WF_vars(fa_del(p))
-       /\ WF_vars(fa_dtor(p)) /\ WF_vars(fa_kfree_rcu(p)) /\ WF_vars(fa_next(p))
-       /\ WF_vars(fa_unlock(p))
-  /\ SF_vars(rcu_reclaim)
+       /\ WF_vars(Act(g_lock, p)) /\ WF_vars(Act(g_walk, p)) /\ WF_vars(Act(g_unlock, p))
+       /\ WF_vars(Act(a_alloc, p)) /\ WF_vars(Act(a_lock, p)) /\ WF_vars(Act(a_recheck, p))
+       /\ WF_vars(Act(a_exists_unlock, p)) /\ WF_vars(Act(a_kfree, p)) /\ WF_vars(Act(a_set, p))
+       /\ WF_vars(Act(a_ctor, p)) /\ WF_vars(Act(a_ctor_fail_unlock, p))
+       /\ WF_vars(Act(a_ctor_fail_kfree, p)) /\ WF_vars(Act(a_publish, p)) /\ WF_vars(Act(a_unlock, p))
+       /\ WF_vars(Act(free_struct_del, p)) /\ WF_vars(Act(free_struct_dtor, p))
+       /\ WF_vars(Act(free_struct_kfree_rcu, p))
+       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_unlock, p))
+       /\ WF_vars(Act(fa_lock, p)) /\ WF_vars(Act(fa_walk, p)) /\ WF_vars(Act(fa_next, p))
+       /\ WF_vars(Act(fa_unlock, p))
+  /\ SF_vars(Reclaim)
 
 (* Mutant GPWaitsForNewReaders: rcu_read_lock also adds the reader to the *)
 (* grace periods already started (as if a grace period waited for every   *)
@@ -130,19 +125,20 @@ StepGPWaitsForNewReaders(p) ==
 
 LSpecGPWaitsForNewReaders ==
   /\ LInit
-  /\ [][((\E p \in Procs : StepGPWaitsForNewReaders(p)) \/ rcu_reclaim \/ Finished)
+  /\ [][((\E p \in Procs : StepGPWaitsForNewReaders(p)) \/ Reclaim \/ Finished)
         /\ UNCHANGED tvars]_lvars
   /\ \A p \in Procs :
        /\ WF_vars(FirstCall(p)) /\ WF_vars(LoopCall(p))
-       /\ WF_vars(g_lock_GPWaitsForNewReaders(p)) /\ WF_vars(g_walk(p))
-       /\ WF_vars(g_unlock(p))
-       /\ WF_vars(a_alloc(p)) /\ WF_vars(a_lock(p)) /\ WF_vars(a_recheck(p))
-       /\ WF_vars(a_exists_unlock(p)) /\ WF_vars(a_kfree(p)) /\ WF_vars(a_set(p))
-       /\ WF_vars(a_ctor(p)) /\ WF_vars(a_ctor_fail_unlock(p))
-       /\ WF_vars(a_ctor_fail_kfree(p)) /\ WF_vars(a_publish(p)) /\ WF_vars(a_unlock(p))
-       /\ WF_vars(f_lock(p)) /\ WF_vars(f_walk(p)) /\ WF_vars(f_del(p))
-       /\ WF_vars(f_dtor(p)) /\ WF_vars(f_kfree_rcu(p)) /\ WF_vars(f_unlock(p))
-  /\ SF_vars(rcu_reclaim)
+       /\ WF_vars(g_lock_GPWaitsForNewReaders(p)) /\ WF_vars(Act(g_walk, p))
+       /\ WF_vars(Act(g_unlock, p))
+       /\ WF_vars(Act(a_alloc, p)) /\ WF_vars(Act(a_lock, p)) /\ WF_vars(Act(a_recheck, p))
+       /\ WF_vars(Act(a_exists_unlock, p)) /\ WF_vars(Act(a_kfree, p)) /\ WF_vars(Act(a_set, p))
+       /\ WF_vars(Act(a_ctor, p)) /\ WF_vars(Act(a_ctor_fail_unlock, p))
+       /\ WF_vars(Act(a_ctor_fail_kfree, p)) /\ WF_vars(Act(a_publish, p)) /\ WF_vars(Act(a_unlock, p))
+       /\ WF_vars(Act(free_struct_del, p)) /\ WF_vars(Act(free_struct_dtor, p))
+       /\ WF_vars(Act(free_struct_kfree_rcu, p))
+       /\ WF_vars(Act(f_lock, p)) /\ WF_vars(Act(f_walk, p)) /\ WF_vars(Act(f_unlock, p))
+  /\ SF_vars(Reclaim)
 
 -----------------------------------------------------------------------------
 (* The spinlock as a ticket lock, for every writer: at the lock label     *)
@@ -186,11 +182,11 @@ TStep(p) == TakeTicket(p) \/ LockTicket(p) \/ UnlockTicket(p) \/ OtherStep(p)
 (* time, so weak fairness of OtherStep(p) is weak fairness of the action   *)
 (* of each of its labels.                                                   *)
 TSpec ==
-  /\ LInit /\ [][(\E p \in Procs : TStep(p)) \/ (rcu_reclaim /\ UNCHANGED tvars)]_lvars
+  /\ LInit /\ [][(\E p \in Procs : TStep(p)) \/ (Reclaim /\ UNCHANGED tvars)]_lvars
   /\ \A p \in Procs :
        /\ WF_lvars(TakeTicket(p)) /\ WF_lvars(LockTicket(p))
        /\ WF_lvars(UnlockTicket(p)) /\ WF_lvars(OtherStep(p))
-  /\ SF_lvars(rcu_reclaim /\ UNCHANGED tvars)
+  /\ SF_lvars(Reclaim /\ UNCHANGED tvars)
 
 (* Mutant: test-and-set (Shadow's own lock steps), the same fairness per   *)
 (* action: the lock step is enabled only while the lock is free.           *)
@@ -200,10 +196,10 @@ UnlockPlain(p) == pc[p] \in UnlockLabels /\ LStep(p) /\ UNCHANGED tvars
 SStep(p) == LockTestAndSet(p) \/ UnlockPlain(p) \/ OtherStep(p)
 
 SSpec ==
-  /\ LInit /\ [][(\E p \in Procs : SStep(p)) \/ (rcu_reclaim /\ UNCHANGED tvars)]_lvars
+  /\ LInit /\ [][(\E p \in Procs : SStep(p)) \/ (Reclaim /\ UNCHANGED tvars)]_lvars
   /\ \A p \in Procs :
        /\ WF_lvars(LockTestAndSet(p)) /\ WF_lvars(UnlockPlain(p)) /\ WF_lvars(OtherStep(p))
-  /\ SF_lvars(rcu_reclaim /\ UNCHANGED tvars)
+  /\ SF_lvars(Reclaim /\ UNCHANGED tvars)
 
 -----------------------------------------------------------------------------
 (* Properties. *)

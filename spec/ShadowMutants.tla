@@ -2,11 +2,12 @@
 (***************************************************************************)
 (* Seeded bugs (mutants) of the algorithm of module Shadow.  Each one     *)
 (* reuses Shadow's actions and replaces only the step(s) it changes: its  *)
-(* step StepX(p) is Shadow's Step(p) at every other label, and its own    *)
-(* action(s) at the labels it changes (an action of Shadow is enabled     *)
-(* only at its own label, so "pc[p] \notin L /\ Step(p)" is Step(p)       *)
-(* without the actions of the labels in L).  SpecX is the mutant with     *)
-(* the history variables of ShadowAux (HInit, HNextOf).  The models are      *)
+(* step StepX(p) is the driver's Step(p) (ShadowDriver) at every other    *)
+(* label, and its own action(s) at the labels it changes (an action of    *)
+(* Shadow is enabled only at its own label(s), so "pc[p] \notin L /\       *)
+(* Step(p)" is Step(p) without the steps at the labels in L; a mutant's   *)
+(* own actions leave the driver's nOps unchanged).  SpecX is the mutant   *)
+(* with the history variables of ShadowAux (HInit, HNextOf).  The models are *)
 (* model-check/Mutant_*.cfg, Precheck_*.cfg; each must violate the        *)
 (* property model-check/manifest.tsv names (safety: no fairness, except    *)
 (* the two liveness mutants at the end).                                   *)
@@ -19,20 +20,19 @@ EXTENDS ShadowAux
 -----------------------------------------------------------------------------
 (* NoPrecheck: alloc and getOrAlloc skip the lockless pre-check and go   *)
 (* straight to the allocation.                                             *)
-Call_NoPrecheck(p) ==
+Call_NoPrecheck(p, o) ==
   /\ pc[p] = "idle"
-  /\ \E o \in NextOps(p) :
-       /\ op' = [op EXCEPT ![p] = o]
-       /\ pc' = [pc EXCEPT ![p] =
-                   CASE o.op = "get" -> "g_lock"
-                     [] o.op \in {"alloc", "getOrAlloc"} -> "a_alloc"
-                     [] o.op = "free" -> "f_lock"
-                     [] o.op = "freeAll" -> "fa_lock"]
-  /\ nOps' = [nOps EXCEPT ![p] = @ + 1]
+  /\ op' = [op EXCEPT ![p] = o]
+  /\ pc' = [pc EXCEPT ![p] =
+              CASE o.op = "get" -> "g_lock"
+                [] o.op \in {"alloc", "getOrAlloc"} -> "a_alloc"
+                [] o.op = "free" -> "f_lock"
+                [] o.op = "freeAll" -> "fa_lock"]
   /\ ret' = [ret EXCEPT ![p] = NoRet]
   /\ UNCHANGED <<cur, new, bkt, heapVars>>
 
-StepNoPrecheck(p) == (pc[p] # "idle" /\ Step(p)) \/ Call_NoPrecheck(p)
+StepNoPrecheck(p) ==
+  (pc[p] # "idle" /\ Step(p)) \/ CallNextWith(Call_NoPrecheck, p)
 SpecNoPrecheck == HInit /\ [][HNextOf(StepNoPrecheck)]_hvars
 
 -----------------------------------------------------------------------------
@@ -84,21 +84,14 @@ StepPublishBeforeCtor(p) ==
 SpecPublishBeforeCtor == HInit /\ [][HNextOf(StepPublishBeforeCtor)]_hvars
 
 -----------------------------------------------------------------------------
-(* Four bugs of kfree_rcu (free and freeAll alike): the entry is handed  *)
-(* over with the grace period waiting for the set W of processes.          *)
-f_kfree_rcu_Waiting(p, W) ==
-  /\ pc[p] = "f_kfree_rcu"
+(* Four bugs of kfree_rcu in klp_shadow_free_struct (so in free and      *)
+(* freeAll alike): the entry is handed over with the grace period waiting *)
+(* for the set W of processes.                                             *)
+free_struct_kfree_rcu_Waiting(p, W) ==
+  /\ pc[p] \in {"f_kfree_rcu", "fa_kfree_rcu"}
   /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
   /\ waitFor' = [waitFor EXCEPT ![cur[p]] = W]
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
-
-fa_kfree_rcu_Waiting(p, W) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
-  /\ waitFor' = [waitFor EXCEPT ![cur[p]] = W]
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
+  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
 KfreeLabels == {"f_kfree_rcu", "fa_kfree_rcu"}
@@ -106,15 +99,14 @@ KfreeLabels == {"f_kfree_rcu", "fa_kfree_rcu"}
 (* GPNotWaitingForReaders: the grace period waits for nobody. *)
 StepGPNotWaitingForReaders(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, {}) \/ fa_kfree_rcu_Waiting(p, {})
+  \/ free_struct_kfree_rcu_Waiting(p, {})
 SpecGPNotWaitingForReaders == HInit /\ [][HNextOf(StepGPNotWaitingForReaders)]_hvars
 
 (* GPWaitsOnlyStanding: it waits only for the walkers standing on e. *)
 Standing(e) == {q \in Procs : pc[q] \in {"g_walk", "fa_walk", "fa_next"} /\ cur[q] = e}
 StepGPWaitsOnlyStanding(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, Standing(cur[p]))
-  \/ fa_kfree_rcu_Waiting(p, Standing(cur[p]))
+  \/ free_struct_kfree_rcu_Waiting(p, Standing(cur[p]))
 SpecGPWaitsOnlyStanding == HInit /\ [][HNextOf(StepGPWaitsOnlyStanding)]_hvars
 
 (* LockNotReader: the lock holder (interrupts disabled) does not count   *)
@@ -122,34 +114,27 @@ SpecGPWaitsOnlyStanding == HInit /\ [][HNextOf(StepGPWaitsOnlyStanding)]_hvars
 Readers == {q \in Procs : inRead[q]}
 StepLockNotReader(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_Waiting(p, Readers) \/ fa_kfree_rcu_Waiting(p, Readers)
+  \/ free_struct_kfree_rcu_Waiting(p, Readers)
 SpecLockNotReader == HInit /\ [][HNextOf(StepLockNotReader)]_hvars
 
 (* PlainFree: kfree instead of kfree_rcu: reclaimed at once. *)
-f_kfree_rcu_PlainFree(p) ==
-  /\ pc[p] = "f_kfree_rcu"
+free_struct_kfree_rcu_PlainFree(p) ==
+  /\ pc[p] \in KfreeLabels
   /\ estate' = [estate EXCEPT ![cur[p]] = "reclaimed"]
-  /\ cur' = [cur EXCEPT ![p] = Nil]
-  /\ pc' = [pc EXCEPT ![p] = "f_unlock"]
-  /\ UNCHANGED <<op, nOps, new, bkt, ret, lock, inRead, head, next, eobj, eid,
-                 waitFor>>
-
-fa_kfree_rcu_PlainFree(p) ==
-  /\ pc[p] = "fa_kfree_rcu"
-  /\ estate' = [estate EXCEPT ![cur[p]] = "reclaimed"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_next"]
+  /\ pc' = [pc EXCEPT ![p] = FreeStructReturn(p)]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid,
                  waitFor>>
 
 StepPlainFree(p) ==
   \/ pc[p] \notin KfreeLabels /\ Step(p)
-  \/ f_kfree_rcu_PlainFree(p) \/ fa_kfree_rcu_PlainFree(p)
+  \/ free_struct_kfree_rcu_PlainFree(p)
 SpecPlainFree == HInit /\ [][HNextOf(StepPlainFree)]_hvars
 
 (* FreeAllStopsAfterFirst: freeAll unlocks after its first kfree_rcu. *)
 fa_kfree_rcu_StopsAfterFirst(p) ==
   /\ pc[p] = "fa_kfree_rcu"
-  /\ KfreeRcu(cur[p])
+  /\ estate' = [estate EXCEPT ![cur[p]] = "gp_wait"]
+  /\ waitFor' = [waitFor EXCEPT ![cur[p]] = Inside]
   /\ pc' = [pc EXCEPT ![p] = "fa_unlock"]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, head, next, eobj, eid>>
 
@@ -171,7 +156,7 @@ SpecNoReadLock == HInit /\ [][HNextOf(StepNoReadLock)]_hvars
 
 -----------------------------------------------------------------------------
 (* DelClearsNext: hash_del_rcu also clears the unlinked entry's forward  *)
-(* link (as hlist_del_init would), in free and freeAll.                    *)
+(* link (as hlist_del_init would), in klp_shadow_free_struct.            *)
 UnlinkClearing(e) ==
   IF \E b \in Buckets : head[b] = e
     THEN /\ head' = [b \in Buckets |-> IF head[b] = e THEN next[e] ELSE head[b]]
@@ -182,25 +167,17 @@ UnlinkClearing(e) ==
                        ELSE IF x \in Reachable /\ next[x] = e THEN next[e]
                        ELSE next[x]]
 
-f_del_DelClearsNext(p) ==
+free_struct_del_DelClearsNext(p) ==
   LET e == cur[p] IN
-  /\ pc[p] = "f_del"
+  /\ pc[p] \in {"f_del", "fa_del"}
   /\ UnlinkClearing(e)
   /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "f_dtor"]
-  /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
-
-fa_del_DelClearsNext(p) ==
-  LET e == cur[p] IN
-  /\ pc[p] = "fa_del"
-  /\ UnlinkClearing(e)
-  /\ estate' = [estate EXCEPT ![e] = "unlinked"]
-  /\ pc' = [pc EXCEPT ![p] = "fa_dtor"]
+  /\ pc' = [pc EXCEPT ![p] = IF pc[p] = "f_del" THEN "f_dtor" ELSE "fa_dtor"]
   /\ UNCHANGED <<op, nOps, cur, new, bkt, ret, lock, inRead, eobj, eid, waitFor>>
 
 StepDelClearsNext(p) ==
   \/ pc[p] \notin {"f_del", "fa_del"} /\ Step(p)
-  \/ f_del_DelClearsNext(p) \/ fa_del_DelClearsNext(p)
+  \/ free_struct_del_DelClearsNext(p)
 SpecDelClearsNext == HInit /\ [][HNextOf(StepDelClearsNext)]_hvars
 
 -----------------------------------------------------------------------------
@@ -274,7 +251,7 @@ HReclaimDtor ==
 
 NextDtorAfterReclaim ==
   \/ \E p \in Procs : Step(p) /\ HOps(p) /\ UNCHANGED dtorCount
-  \/ rcu_reclaim /\ HReclaimDtor
+  \/ Reclaim /\ HReclaimDtor
        /\ UNCHANGED <<seen, eff, ctorCalls, ctorDone, gpOwed, faDone,
                       faCallWhileLocked, faNilAfter>>
   \/ Finished /\ UNCHANGED auxVars
@@ -375,7 +352,7 @@ NextFreeAllSkipsDtor ==
   \/ \E p \in Procs :
        /\ Step(p) /\ HOps(p)
        /\ IF pc[p] = "fa_dtor" THEN UNCHANGED dtorCount ELSE HDtor(p)
-  \/ rcu_reclaim /\ UNCHANGED auxVars
+  \/ Reclaim /\ UNCHANGED auxVars
   \/ Finished /\ UNCHANGED auxVars
 SpecFreeAllSkipsDtor == HInit /\ [][NextFreeAllSkipsDtor]_hvars
 
@@ -428,12 +405,13 @@ k_lock(p) ==
 
 (* One step of p under the kpatch API. *)
 StepKpatch(p) ==
-  \/ Call_NoPrecheck(p)
-  \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
-  \/ k_alloc(p) \/ k_strdup(p) \/ k_lock(p)
-  \/ a_set(p) \/ a_publish(p) \/ a_unlock(p)
-  \/ f_lock(p) \/ f_walk(p) \/ f_del(p) \/ f_dtor(p) \/ f_kfree_rcu(p)
-  \/ f_unlock(p)
+  \/ CallNextWith(Call_NoPrecheck, p)
+  \/ /\ \/ g_lock(p) \/ g_walk(p) \/ g_unlock(p)
+        \/ k_alloc(p) \/ k_strdup(p) \/ k_lock(p)
+        \/ a_set(p) \/ a_publish(p) \/ a_unlock(p)
+        \/ f_lock(p) \/ f_walk(p) \/ f_unlock(p)
+        \/ free_struct_del(p) \/ free_struct_dtor(p) \/ free_struct_kfree_rcu(p)
+     /\ UNCHANGED nOps
 SpecKpatch == HInit /\ [][HNextOf(StepKpatch)]_hvars
 
 -----------------------------------------------------------------------------
@@ -446,14 +424,14 @@ g_unlock_MissingReadUnlock(p) ==
     THEN /\ pc[p] = "g_unlock"
          /\ Return(p, Nil, "value")
          /\ UNCHANGED <<nOps, new, bkt, heapVars>>
-    ELSE g_unlock(p)
+    ELSE g_unlock(p) /\ UNCHANGED nOps
 
 StepMissingReadUnlock(p) ==
   (pc[p] # "g_unlock" /\ Step(p)) \/ g_unlock_MissingReadUnlock(p)
 SpecMissingReadUnlock ==
   /\ HInit /\ [][HNextOf(StepMissingReadUnlock)]_hvars
   /\ \A p \in Procs : WF_vars(StepMissingReadUnlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ WF_vars(Reclaim)
 
 -----------------------------------------------------------------------------
 (* CtorFailNoUnlock: the constructor-failure path of                      *)
@@ -469,5 +447,5 @@ StepCtorFailNoUnlock(p) ==
 SpecCtorFailNoUnlock ==
   /\ HInit /\ [][HNextOf(StepCtorFailNoUnlock)]_hvars
   /\ \A p \in Procs : WF_vars(StepCtorFailNoUnlock(p))
-  /\ WF_vars(rcu_reclaim)
+  /\ WF_vars(Reclaim)
 =============================================================================

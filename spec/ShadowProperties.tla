@@ -14,7 +14,7 @@ EStates == {"free", "private", "published", "unlinked", "gp_wait", "reclaimed"}
 
 (* The labels a process can be at. *)
 Labels == LockedLabels \cup
-  {"idle", "done", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
+  {"idle", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
    "a_kfree", "a_ctor_fail_kfree", "f_lock", "fa_lock"}
 
 (* Entries that have been removed from the table (dtor time or later). *)
@@ -23,7 +23,7 @@ Removed == {e \in Entries : estate[e] \in {"unlinked", "gp_wait", "reclaimed"}}
 (* Every variable has a value of the right type. *)
 TypeOK ==
   /\ pc \in [Procs -> Labels]
-  /\ op \in [Procs -> A0!Ops \cup {NoOp}]
+  /\ op \in [Procs -> Ops \cup {NoOp}]
   /\ nOps \in [Procs -> Nat]
   /\ cur \in [Procs -> Entries \cup {Nil}]
   /\ new \in [Procs -> Entries \cup {Nil}]
@@ -41,7 +41,7 @@ TypeOK ==
   /\ gpOwed \in [Entries -> SUBSET Procs]
   /\ seen \in [Procs -> SUBSET (Entries \cup {Nil})]
   /\ eff \in [Procs -> Entries \cup {Nil}]
-  /\ ret \in [Procs -> [op : A0!OpNames, val : Entries \cup {Nil}, why : A0!Whys]
+  /\ ret \in [Procs -> [op : OpNames, val : Entries \cup {Nil}, why : Whys]
                       \cup {NoRet}]
   /\ ctorCalls \in [Procs -> 0..1]
   /\ faDone \in [Procs -> SUBSET Entries]
@@ -117,7 +117,7 @@ NoLeak ==
 Linearizable ==
   [][\A p \in Procs :
        Busy(p) /\ ~Busy(p)' =>
-         A0!Allowed(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
+         Allowed(ret'[p].op, FullRet(ret'[p], ctorCalls'[p]), seen[p], eff[p])]_hvars
 
 (* The kernel's own reading of an allocation failure: kzalloc may return *)
 (* NULL at any time, and alloc/getOrAlloc then return NULL, whether the   *)
@@ -125,9 +125,9 @@ Linearizable ==
 (* AllowedResults allows the failure only if the key was absent at some   *)
 (* moment; this reading allows it whenever the operation inserted nothing.*)
 AllowedNullOnFailure(o, r, s, e) ==
-  \/ A0!Allowed(o, r, s, e)
+  \/ Allowed(o, r, s, e)
   \/ o \in {"alloc", "getOrAlloc"} /\ AllocFail /\ e = Nil
-     /\ r = A0!Rec(o, Nil, "allocFail", 0)
+     /\ r = Rec(o, Nil, "allocFail", 0)
 
 LinearizableNullOnFailure ==
   [][\A p \in Procs :
@@ -172,7 +172,7 @@ OpsComplete == \A p \in Procs : Busy(p) ~> ~Busy(p)
 (* Every process finishes its operations (with finitely many operations  *)
 (* per process this implies OpsComplete, and TLC checks it as one         *)
 (* temporal branch instead of one per process).                           *)
-Termination == <>(\A p \in Procs : pc[p] = "done")
+Termination == <>(\A p \in Procs : Done(p))
 
 (* Every entry handed to kfree_rcu is eventually reclaimed. *)
 EntriesReclaimed == \A e \in Entries : estate[e] = "gp_wait" ~> estate[e] = "reclaimed"

@@ -50,7 +50,7 @@ Unobserved == {"a_set"}
 Pending == {p \in Procs : pc[p] \in Unobserved}
 
 (* Every operation has returned. *)
-AllIdle == \A p \in Procs : pc[p] \in {"idle", "done"}
+AllIdle == \A p \in Procs : pc[p] = "idle"
 
 (* Take the unobserved step of a pending process (there is at most one:   *)
 (* a_set follows a_recheck of the same process at once).                   *)

@@ -14,7 +14,7 @@
 (*   p      the thread that took the step (a process of Procs)            *)
 (*   l      the label ("Call" for the call of an operation)               *)
 (* and, depending on the label, the observations the Java code made:      *)
-(*   op     Call: the operation record (as A0!Ops)                         *)
+(*   op     Call: the operation record (as ShadowOps!Ops)                         *)
 (*   e      the entry the step is about (Nil for none)                     *)
 (*   o      the outcome, for a step that can end more than one way         *)
 (*   n      g_walk/fa_walk "follow" or "nextBucket": the entry stepped to  *)
@@ -126,7 +126,7 @@ Observed(r) ==
 (* process r.p at label r.l.                                               *)
 Match(r) ==
   IF r.l = "rcu_reclaim"
-    THEN /\ rcu_reclaim /\ UNCHANGED auxVars
+    THEN /\ Reclaim /\ UNCHANGED auxVars
          /\ estate[r.e] = "gp_wait" /\ estate'[r.e] = "reclaimed"
     ELSE \E p \in {r.p} :  \* (p bound to a value: TLC 2.18 loses the state
                            \* when it evaluates r.p lazily two operators deep)

@@ -166,7 +166,7 @@ public final class CorpusGenerator {
         // TLC runs in a directory holding copies of the modules (it resolves EXTENDS there).
         Path specDir = Files.createDirectories(workDir.resolve("spec"));
         Path library = Path.of(System.getProperty("shadowvars.tlaLibrary", "spec"));
-        for (String module : List.of("CorpusGen.tla", "ShadowAtomic.tla")) {
+        for (String module : List.of("CorpusGen.tla", "ShadowAtomic.tla", "ShadowOps.tla")) {
             Path own = projectDir.resolve("spec").resolve(module);
             Files.copy(Files.exists(own) ? own : library.resolve(module), specDir.resolve(module),
                     java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -289,7 +289,8 @@ public final class KernelHistoryCheck {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name + ".tla"), b.module(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), b.config(), StandardCharsets.UTF_8);
-        for (Path m : List.of(root.resolve("spec/ShadowAtomic.tla"), root.resolve("spec/trace/KernelHistory.tla"))) {
+        for (Path m : List.of(root.resolve("spec/ShadowAtomic.tla"), root.resolve("spec/ShadowOps.tla"),
+                root.resolve("spec/trace/KernelHistory.tla"))) {
             Files.copy(m, dir.resolve(m.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
         Path tmp = Files.createDirectories(dir.resolve("tmp"));

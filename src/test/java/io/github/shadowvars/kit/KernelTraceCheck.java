@@ -326,7 +326,8 @@ public final class KernelTraceCheck {
         Files.writeString(dir.resolve(name + ".tla"), module, StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), b.config() + "INVARIANTS " + String.join(" ", INVARIANTS)
                 + "\nPROPERTIES " + String.join(" ", PROPERTIES) + "\n", StandardCharsets.UTF_8);
-        for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowAtomic.tla"),
+        for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowDriver.tla"),
+                root.resolve("spec/ShadowAtomic.tla"), root.resolve("spec/ShadowOps.tla"),
                 root.resolve("spec/ShadowAux.tla"), root.resolve("spec/ShadowMutants.tla"),
                 root.resolve("spec/ShadowProperties.tla"),
                 root.resolve("spec/trace/ShadowTrace.tla"), root.resolve("spec/trace/KernelTrace.tla"))) {

@@ -17,8 +17,8 @@ import io.github.shadowvars.kit.Tlc;
  * from the spec. Each harness's race is a small model: spec/MCRace.tla (the algorithm, with a
  * setup thread that fills the table first) or spec/race/RcuRace.tla (RCU alone), with one
  * configuration model-check/race/&lt;Harness&gt;.cfg. For each, this runs TLC in its own JVM (never
- * in-process: TLC calls System.exit) with {@code -dump}, keeps the final states (every thread's pc
- * is "done"), maps each to the harness's outcome id (one mapping per harness, in {@link #RACES})
+ * in-process: TLC calls System.exit) with {@code -dump}, keeps the final states (every thread
+ * has finished: MCRace's observer over, RcuRace's and LockRace's pc "done"), maps each to the harness's outcome id (one mapping per harness, in {@link #RACES})
  * and writes src/test/resources/jcstress-outcomes/&lt;Harness&gt;.txt: a header, then the sorted ids,
  * one per line. The files depend only on the spec and the configurations (no date, no timing), so
  * a regeneration must reproduce them byte for byte ({@code OutcomeSetsTest}).
@@ -283,9 +283,14 @@ public final class RaceOutcomeGenerator {
             this.vars = vars;
         }
 
-        /** Every thread has finished (pc is "done" everywhere). */
+        /**
+         * Every thread has finished: MCRace's observer over (every thread has returned from its
+         * last operation); RcuRace, LockRace: pc is "done" everywhere.
+         */
         boolean over() {
-            return ((Map<?, ?>) vars.get("pc")).values().stream().allMatch("done"::equals);
+            Object over = vars.get("over");
+            return over != null ? "TRUE".equals(name(over))
+                    : ((Map<?, ?>) vars.get("pc")).values().stream().allMatch("done"::equals);
         }
 
         /** A model value's name, null for Nil. */

@@ -226,7 +226,8 @@ public final class TraceTla {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(name + ".tla"), batch.module(), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve(name + ".cfg"), batch.config(), StandardCharsets.UTF_8);
-        for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowAtomic.tla"),
+        for (Path m : List.of(root.resolve("spec/Shadow.tla"), root.resolve("spec/ShadowDriver.tla"),
+                root.resolve("spec/ShadowAtomic.tla"), root.resolve("spec/ShadowOps.tla"),
                 root.resolve("spec/ShadowAux.tla"), root.resolve("spec/ShadowMutants.tla"),
                 root.resolve("spec/trace/ShadowTrace.tla"))) {
             Files.copy(m, dir.resolve(m.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
