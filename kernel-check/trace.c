@@ -381,18 +381,24 @@ static const char *fields(char *b, size_t n, int ro, unsigned long ri)
 /* " res=E": the entry whose data thread t's call returned (0: NULL; "?":
  * a pointer that is no entry's data), from the call's own return (its
  * EV_RET, the next of thread t in the log); "" if the call never returned. */
+/* " res=E": the entry whose data the call returned (block p), "?" for no entry's */
+static const char *res_of(char *b, size_t n, const void *p)
+{
+	int e = entry_of(p);
+
+	if (e < 0)
+		snprintf(b, n, " res=?");
+	else
+		snprintf(b, n, " res=%d", e);
+	return b;
+}
+
 static const char *res_field(char *b, size_t n, int t)
 {
 	b[0] = 0;
 	for (int k = at + 1; k < nev; k++)
-		if (evs[k].t == t && evs[k].kind == EV_RET) {
-			int e = entry_of(evs[k].p);
-			if (e < 0)
-				snprintf(b, n, " res=?");
-			else
-				snprintf(b, n, " res=%d", e);
-			break;
-		}
+		if (evs[k].t == t && evs[k].kind == EV_RET)
+			return res_of(b, n, evs[k].p);
 	return b;
 }
 
@@ -452,16 +458,11 @@ static void translate_event(struct th *ths, struct ev *v)
 			/* returned where shadow.c kfrees the never-published entry, with no
 			 * kfree: the step as observed, freeing nothing (e=0; the checker's
 			 * a_kfree frees new[p], so it rejects the step) */
-			int r = entry_of(v->p);
-			char res[32];
-			if (r < 0)
-				snprintf(res, sizeof res, " res=?");
-			else
-				snprintf(res, sizeof res, " res=%d", r);
 			if (s->ph == A_KFREE)
-				emit(t, "a_kfree e=0%s why=%s", res, s->op == OP_ALLOC ? "dup" : "exists");
+				emit(t, "a_kfree e=0%s why=%s", res_of(rb, sizeof rb, v->p),
+				     s->op == OP_ALLOC ? "dup" : "exists");
 			else
-				emit(t, "a_ctor_fail_kfree e=0%s why=ctorFail", res);
+				emit(t, "a_ctor_fail_kfree e=0%s why=ctorFail", res_of(rb, sizeof rb, v->p));
 			s->ph = DONE;
 		}
 		if (s->ph == G_WALK || s->ph == G_END)	/* returned without rcu_read_unlock */
