@@ -1,9 +1,10 @@
 ------------------------------ MODULE MCShadow3 ------------------------------
 (***************************************************************************)
-(* The 3-thread exhaustive model (model-check/Large3x2x1Scripts.cfg) and  *)
-(* its reductions: per-thread scripts drawn from a set of kind pairs, and *)
-(* a VIEW that drops what no checked property reads; the three-keys-in-    *)
-(* one-bucket model (OneBucket3Keys.cfg, Witness_ThreeInChain.cfg).        *)
+(* The 3-thread exhaustive models and their reductions: the free-choice   *)
+(* model (model-check/Large3x2x1.cfg: ViewFree, PoolNotExhausted), the     *)
+(* scripted one (Large3x2x1Scripts.cfg: per-thread scripts drawn from a    *)
+(* set of kind pairs, View); the three-keys-in-one-bucket model            *)
+(* (OneBucket3Keys.cfg, Witness_ThreeInChain.cfg).                          *)
 (***************************************************************************)
 EXTENDS MCShadow
 
@@ -96,7 +97,8 @@ ViewFree ==
 (* 3 threads x 2 operations on 2 keys: an allocation that is kfreed      *)
 (* returns its entry to the pool, so at most one entry per alloc or       *)
 (* getOrAlloc call is out of the pool; six such calls remove nothing, so  *)
-(* at most 2 of them publish and 3 hold a private entry at once: 5.       *)
+(* at most 2 of them publish and 3 hold a private entry at once: 5 (the   *)
+(* old Large3x2x1 had 6).                                                  *)
 (* Checked as an invariant by Large3x2x1.cfg.                              *)
 PoolNotExhausted ==
   \A p \in Procs : pc[p] = "a_alloc" => \E e \in Entries : estate[e] = "free"
