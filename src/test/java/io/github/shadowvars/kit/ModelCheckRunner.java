@@ -559,8 +559,8 @@ public final class ModelCheckRunner {
     /**
      * A model's own number of TLC workers: a line {@code \\* runner: workers=N} in its .cfg, or
      * null. The runner checks models one at a time, so a long model may use every core; with
-     * several workers TLC's distinct and generated counts are still exact, its depth may vary
-     * (record "-"). Used only in single-process mode and only to raise {@code --workers}.
+     * several workers the depth may vary, and with a VIEW and SYMMETRY the counts too (record "-").
+     * Used only in single-process mode and only to raise {@code --workers}.
      */
     static Integer workersDirective(List<String> cfgLines) {
         for (String line : cfgLines) {
