@@ -172,7 +172,7 @@ AStutter ==
 (* evaluates [N]_v as N \/ UNCHANGED v, disjuncts in order: with N =      *)
 (* A!ANext alone every step would try ANext's disjuncts for every process *)
 (* with the mapping substituted, the walks and lock steps (abstract       *)
-(* stutters, most steps) all of them (COST.md, "Refinement").             *)
+(* stutters, most steps) all of them (COST.md, "TLC faster on this spec"). *)
 RefStep ==
   \/ AStutter
   \/ \E p \in Procs : pc'[p] # pc[p] /\ A!AStep(p)
