@@ -1,9 +1,10 @@
 ------------------------------ MODULE MCShadow3 ------------------------------
 (***************************************************************************)
-(* The 3-thread exhaustive model (model-check/Large3x2x1Scripts.cfg) and  *)
-(* its reductions: per-thread scripts drawn from a set of kind pairs, and *)
-(* a VIEW that drops what no checked property reads; the three-keys-in-    *)
-(* one-bucket model (OneBucket3Keys.cfg, Witness_ThreeInChain.cfg).        *)
+(* The 3-thread exhaustive models and their reductions: the free-choice   *)
+(* model (model-check/Large3x2x1.cfg: ViewFree, PoolNotExhausted), the     *)
+(* scripted one (Large3x2x1Scripts.cfg: per-thread scripts drawn from a    *)
+(* set of kind pairs, View); the three-keys-in-one-bucket model            *)
+(* (OneBucket3Keys.cfg, Witness_ThreeInChain.cfg).                          *)
 (***************************************************************************)
 EXTENDS MCShadow
 
@@ -75,4 +76,30 @@ View == <<pc, op, nOps, cur, new, bkt, lock, inRead, head, next, eobj, eid,
           [p \in Procs |-> IF pc[p] = "idle" /\ ~Done(p) THEN ret[p].op ELSE "none"],
           [p \in Procs |-> IF Busy(p) THEN ctorCalls[p] ELSE 0],
           ctorDone, dtorCount, gpOwed>>
+
+(* The free-choice 3-thread model (model-check/Large3x2x1.cfg): every     *)
+(* thread chooses its operations freely, so no step reads ret (Shadow's   *)
+(* steps never do; NextOps reads only nOps), and the VIEW drops ret       *)
+(* entirely.  The properties read ret only where this is sound: TypeOK    *)
+(* its type; Linearizable ret' at a return step (set by that step);       *)
+(* Refinement maps it to the abstract ret, which a call sets to NoRet and *)
+(* a return sets to the result whatever it was, and every other step of  *)
+(* both specs leaves unchanged, so no step's check depends on its old     *)
+(* value.  The rest as View.                                               *)
+ViewFree ==
+  <<pc, op, nOps, cur, new, bkt, lock, inRead, head, next, eobj, eid,
+    estate, waitFor, seen, eff,
+    [p \in Procs |-> IF Busy(p) THEN ctorCalls[p] ELSE 0],
+    ctorDone, dtorCount, gpOwed>>
+
+(* The pool never runs dry, so no allocation fails for want of an entry  *)
+(* (only by AllocFail's choice): the model's pool is large enough.  With *)
+(* 3 threads x 2 operations on 2 keys: an allocation that is kfreed      *)
+(* returns its entry to the pool, so at most one entry per alloc or       *)
+(* getOrAlloc call is out of the pool; six such calls remove nothing, so  *)
+(* at most 2 of them publish and 3 hold a private entry at once: 5 (the   *)
+(* old Large3x2x1 had 6).                                                  *)
+(* Checked as an invariant by Large3x2x1.cfg.                              *)
+PoolNotExhausted ==
+  \A p \in Procs : pc[p] = "a_alloc" => \E e \in Entries : estate[e] = "free"
 =============================================================================

@@ -155,16 +155,17 @@ Return(p, r) ==
   /\ eff' = [eff EXCEPT ![p] = Nil]
   /\ UNCHANGED <<amap, dtorRan, dtorDue>>
 
-(* A step: some process calls, inserts, removes, or returns a result its *)
-(* history allows.                                                          *)
-ANext ==
-  \E p \in Procs :
-    \/ \E o \in Ops : Call(p, o)
-    \/ \E d \in Data : Insert(p, d)
-    \/ Remove(p)
-    \/ \E o \in Objs : RemoveOne(p, o)
-    \/ \E d \in dtorDue[p] : Dtor(p, d)
-    \/ \E r \in AllowedResults(aop[p].op, seen[p], eff[p]) : Return(p, r)
+(* A step of process p: it calls, inserts, removes, or returns a result   *)
+(* its history allows.                                                      *)
+AStep(p) ==
+  \/ \E o \in Ops : Call(p, o)
+  \/ \E d \in Data : Insert(p, d)
+  \/ Remove(p)
+  \/ \E o \in Objs : RemoveOne(p, o)
+  \/ \E d \in dtorDue[p] : Dtor(p, d)
+  \/ \E r \in AllowedResults(aop[p].op, seen[p], eff[p]) : Return(p, r)
+
+ANext == \E p \in Procs : AStep(p)
 
 (* The abstract specification: safety only.  (Liveness is stated and     *)
 (* checked on the algorithm, module ShadowProperties.)                     *)

@@ -111,11 +111,12 @@ HOps(p) ==
        IF l = "a_ctor" /\ pc'[p] # "a_ctor_fail_unlock"
          THEN [ctorDone EXCEPT ![new[p]] = TRUE] ELSE ctorDone
   /\ gpOwed' =
-       [e \in Entries |->
-          LET g == IF l \in {"f_kfree_rcu", "fa_kfree_rcu"} /\ e = cur[p]
-                     THEN {q \in Procs : pc[q] \in SectionLabels}
-                     ELSE gpOwed[e]
-          IN {q \in g : pc'[q] \in SectionLabels}]
+       \* (only p's position changes in p's step, and every process in a
+       \* gpOwed set is inside: only p can leave, and only p's step adds)
+       LET g == IF l \in {"f_kfree_rcu", "fa_kfree_rcu"}
+                  THEN [gpOwed EXCEPT ![cur[p]] = {q \in Procs : pc[q] \in SectionLabels}]
+                  ELSE gpOwed
+       IN IF pc'[p] \in SectionLabels THEN g ELSE [e \in Entries |-> g[e] \ {p}]
   /\ faDone' =
        CASE calling \/ l = "fa_unlock" -> [faDone EXCEPT ![p] = {}]
          [] l = "fa_del" -> [faDone EXCEPT ![p] = @ \cup {cur[p]}]

@@ -24,10 +24,11 @@ vars == <<procVars, heapVars, nOps>>
 (* How many operations p runs in all. *)
 Limit(p) == IF Script[p] = <<>> THEN Budget ELSE Len(Script[p])
 
+(* The operations of the kinds OpKinds (a constant: TLC computes it once). *)
+KindOps == {o \in Ops : o.op \in OpKinds}
+
 (* The operations p may call next. *)
-NextOps(p) == IF Script[p] = <<>>
-                THEN {o \in Ops : o.op \in OpKinds}
-                ELSE {Script[p][nOps[p] + 1]}
+NextOps(p) == IF Script[p] = <<>> THEN KindOps ELSE {Script[p][nOps[p] + 1]}
 
 (* p has an operation in progress; p has returned from its last one. *)
 Busy(p) == pc[p] # "idle"

@@ -543,11 +543,37 @@ public final class ModelCheckRunner {
         if (!launcher.exhaustive() || !Files.exists(config)) {
             return launcher;
         }
-        long[] sim = simulationDirective(Files.readAllLines(config, StandardCharsets.UTF_8));
-        return sim == null ? launcher
-                : new SimulationLauncher(LocalTlcLauncher.findJar(), options.heap(), sim[0], (int) sim[1], null,
-                        options.timeLimit());
+        List<String> lines = Files.readAllLines(config, StandardCharsets.UTF_8);
+        long[] sim = simulationDirective(lines);
+        if (sim != null) {
+            return new SimulationLauncher(LocalTlcLauncher.findJar(), options.heap(), sim[0], (int) sim[1], null,
+                    options.timeLimit());
+        }
+        Integer workers = workersDirective(lines);
+        if (workers != null && options.mode() == Mode.LOCAL && workers > options.workers()) {
+            return new LocalTlcLauncher(LocalTlcLauncher.findJar(), workers, options.heap(), options.timeLimit());
+        }
+        return launcher;
     }
+
+    /**
+     * A model's own number of TLC workers: a line {@code \\* runner: workers=N} in its .cfg, or
+     * null. The runner checks models one at a time, so a long model may use every core; with
+     * several workers the depth may vary, and with a VIEW and SYMMETRY the counts too (record "-").
+     * Used only in single-process mode and only to raise {@code --workers}.
+     */
+    static Integer workersDirective(List<String> cfgLines) {
+        for (String line : cfgLines) {
+            Matcher m = WORKERS_DIRECTIVE.matcher(line);
+            if (m.matches()) {
+                return Integer.parseInt(m.group(1));
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern WORKERS_DIRECTIVE =
+            Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*workers=(\\d+)\\s*$");
 
     private static final Pattern CFG_COMMENT = Pattern.compile("\\\\\\*[^\\n]*|\\(\\*.*?\\*\\)", Pattern.DOTALL);
     private static final Set<String> CFG_KEYWORDS = Set.of("CONSTANT", "CONSTANTS", "INIT", "NEXT", "SPECIFICATION",

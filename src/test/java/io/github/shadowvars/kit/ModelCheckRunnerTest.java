@@ -252,6 +252,13 @@ class ModelCheckRunnerTest {
     }
 
     @Test
+    void aCfgLineAsksForWorkers() {
+        assertEquals(Integer.valueOf(2), ModelCheckRunner.workersDirective(List.of("\\* Success.", "\\* runner: workers=2", "CONSTANTS")));
+        assertNull(ModelCheckRunner.workersDirective(List.of("\\* a model with one worker", "SPECIFICATION Spec")));
+        assertNull(ModelCheckRunner.workersDirective(List.of("INVARIANT Inv \\* runner: workers=2")), "only a line of its own");
+    }
+
+    @Test
     void aCfgLineAsksForSimulationWithItsBudget() {
         long[] sim = ModelCheckRunner.simulationDirective(List.of("\\* Success.", "\\* runner: simulate num=100000 depth=250",
                 "CONSTANTS", "\\* runner: simulate num=1 depth=1"));
