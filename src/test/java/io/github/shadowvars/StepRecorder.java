@@ -28,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>merged: g_walk "match" (a walk that stops on an entry loads no further link: written at
  *       rcu_read_unlock), a_recheck and f_walk (the walk under the lock, written at the next event
- *       with the entry it stood on, null if none), fa_walk (freeAll loads an entry's next link
+ *       with the entry it stood on, null if none; a walk that loaded no bucket head is written as
+ *       "unexpected", never as a walk that found nothing), fa_walk (freeAll loads an entry's next link
  *       before it knows whether the entry matches, see ShadowVariables' notes: written at the next
  *       event, "match" if that is the entry's unlink; "end" at the unlock), f_dtor/fa_dtor
  *       "notcalled" (kfree_rcu with no destructor call before it) and fa_next (the link loaded
@@ -149,6 +150,8 @@ public final class StepRecorder extends Tracer {
 
     /** Where a thread's operation is, as its events show. */
     private enum Phase {
+        /** free and freeAll before their spin_lock event. */
+        LOCK,
         /** get, or the lockless pre-check of alloc/getOrAlloc: the read-side walk. */
         READ,
         /** alloc/getOrAlloc after a pre-check that found nothing: kzalloc, then the lock. */
@@ -176,6 +179,8 @@ public final class StepRecorder extends Tracer {
         boolean inReadSide;
         /** The entry the walk stands on: the last link it loaded (null: none, or none loaded). */
         Object cur;
+        /** Whether the walk under the lock (re-check, free's walk) has loaded its bucket head. */
+        boolean walked;
         /** The entry kzalloc returned to this operation. */
         Object allocated;
         boolean published;
@@ -195,8 +200,7 @@ public final class StepRecorder extends Tracer {
             this.op = op;
             this.phase = switch (op) {
                 case "get", "alloc", "getOrAlloc" -> Phase.READ;
-                case "free" -> Phase.FREE_WALK;
-                default -> Phase.FREE_ALL;
+                default -> Phase.LOCK; // free, freeAll: their walk starts at the lock event
             };
         }
 
@@ -263,7 +267,10 @@ public final class StepRecorder extends Tracer {
                     add(c, "g_lock", How.OWN, head, null, null);
                     c.cur = head;
                 }
-                case RECHECK, FREE_WALK -> c.cur = head;
+                case RECHECK, FREE_WALK -> {
+                    c.cur = head;
+                    c.walked = true;
+                }
                 case FREE_ALL -> {
                     if (!c.faLockWritten) {
                         c.faLockWritten = true;
@@ -361,14 +368,19 @@ public final class StepRecorder extends Tracer {
                 rcu.readLock();                                   // the lock holder is an RCU reader, as in C
             }
             Context c = context();
-            if (c.allocating()) {
+            if (c.allocating() && c.phase == Phase.ALLOC) {
                 add(c, "a_lock", How.OWN, null, null, null);
                 c.phase = Phase.RECHECK;
-            } else if (c.op.equals("free")) {
+            } else if (c.op.equals("free") && c.phase == Phase.LOCK) {
                 add(c, "f_lock", How.OWN, null, null, null);
                 c.phase = Phase.FREE_WALK;
-            }                                                     // freeAll: fa_lock is written with bucket 0's head
+            } else if (c.op.equals("freeAll") && c.phase == Phase.LOCK) {
+                c.phase = Phase.FREE_ALL;                         // fa_lock is written with bucket 0's head
+            } else {
+                unexpected("spin_lock in phase " + c.phase);
+            }
             c.cur = null;
+            c.walked = false;
         } finally {
             stepLock.unlock();
         }
@@ -406,7 +418,9 @@ public final class StepRecorder extends Tracer {
                 rcu.readUnlock();
             }
             Context c = context();
-            if (c.allocating()) {
+            if (c.phase == Phase.LOCK || c.phase == Phase.READ || c.phase == Phase.ALLOC) {
+                unexpected("spin_unlock in phase " + c.phase + " (no spin_lock before it)");
+            } else if (c.allocating()) {
                 flushRecheck(c);
                 if (c.phase == Phase.EXISTS) {
                     add(c, "a_exists_unlock", How.OWN, null, null, null);
@@ -515,6 +529,11 @@ public final class StepRecorder extends Tracer {
         if (c.phase != Phase.RECHECK) {
             return;
         }
+        if (!c.walked) {
+            unexpected("the re-check under the lock loaded no bucket head");
+            c.phase = Phase.SET;
+            return;
+        }
         withFields(add(c, "a_recheck", How.MERGED, c.cur, null, null), c.cur);
         if (c.cur != null) {
             c.phase = Phase.EXISTS;
@@ -527,6 +546,11 @@ public final class StepRecorder extends Tracer {
     /** free's walk ends at this event: f_walk with the entry it stood on. */
     private void flushFreeWalk(Context c) {
         if (c.phase != Phase.FREE_WALK) {
+            return;
+        }
+        if (!c.walked) {
+            unexpected("free's walk under the lock loaded no bucket head");
+            c.phase = Phase.FREE;
             return;
         }
         withFields(add(c, "f_walk", How.MERGED, c.cur, null, null), c.cur);

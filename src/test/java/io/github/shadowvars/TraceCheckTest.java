@@ -362,18 +362,22 @@ class TraceCheckTest {
     static void rejectedWithSeededBug(String bug) throws Exception {
         Objs objs = new Objs();
         switch (bug) {
-            // t1's re-check under the lock "finds nothing" although t2 has published <o1, 1>.
-            case "NO_RECHECK" -> rejectedAt(objs, bug, lostRaceRun(objs).steps(), "a_recheck", 1);
+            // The re-check under the lock loads no bucket head: the recorder writes no a_recheck for a
+            // walk that never ran but an event without a rule, first at t2's alloc, which locks first
+            // (t1 would then publish a duplicate of t2's <o1, 1>).
+            case "NO_RECHECK" -> rejectedAt(objs, bug, lostRaceRun(objs).steps(),
+                    "unexpected: the re-check under the lock loaded no bucket head", 2);
             // The reader standing on o2's unlinked entry finds its next link null.
             case "UNLINK_CLEARS_NEXT" -> rejectedAt(objs, bug, readerOnUnlinkedRun(objs).steps(), "g_walk", 2);
             // freeAll removes <o1, 1> without calling the destructor.
             case "FREEALL_SKIPS_DTOR" -> rejectedAt(objs, bug, freeAllRun(objs).steps(), "fa_dtor", 1);
             // alloc publishes <o1, 1> before its constructor has run.
             case "PUBLISH_BEFORE_CTOR" -> rejectedAt(objs, bug, freeAllRun(objs).steps(), "a_publish", 1);
-            // t2's free walks the bucket without a lock event: its f_walk follows its Call (the spec's
-            // free takes f_lock first). Before the recorder took its events from the primitives
-            // (issue 23), the recorder wrote f_lock where the call was, and TLC rejected that.
-            case "FREE_OUTSIDE_LOCK" -> rejectedAt(objs, bug, freeWhileLockedRun(objs).steps(), "f_walk", 2);
+            // t2's free loads the bucket head with no spin_lock event before it: a head load before
+            // free's lock has no translation rule. (Before issue 23 the recorder wrote f_lock where the
+            // call was and TLC rejected that; before the review of 2026-12-07, f_walk after the Call.)
+            case "FREE_OUTSIDE_LOCK" -> rejectedAt(objs, bug, freeWhileLockedRun(objs).steps(),
+                    "unexpected: a bucket head loaded in phase LOCK", 2);
             // freeAll's entry is reclaimed at once, before any grace period has started.
             case "RECLAIM_WITHOUT_GRACE_PERIOD" -> rejectedAt(objs, bug, freeAllRun(objs).steps(), "rcu_reclaim", 1);
             // t1's re-check finds t2's entry, and the constructor is called on t1's speculative data.
