@@ -638,6 +638,7 @@ public final class ShadowVariables {
     }
 
     private Object poisoned(Entry e) {
+        trace.useAfterReclaim(e);                                               // KASAN's report
         counters.poisonedRead();
         throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
                 + "): a reader was not protected by a grace period");

@@ -99,4 +99,8 @@ abstract class Tracer {
     /** kfree of {@code entry}, never published: nothing to free in Java (the GC does). */
     void kfree(Object entry) {
     }
+
+    /** The KASAN stand-in's report: the calling thread touched the reclaimed {@code entry} (a UseAfterReclaimError follows). */
+    void useAfterReclaim(Object entry) {
+    }
 }

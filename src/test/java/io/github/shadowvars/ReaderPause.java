@@ -111,4 +111,9 @@ final class ReaderPause extends Tracer {
     void kfree(Object entry) {
         inner.kfree(entry);
     }
+
+    @Override
+    void useAfterReclaim(Object entry) {
+        inner.useAfterReclaim(entry);
+    }
 }

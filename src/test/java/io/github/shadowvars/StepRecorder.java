@@ -51,11 +51,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * cannot deadlock. The caller's constructor and destructor run outside the step lock, and their
  * events follow them (they touch only the caller's data; a test may pause in them).
  *
- * <p>Limits: an access that throws before its event (only UseAfterReclaimError, i.e. with a broken
- * RCU domain or a seeded bug that reclaims early) leaves the step lock held, and other recording
- * threads then wait for ever: record runs of the real algorithm, or of seeded bugs that do not
- * poison (as TraceCheckTest does). One recorder per table; the data objects of a run must be
- * distinct (a returned value is turned into its entry by identity).
+ * <p>Use after reclaim: the poison check (the KASAN stand-in, with a broken RCU domain or a seeded
+ * bug that reclaims early) runs after the load's event, outside the step lock, and reports its own
+ * event before UseAfterReclaimError is thrown: written as "unexpected: use after reclaim of eN",
+ * and the walk then stands on nothing, so the unlock events in the operation's finally blocks
+ * write no match for it. The recording goes on.
+ *
+ * <p>Limits: one recorder per table; the data objects of a run must be distinct (a returned value
+ * is turned into its entry by identity).
  *
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
@@ -517,6 +520,21 @@ public final class StepRecorder extends Tracer {
         try {
             steps.add(new Step(steps.size() + 1, threadName(), "rcu_reclaim", null, null, 0, number(entry), null, 0, 0, null));
             count("rcu_reclaim", How.OWN);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    @Override
+    public void useAfterReclaim(Object entry) {
+        stepLock.lock();
+        try {
+            Context c = context();
+            unexpected("use after reclaim of e" + number(entry)); // KASAN's report: no spec step reads a reclaimed entry
+            c.cur = null;                                         // the walk stands on nothing the finally-block events could write as a match
+            c.aheadOf = null;
+            c.ahead = null;
+            c.aheadIsNext = false;
         } finally {
             stepLock.unlock();
         }

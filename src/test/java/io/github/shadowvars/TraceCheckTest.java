@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * ({@link StepRecorder}) are turned into TLA+ traces ({@link TraceTla}) and TLC checks that each one
  * is a behaviour of spec/Shadow.tla (spec/trace/ShadowTrace.tla). Deliberately broken tables
  * (the seeded bugs NO_RECHECK, UNLINK_CLEARS_NEXT, FREEALL_SKIPS_DTOR, PUBLISH_BEFORE_CTOR,
- * FREE_OUTSIDE_LOCK, RECLAIM_WITHOUT_GRACE_PERIOD, CTOR_ON_EXISTS, READER_NOT_REGISTERED of
+ * FREE_OUTSIDE_LOCK, RECLAIM_WITHOUT_GRACE_PERIOD, CTOR_ON_EXISTS, READER_NOT_REGISTERED,
+ * RCU_WITHOUT_GRACE_PERIODS of
  * src/test/seeded-bugs) produce traces TLC rejects. The recorder takes its events from the table's
  * primitives and translates them as kernel-check/trace.c does; it prints, per label, how many lines
  * were written at the label's own event, merged into another, or unobserved.
@@ -146,6 +147,11 @@ class TraceCheckTest {
      * with UNLINK_CLEARS_NEXT the link is gone and t2 returns null.
      */
     static StepRecorder readerOnUnlinkedRun(Objs objs) throws Exception {
+        return readerOnUnlinkedRun(objs, false);
+    }
+
+    /** As {@link #readerOnUnlinkedRun(Objs)}; {@code earlyReclaim}: t2's get may throw UseAfterReclaimError (a seeded bug reclaimed o2's entry under it). */
+    static StepRecorder readerOnUnlinkedRun(Objs objs, boolean earlyReclaim) throws Exception {
         StepRecorder rec = new StepRecorder(new Rcu());
         CountDownLatch onO2 = new CountDownLatch(1);
         CountDownLatch freed = new CountDownLatch(1);
@@ -160,7 +166,15 @@ class TraceCheckTest {
             t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
             t.alloc(objs.o2, 1, Object::new, (o, d) -> 0);
         }).join("reader on an unlinked entry");
-        Worker t2 = new Worker("trace-t2", () -> t.get(objs.o1, 1));
+        Worker t2 = new Worker("trace-t2", () -> {
+            try {
+                t.get(objs.o1, 1);
+            } catch (UseAfterReclaimError e) {
+                if (!earlyReclaim) {
+                    throw e;
+                }
+            }
+        });
         Worker t3 = new Worker("trace-t3", () -> {
             awaitUninterruptibly(onO2);
             t.free(objs.o2, 1, (o, d) -> { });
@@ -336,21 +350,22 @@ class TraceCheckTest {
     }
 
     /**
-     * Eight broken tables, each in a scenario that makes its bug show deterministically: TLC rejects
+     * Nine broken tables, each in a scenario that makes its bug show deterministically: TLC rejects
      * the trace at the step where the broken code observes what the spec cannot (the same
      * scenarios with the real algorithm are traces 1 to 3 of the accepted batch; FREE_OUTSIDE_LOCK's
      * would not end with the real lock). The other Java seeded bugs are out of this recorder's
      * reach: the memory-mode ones below the spec (READER_ENTRY_RELEASE_STORE, PLAIN_HEAD_WRITE) and
-     * the lock's test-then-set race (TABLE_LOCK_CHECK_THEN_SET); and the one whose early reclaim
-     * poisons an entry a reader then reads inside a recorded step (RCU_WITHOUT_GRACE_PERIODS), where
-     * the recording stops. CTOR_ON_EXISTS and READER_NOT_REGISTERED are caught since the recorder
-     * takes its events from the primitives (issue 23): the constructor's call is an event, and a
-     * head load with no rcu_read_lock event before it has no translation rule.
+     * and the lock's test-then-set race (TABLE_LOCK_CHECK_THEN_SET). CTOR_ON_EXISTS and
+     * READER_NOT_REGISTERED are caught since the recorder takes its events from the primitives
+     * (issue 23): the constructor's call is an event, and a head load with no rcu_read_lock event
+     * before it has no translation rule. RCU_WITHOUT_GRACE_PERIODS since the poison check reports
+     * its own event outside the step lock (the recording goes on).
      */
     @Test
     void brokenTablesProduceTracesTheSpecRejects() throws Exception {
         for (String bug : List.of("NO_RECHECK", "UNLINK_CLEARS_NEXT", "FREEALL_SKIPS_DTOR", "PUBLISH_BEFORE_CTOR",
-                "FREE_OUTSIDE_LOCK", "RECLAIM_WITHOUT_GRACE_PERIOD", "CTOR_ON_EXISTS", "READER_NOT_REGISTERED")) {
+                "FREE_OUTSIDE_LOCK", "RECLAIM_WITHOUT_GRACE_PERIOD", "CTOR_ON_EXISTS", "READER_NOT_REGISTERED",
+                "RCU_WITHOUT_GRACE_PERIODS")) {
             SeededBugs.call(bug, TraceCheckTest.class.getName(), "rejectedWithSeededBug", bug);
         }
     }
@@ -385,6 +400,23 @@ class TraceCheckTest {
             // alloc's lockless pre-check loads the bucket head with no read-side section entered.
             case "READER_NOT_REGISTERED" -> rejectedAt(objs, bug, freeAllRun(objs).steps(),
                     "unexpected: a bucket head loaded outside a read-side section", 1);
+            // t3's free has o2's entry reclaimed at once, while t2's get stands on it in its read-side
+            // section (the spec's grace period waits for t2); t2 then reads the poison.
+            case "RCU_WITHOUT_GRACE_PERIODS" -> {
+                List<StepRecorder.Step> trace = readerOnUnlinkedRun(objs, true).steps();
+                rejectedAt(objs, bug, trace, "rcu_reclaim", 3);
+                // the poison check's report is recorded too, and no walk line after it claims a match
+                int poison = -1;
+                for (int k = 0; k < trace.size() && poison < 0; k++) {
+                    if (trace.get(k).thread().equals("t2") && trace.get(k).label().startsWith("unexpected: use after reclaim")) {
+                        poison = k;
+                    }
+                }
+                assertTrue(poison >= 0, "t2's use after reclaim is recorded\n" + show(trace, trace.size()));
+                for (StepRecorder.Step s : trace.subList(poison, trace.size())) {
+                    assertTrue(!"match".equals(s.outcome()), "no match after the use after reclaim: " + s);
+                }
+            }
             default -> throw new IllegalArgumentException("no trace scenario for seeded bug " + bug);
         }
     }
