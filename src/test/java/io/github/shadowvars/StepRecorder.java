@@ -35,9 +35,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *       "notcalled" (kfree_rcu with no destructor call before it) and fa_next (the link loaded
  *       ahead, written after kfree_rcu);</li>
  *   <li>unobserved: a_set, the plain stores of obj and id into the entry the thread allocated,
- *       have no event (as in C): written right after an a_recheck that found nothing; their
- *       effect is observed by a_publish's ro ri.</li>
+ *       have no event (as in C): written right after an a_recheck that found nothing, with no
+ *       entry (the spec takes it from its own state); their effect is observed by a_publish's
+ *       ro ri.</li>
  * </ul>
+ * {@code why} is not an observation: it names the return point the thread's events took (the
+ * label, and for g_unlock, a_kfree and a_alloc the operation), as the spec's Whys do; what the
+ * operation returned is {@code res}.
  * An event the translation has no rule for is written with a label the spec does not have
  * ("unexpected: ..."), which TLC rejects.
  *
@@ -556,7 +560,7 @@ public final class StepRecorder extends Tracer {
         if (c.cur != null) {
             c.phase = Phase.EXISTS;
         } else {
-            add(c, "a_set", How.UNOBSERVED, c.allocated, null, null);
+            add(c, "a_set", How.UNOBSERVED, null, null, null);             // no entry: nothing observed it (TraceTla writes no e)
             c.phase = Phase.SET;
         }
     }

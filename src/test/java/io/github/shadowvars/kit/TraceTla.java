@@ -107,7 +107,9 @@ public final class TraceTla {
                     r.append(", op |-> [op |-> \"").append(s.op()).append("\", obj |-> ")
                             .append(s.obj() == null ? "Nil" : name(objects, s.obj())).append(", id |-> ").append(id(s.id())).append(']');
                 } else {
-                    r.append(", e |-> ").append(entry(entryMap, s.entry()));
+                    if (!s.label().equals("a_set")) { // unobserved (no event): no entry is written
+                        r.append(", e |-> ").append(entry(entryMap, s.entry()));
+                    }
                     if (s.outcome() != null) {
                         r.append(", o |-> \"").append(s.outcome()).append('"');
                     }
