@@ -2,6 +2,7 @@ package io.github.shadowvars;
 
 import io.github.shadowvars.kit.TraceTla;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -140,8 +141,8 @@ public final class StepRecorder extends Tracer {
     private final Map<Object, Object> entryOfData = new IdentityHashMap<>();
     /** Thread names, guarded by stepLock. */
     private final Map<Thread, String> threads = new IdentityHashMap<>();
-    /** Each thread's translation state, guarded by stepLock. */
-    private final Map<Thread, Context> contexts = new IdentityHashMap<>();
+    /** Each thread's translation state, guarded by stepLock: a stack, the innermost operation on top (an operation called from the caller's own code inside another). */
+    private final Map<Thread, ArrayDeque<Context>> contexts = new IdentityHashMap<>();
     /** Per label: lines written at the label's own event, merged into another event, unobserved (no event); guarded by stepLock. */
     private final Map<String, long[]> counts = new TreeMap<>();
 
@@ -188,8 +189,9 @@ public final class StepRecorder extends Tracer {
         Object cur;
         /** Whether the walk under the lock (re-check, free's walk) has loaded its bucket head. */
         boolean walked;
-        /** The entry kzalloc returned to this operation. */
+        /** The entry kzalloc returned to this operation; whether kzalloc failed. */
         Object allocated;
+        boolean allocFailed;
         boolean published;
         boolean faLockWritten;
         /** freeAll's look-ahead: the entry whose next link was loaded (null: none pending), and that link. */
@@ -211,6 +213,18 @@ public final class StepRecorder extends Tracer {
             };
         }
 
+        /**
+         * Whether the thread runs the caller's code now, as its events show: the allocate
+         * supplier (after the pre-check's unlock, before kzalloc's event), the constructor (the
+         * re-check walked, no event since) or the destructor (after the unlink, before the
+         * destructor's or kfree_rcu's event).
+         */
+        boolean inCallersCode() {
+            return (phase == Phase.ALLOC && allocating() && allocated == null && !allocFailed)
+                    || (phase == Phase.RECHECK && walked)
+                    || (freeing != null && !dtorCalled);
+        }
+
         boolean allocating() {
             return op.equals("alloc") || op.equals("getOrAlloc");
         }
@@ -224,11 +238,19 @@ public final class StepRecorder extends Tracer {
     public void call(String op, Object obj, long id) {
         stepLock.lock();
         try {
-            Context old = contexts.get(Thread.currentThread());
-            if (old != null) {
-                old.awaitingResult.clear(); // the last operation threw: its result stays unobserved
+            ArrayDeque<Context> stack = contexts.computeIfAbsent(Thread.currentThread(), t -> new ArrayDeque<>());
+            Context old = stack.peek();
+            if (old != null && old.inCallersCode()) {
+                // called from the caller's code inside another operation (its allocate supplier,
+                // constructor or destructor): the spec's process runs one operation at a time
+                unexpected("nested call " + op + " inside " + old.op);
+            } else {
+                if (old != null) {
+                    old.awaitingResult.clear(); // the last operation threw: its result stays unobserved
+                }
+                stack.clear();
             }
-            contexts.put(Thread.currentThread(), new Context(op));
+            stack.push(new Context(op));
             steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
             count("Call", How.OWN);
         } finally {
@@ -252,6 +274,10 @@ public final class StepRecorder extends Tracer {
             }
             c.awaitingResult.clear();
             c.phase = Phase.IDLE;
+            ArrayDeque<Context> stack = contexts.get(Thread.currentThread());
+            if (stack.size() > 1) {
+                stack.pop();                                      // back to the operation whose code called it
+            }
         } finally {
             stepLock.unlock();
         }
@@ -355,6 +381,7 @@ public final class StepRecorder extends Tracer {
         try {
             Context c = context();
             if (entry == null) {
+                c.allocFailed = true;
                 add(c, "a_alloc", How.OWN, null, "fail", null, "allocFail");
             } else {
                 number(entry);
@@ -642,7 +669,8 @@ public final class StepRecorder extends Tracer {
     }
 
     private Context context() {
-        Context c = contexts.get(Thread.currentThread());
+        ArrayDeque<Context> stack = contexts.get(Thread.currentThread());
+        Context c = stack == null ? null : stack.peek();
         if (c == null) {
             throw new IllegalStateException("an event of a thread with no operation (the RCU callback runs only reclaimed)");
         }

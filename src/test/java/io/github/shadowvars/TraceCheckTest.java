@@ -481,6 +481,32 @@ class TraceCheckTest {
         assertTrue(variant.allAccepted(), tail(variant.output(), 40));
     }
 
+    /**
+     * A constructor that calls get on the same table (allowed: get takes no lock): the recorder
+     * flags the nested call (the spec's process runs one operation at a time) and translates it in
+     * its own context, so the outer alloc's steps go on as they would without it.
+     */
+    @Test
+    void aCallFromAConstructorIsFlaggedAndLeavesTheOuterOperationIntact() {
+        Objs objs = new Objs();
+        StepRecorder rec = new StepRecorder(new Rcu());
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
+        t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
+        t.alloc(objs.o2, 1, Object::new, (o, d) -> t.get(objs.o1, 1) == null ? 1 : 0);
+        t.free(objs.o2, 1, (o, d) -> t.get(objs.o1, 1));
+        List<String> labels = rec.steps().stream().map(StepRecorder.Step::label).toList();
+        String shown = show(rec.steps(), rec.steps().size());
+        // (the outer re-check's a_recheck is merged into its next own event, the constructor's)
+        assertEquals(List.of("Call", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
+                        "unexpected: nested call get inside alloc", "Call", "g_lock", "g_walk", "g_unlock",
+                        "a_recheck", "a_set", "a_ctor", "a_publish", "a_unlock",
+                        "Call", "f_lock", "f_walk", "f_del",
+                        "unexpected: nested call get inside free", "Call", "g_lock", "g_walk", "g_unlock",
+                        "f_dtor", "f_kfree_rcu", "f_unlock"),
+                labels.subList(labels.indexOf("a_unlock") + 1, labels.size()).stream()
+                        .filter(l -> !l.equals("rcu_reclaim")).toList(), shown);
+    }
+
     /** The first {@code matched} steps, then the step that did not match, marked. */
     static String show(List<StepRecorder.Step> trace, int matched) {
         StringBuilder b = new StringBuilder();
