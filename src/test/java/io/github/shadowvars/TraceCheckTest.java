@@ -351,11 +351,13 @@ class TraceCheckTest {
 
     /**
      * Nine broken tables, each in a scenario that makes its bug show deterministically: TLC rejects
-     * the trace at the step where the broken code observes what the spec cannot (the same
+     * the trace at the step where the broken code observes what the spec cannot, or, for
+     * NO_RECHECK, FREE_OUTSIDE_LOCK and READER_NOT_REGISTERED, at the line where the recorder
+     * met an event it has no translation rule for ("unexpected: ...": flagged by the recorder). (The same
      * scenarios with the real algorithm are traces 1 to 3 of the accepted batch; FREE_OUTSIDE_LOCK's
      * would not end with the real lock). The other Java seeded bugs are out of this recorder's
      * reach: the memory-mode ones below the spec (READER_ENTRY_RELEASE_STORE, PLAIN_HEAD_WRITE) and
-     * and the lock's test-then-set race (TABLE_LOCK_CHECK_THEN_SET). CTOR_ON_EXISTS and
+     * the lock's test-then-set race (TABLE_LOCK_CHECK_THEN_SET). CTOR_ON_EXISTS and
      * READER_NOT_REGISTERED are caught since the recorder takes its events from the primitives
      * (issue 23): the constructor's call is an event, and a head load with no rcu_read_lock event
      * before it has no translation rule. RCU_WITHOUT_GRACE_PERIODS since the poison check reports
@@ -397,7 +399,9 @@ class TraceCheckTest {
             case "RECLAIM_WITHOUT_GRACE_PERIOD" -> rejectedAt(objs, bug, freeAllRun(objs).steps(), "rcu_reclaim", 1);
             // t1's re-check finds t2's entry, and the constructor is called on t1's speculative data.
             case "CTOR_ON_EXISTS" -> rejectedAt(objs, bug, lostRaceRun(objs).steps(), "a_ctor", 1);
-            // alloc's lockless pre-check loads the bucket head with no read-side section entered.
+            // alloc's lockless pre-check loads the bucket head with no read-side section entered:
+            // flagged by the recorder (no translation rule), not by the spec, like NO_RECHECK and
+            // FREE_OUTSIDE_LOCK above; TLC rejects the unknown label.
             case "READER_NOT_REGISTERED" -> rejectedAt(objs, bug, freeAllRun(objs).steps(),
                     "unexpected: a bucket head loaded outside a read-side section", 1);
             // t3's free has o2's entry reclaimed at once, while t2's get stands on it in its read-side
