@@ -62,8 +62,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * and the walk then stands on nothing, so the unlock events in the operation's finally blocks
  * write no match for it. The recording goes on.
  *
- * <p>Limits: one recorder per table; the data objects of a run must be distinct (a returned value
- * is turned into its entry by identity).
+ * <p>Limits: one recorder per table; the data objects of the live entries of a run must be
+ * distinct (a returned value is turned into its entry by identity): a data object kzalloc's event
+ * gives a second live entry is written "unexpected" (a kfree'd entry's may come again).
  *
  * <p>Names in the log: threads are "t1", "t2", ... in order of their first step; entries are
  * numbered 1, 2, ... in order of allocation (0 = null); objects and ids are kept as given.
@@ -137,7 +138,11 @@ public final class StepRecorder extends Tracer {
     private final List<Step> steps = new ArrayList<>();
     /** Entry numbers, guarded by stepLock. */
     private final Map<Object, Integer> entries = new IdentityHashMap<>();
-    /** Each allocation's data and its entry (kzalloc's event), guarded by stepLock: turns a returned value or a ctor/dtor argument into its entry. */
+    /**
+     * Each live allocation's data and its entry (kzalloc's event; removed at kfree, not at the
+     * reclaim: a reader's return value may follow its entry's reclaim), guarded by stepLock: turns a returned value or a ctor/dtor argument into its entry.
+     * A data object handed to a second live entry is written "unexpected".
+     */
     private final Map<Object, Object> entryOfData = new IdentityHashMap<>();
     /** Thread names, guarded by stepLock. */
     private final Map<Thread, String> threads = new IdentityHashMap<>();
@@ -385,7 +390,10 @@ public final class StepRecorder extends Tracer {
                 add(c, "a_alloc", How.OWN, null, "fail", null, "allocFail");
             } else {
                 number(entry);
-                entryOfData.put(data, entry);
+                Object previous = entryOfData.put(data, entry);
+                if (previous != null) {                           // a data object handed out twice: its return cannot be told apart
+                    unexpected("kzalloc's data is already e" + number(previous) + "'s");
+                }
                 c.allocated = entry;
                 add(c, "a_alloc", How.OWN, entry, "ok", null);
             }
@@ -483,6 +491,7 @@ public final class StepRecorder extends Tracer {
         stepLock.lock();
         try {
             Context c = context();
+            entryOfData.values().remove(entry);                   // freed: its data may be handed out again
             if (c.phase == Phase.EXISTS) {
                 add(c, "a_kfree", How.OWN, entry, null, null, c.op.equals("alloc") ? "dup" : "exists");
             } else {

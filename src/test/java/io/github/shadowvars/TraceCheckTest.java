@@ -511,6 +511,20 @@ class TraceCheckTest {
                         .filter(l -> !l.equals("rcu_reclaim")).toList(), shown);
     }
 
+    /** A data object given to two live entries: their returns could not be told apart, so the recorder flags it. */
+    @Test
+    void aDataObjectOfTwoLiveEntriesIsFlagged() {
+        Objs objs = new Objs();
+        StepRecorder rec = new StepRecorder(new Rcu());
+        ShadowVariables t = table(rec, AllocationFaults.NEVER);
+        Object shared = new Object();
+        t.alloc(objs.o1, 1, () -> shared, null);
+        assertTrue(rec.steps().stream().noneMatch(s -> s.label().startsWith("unexpected")), show(rec.steps(), rec.steps().size()));
+        t.alloc(objs.o2, 1, () -> shared, null);
+        assertTrue(rec.steps().stream().anyMatch(s -> s.label().equals("unexpected: kzalloc's data is already e1's")),
+                show(rec.steps(), rec.steps().size()));
+    }
+
     /** The first {@code matched} steps, then the step that did not match, marked. */
     static String show(List<StepRecorder.Step> trace, int matched) {
         StringBuilder b = new StringBuilder();
