@@ -426,7 +426,7 @@ class TraceCheckTest {
     }
 
     /**
-     * Checks that TLC rejects {@code trace} exactly at the last step labelled {@code label} of
+     * Checks that TLC rejects {@code trace} exactly at the first step labelled {@code label} of
      * the {@code thread}-th thread (t1, t2, ... in order of their first step).
      */
     private static void rejectedAt(Objs objs, String bug, List<StepRecorder.Step> trace, String label, int thread)
@@ -436,6 +436,7 @@ class TraceCheckTest {
             StepRecorder.Step s = trace.get(k);
             if (s.label().equals(label) && s.thread().equals("t" + thread)) {
                 expected = k;
+                break;
             }
         }
         String name = "TraceBroken_" + bug;
