@@ -44,7 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * label, and for g_unlock, a_kfree and a_alloc the operation), as the spec's Whys do; what the
  * operation returned is {@code res}.
  * An event the translation has no rule for is written with a label the spec does not have
- * ("unexpected: ..."), which TLC rejects.
+ * ("unexpected: ..."), which TLC rejects. The phase (where the thread's operation is, as its
+ * events show) decides which label an event is; an event whose label the phase cannot decide
+ * (a load, lock, unlock, kfree or hash_del_rcu where the operation has none) is "unexpected".
+ * Where the label does not depend on the phase (a_alloc, a_ctor, a_publish, the destructor,
+ * kfree_rcu), the label is written and the spec checks its order (pc) and its entry.
  *
  * <p>Atomicity. The spec assumes each labelled step is atomic. A shared-memory access runs between
  * {@link #begin()} (which takes this recorder's step lock) and its event (which logs and releases
@@ -181,6 +185,8 @@ public final class StepRecorder extends Tracer {
         FREE,
         /** freeAll. */
         FREE_ALL,
+        /** the operation's last step is written (get's g_unlock, a pre-check that found it, a_alloc fail, a kfree): its return follows. */
+        RETURN,
         /** returned. */
         IDLE
     }
@@ -374,7 +380,7 @@ public final class StepRecorder extends Tracer {
             String why = c.op.equals("get") ? "value" : c.cur == null ? null : c.op.equals("alloc") ? "dup" : "exists";
             add(c, "g_unlock", How.OWN, c.cur, null, null, why);
             c.inReadSide = false;
-            c.phase = Phase.ALLOC;
+            c.phase = why == null ? Phase.ALLOC : Phase.RETURN;  // a pre-check that found nothing goes on to allocate
         } finally {
             stepLock.unlock();
         }
@@ -387,6 +393,7 @@ public final class StepRecorder extends Tracer {
             Context c = context();
             if (entry == null) {
                 c.allocFailed = true;
+                c.phase = Phase.RETURN;
                 add(c, "a_alloc", How.OWN, null, "fail", null, "allocFail");
             } else {
                 number(entry);
@@ -492,11 +499,13 @@ public final class StepRecorder extends Tracer {
         try {
             Context c = context();
             entryOfData.values().remove(entry);                   // freed: its data may be handed out again
+            expect(c, "kfree", Phase.EXISTS, Phase.SET);
             if (c.phase == Phase.EXISTS) {
                 add(c, "a_kfree", How.OWN, entry, null, null, c.op.equals("alloc") ? "dup" : "exists");
             } else {
                 add(c, "a_ctor_fail_kfree", How.OWN, entry, null, null, "ctorFail");
             }
+            c.phase = Phase.RETURN;
         } finally {
             stepLock.unlock();
         }
@@ -508,6 +517,9 @@ public final class StepRecorder extends Tracer {
             Context c = context();
             if (c.op.equals("free")) {
                 flushFreeWalk(c);
+                expect(c, "hash_del_rcu", Phase.FREE);
+            } else if (c.phase != Phase.FREE_ALL) {
+                unexpected("hash_del_rcu in phase " + c.phase);
             } else if (c.aheadOf == entry) {
                 resolveAhead(c, entry);                           // the entry whose link was loaded ahead matched
             } else {
@@ -630,6 +642,16 @@ public final class StepRecorder extends Tracer {
             c.cur = c.ahead;
             c.ahead = null;
         }
+    }
+
+    /** Writes "unexpected" if the thread's operation is in none of the phases {@code allowed} for {@code event}. */
+    private void expect(Context c, String event, Phase... allowed) {
+        for (Phase ph : allowed) {
+            if (c.phase == ph) {
+                return;
+            }
+        }
+        unexpected(event + " in phase " + c.phase);
     }
 
     private void unexpected(String what) {
