@@ -31,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
  *
  * <p>Runs: 2 or 3 threads, each calling 3 to 6 random operations (get, alloc, getOrAlloc, free,
  * freeAll) on 2 objects sharing the only bucket (bucketBits 0) and ids 1 and 2, with a constructor
- * and a destructor, allocation failures and constructor failures (error codes and exceptions)
- * injected. 200 runs in test mode ({@code -Dshadowvars.mode=test}, the default), 2000 in main
+ * (null in about one run in 5) and a destructor (null in about one run in 5), allocation failures
+ * and constructor failures (error codes and exceptions) injected; the runs are checked grouped by
+ * the spec's CtorGiven and DtorGiven, one value per run. 200 runs in test mode ({@code -Dshadowvars.mode=test}, the default), 2000 in main
  * mode, checked in batches of 250 traces per TLC run; the seed is printed.
  */
 @Timeout(600) // hang guard only; no test depends on timing
@@ -68,14 +69,20 @@ class TraceCheckTest {
         return new ShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), new ReaderPause(rec, onStand));
     }
 
-    /** One random concurrent run in recording mode; returns its trace. */
-    static StepRecorder randomRun(long seed, Objs objs, boolean lockHolderIsReader) throws Exception {
+    /** A recorded run and whether its allocs passed a constructor and its frees a destructor (the spec's CtorGiven, DtorGiven: one value per run). */
+    record Run(StepRecorder rec, boolean ctorGiven, boolean dtorGiven) {
+    }
+
+    /** One random concurrent run in recording mode; about one run in 5 passes no constructor, one in 5 no destructor. */
+    static Run randomRun(long seed, Objs objs, boolean lockHolderIsReader) throws Exception {
         SplittableRandom random = new SplittableRandom(seed);
         FaultInjection faults = new FaultInjection(random.nextLong(), 0.15, 0.15, 0.05);
         StepRecorder rec = new StepRecorder(new Rcu(), lockHolderIsReader);
         ShadowVariables t = table(rec, faults);
-        Constructor<Object> ctor = faults.constructor((o, d) -> 0);
-        Destructor<Object> dtor = (o, d) -> { };
+        boolean ctorGiven = random.nextInt(5) != 0;
+        boolean dtorGiven = random.nextInt(5) != 0;
+        Constructor<Object> ctor = ctorGiven ? faults.constructor((o, d) -> 0) : null;
+        Destructor<Object> dtor = dtorGiven ? (o, d) -> { } : null;
         Supplier<Object> allocate = () -> {
             Thread.yield(); // widen the window between the pre-check and the lock
             return new Object();
@@ -109,7 +116,7 @@ class TraceCheckTest {
             w.join("random run, seed " + seed);
         }
         t.rcu().barrier(); // run the pending reclamations: they are recorded too
-        return rec;
+        return new Run(rec, ctorGiven, dtorGiven);
     }
 
     /**
@@ -289,17 +296,21 @@ class TraceCheckTest {
         long seed = FaultInjectionTest.seed("shadowvars.trace.seed", "recordedConcurrentRunsAreBehavioursOfTheSpec");
         SplittableRandom seeds = new SplittableRandom(seed);
         Objs objs = new Objs();
-        List<StepRecorder> recorders = new ArrayList<>();
-        recorders.add(lostRaceRun(objs));         // trace 1: the lost race, deterministically
-        recorders.add(readerOnUnlinkedRun(objs)); // trace 2: a reader passing an unlinked entry
-        recorders.add(freeAllRun(objs));          // trace 3: freeAll with a destructor
+        List<Run> recorded = new ArrayList<>();
+        recorded.add(new Run(lostRaceRun(objs), true, true));         // trace 1: the lost race, deterministically
+        recorded.add(new Run(readerOnUnlinkedRun(objs), true, true)); // trace 2: a reader passing an unlinked entry
+        recorded.add(new Run(freeAllRun(objs), true, true));          // trace 3: freeAll with a destructor
         int[] reclaimedMeanwhile = new int[1];    // trace 4: no reclamation while freeAll holds the lock
-        recorders.add(reclaimWhileLockedRun(true, objs, reclaimedMeanwhile));
+        recorded.add(new Run(reclaimWhileLockedRun(true, objs, reclaimedMeanwhile), true, true));
         assertEquals(0, reclaimedMeanwhile[0], "the lock holder is an RCU reader in recording mode");
         long recordStart = System.nanoTime();
-        for (int r = recorders.size(); r < runs; r++) {
-            recorders.add(randomRun(seeds.nextLong(), objs, true));
+        for (int r = recorded.size(); r < runs; r++) {
+            recorded.add(randomRun(seeds.nextLong(), objs, true));
         }
+        // grouped by (CtorGiven, DtorGiven): each group is checked in its own model
+        List<Run> sorted = new ArrayList<>(recorded);
+        sorted.sort(java.util.Comparator.comparing((Run r) -> !r.ctorGiven()).thenComparing(r -> !r.dtorGiven()));
+        List<StepRecorder> recorders = sorted.stream().map(Run::rec).toList();
         List<List<StepRecorder.Step>> all = recorders.stream().map(StepRecorder::steps).toList();
         Map<String, long[]> counts = new java.util.TreeMap<>();
         recorders.forEach(rec -> rec.labelCounts().forEach((l, n) -> {
@@ -321,14 +332,26 @@ class TraceCheckTest {
         counts.forEach((l, n) -> System.out.printf("trace-label: %s own=%d merged=%d unobserved=%d%n", l, n[0], n[1], n[2]));
         assertEquals(labels.keySet(), counts.keySet(), "every label written is counted");
         assertTrue(!counts.containsKey("unexpected"), "the unmodified table has no event without a rule: " + counts.keySet());
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        sorted.forEach(r -> groups.merge("ctor " + r.ctorGiven() + ", dtor " + r.dtorGiven(), 1L, Long::sum));
+        System.out.println("trace check: runs per (constructor given, destructor given) " + groups);
+        assertTrue(groups.size() == 4 || runs < 100, "every combination of a constructor and a destructor given or not is run: " + groups);
         double tlcSeconds = 0;
-        for (int from = 0, b = 1; from < all.size(); from += perBatch, b++) {
-            List<List<StepRecorder.Step>> batch = all.subList(from, Math.min(all.size(), from + perBatch));
+        for (int from = 0, b = 1; from < all.size(); b++) {
+            boolean ctorGiven = sorted.get(from).ctorGiven();
+            boolean dtorGiven = sorted.get(from).dtorGiven();
+            int to = from;
+            while (to < all.size() && to - from < perBatch
+                    && sorted.get(to).ctorGiven() == ctorGiven && sorted.get(to).dtorGiven() == dtorGiven) {
+                to++;
+            }
+            List<List<StepRecorder.Step>> batch = all.subList(from, to);
             String name = "TraceBatch_" + b;
-            TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, batch, objs.names);
+            TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, batch, objs.names, "none",
+                    ctorGiven, dtorGiven);
             tlcSeconds += v.seconds();
-            System.out.printf("trace check: %s: %d traces, TLC exit %d, %d distinct states (expected %d), %.1f s%n",
-                    name, batch.size(), v.exitCode(), v.distinctStates(), v.expectedStates(), v.seconds());
+            System.out.printf("trace check: %s (constructor %s, destructor %s): %d traces, TLC exit %d, %d distinct states (expected %d), %.1f s%n",
+                    name, ctorGiven ? "given" : "null", dtorGiven ? "given" : "null", batch.size(), v.exitCode(), v.distinctStates(), v.expectedStates(), v.seconds());
             if (!v.allAccepted()) {
                 StringBuilder why = new StringBuilder(name + " (seed " + seed + "): TLC exit " + v.exitCode()
                         + ", distinct states " + v.distinctStates() + " (expected " + v.expectedStates() + ")");
@@ -342,6 +365,7 @@ class TraceCheckTest {
                         .append(tail(v.output(), 40));
                 throw new AssertionError(why.toString());
             }
+            from = to;
         }
         System.out.printf("trace check: all %d traces (%d steps) accepted by TLC in %.1f s%n", all.size(), steps, tlcSeconds);
         CheckSummary.figures(getClass(), all.size() + " concurrent Java traces (" + steps + " steps) accepted by TLC");
