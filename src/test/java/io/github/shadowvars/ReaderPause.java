@@ -4,7 +4,10 @@ package io.github.shadowvars;
  * A tracer that runs {@code onStand} in a reader each time it stands on an entry inside its
  * read-side section (a bucket head or a next link loaded non-null between rcu_read_lock and
  * rcu_read_unlock), after passing the event to {@code inner}: tests use it to pause a reader on an
- * entry. Every other event is passed on unchanged.
+ * entry. Every other event is passed on unchanged: every method of Tracer is overridden here
+ * (ReaderPauseTest checks it, so that an event added to Tracer later is not dropped). It keeps
+ * its own read-side flag, not the recorder's: it also wraps {@link Tracer#OFF} (PoisonTest,
+ * TestTables), where no recorder tracks the section.
  */
 final class ReaderPause extends Tracer {
     private final Tracer inner;
