@@ -69,6 +69,8 @@ TraceScript == [p \in Procs |-> <<>>]
 
 (* "res" and "why" agree with p's result after a returning step ("res"   *)
 (* absent: the return value was not observed, e.g. a void C function).   *)
+(* "why" is not an observation: the recorders write the return point     *)
+(* their events took (label and operation); "res" is the observed value.  *)
 Returns(r) == /\ "res" \in DOMAIN r => ret'[r.p].val = r.res
               /\ ret'[r.p].why = r.why
 
@@ -105,7 +107,8 @@ Observed(r) ==
                                ELSE pc'[p] = "a_exists_unlock" /\ cur'[p] = r.e
                             /\ ReadsFields(r)
     [] r.l = "a_kfree" -> new[p] = r.e /\ Returns(r)
-    [] r.l \in {"a_set", "a_publish"} -> new[p] = r.e /\ ReadsFields(r)
+    [] r.l = "a_set" -> "e" \in DOMAIN r => new[p] = r.e  \* unobserved: no e
+    [] r.l = "a_publish" -> new[p] = r.e /\ ReadsFields(r)
     [] r.l = "a_ctor" -> /\ new[p] = r.e
                          /\ (r.o = "ok") = (pc'[p] # "a_ctor_fail_unlock")
                          /\ "ro" \in DOMAIN r => r.ro = op[p].obj  \* the obj argument

@@ -55,7 +55,7 @@ public final class ShadowVariables {
      * published (lost race, failed constructor) is left to the GC: C's plain kfree.
      *
      * Memory ordering, by kernel primitive (the helpers at the end name each access mode):
-     *   rcu_dereference    headAt and Entry.next: volatile loads, not mere acquire loads: Rcu's
+     *   rcu_dereference    headAt and nextOf: volatile loads, not mere acquire loads: Rcu's
      *                      grace-period argument needs them and the unlink in the synchronization order.
      *   rcu_assign_pointer the entry's fields and next link are plain stores; the head store is
      *                      volatile and releases them, and the constructor's writes, to readers.
@@ -70,7 +70,13 @@ public final class ShadowVariables {
      * queue lock; callbacks run after the table lock is released; the domain refuses barrier and
      * synchronize to a thread holding a table lock. Poison, the KASAN stand-in: reclaim() sets
      * `reclaimed`, overwrites data and keeps obj (a reader past the check matches and hits the
-     * poison, instead of returning null silently). Each labelled step calls the Tracer.
+     * poison, instead of returning null silently).
+     *
+     * Tracing: the primitives at the end (head and link loads, hashAddRcu, hashDelRcu, the lock,
+     * the read side, kzalloc, kfree, kfreeRcu and its callback, the ctor and dtor calls) report
+     * their events to the Tracer, and each public operation reports its call and its one return
+     * point; the algorithm's lines carry no trace calls, as shadow.c carries none. Tracing off is
+     * Tracer.OFF on a final field: see Tracer's note.
      */
 
     /** The kernel's table size: 2^12 buckets. */
@@ -79,7 +85,7 @@ public final class ShadowVariables {
     private static final Object POISON = new Object();
 
     /** One shadow variable ({@code struct klp_shadow}). */
-    private static final class Entry {
+    static final class Entry {      // package-private: a trace recorder reads obj and id from it, as C's from the entry's memory
         Object obj;                 // written before publication; kept when reclaimed (see reclaim)
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
@@ -186,35 +192,27 @@ public final class ShadowVariables {
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
         trace.call("get", obj, id);                                             // [Call]
-        return (T) klpShadowGet(obj, id);
+        Object data = klpShadowGet(obj, id);
+        trace.returned(data);                                                   // the one return point
+        return (T) data;
     }
 
     /** klp_shadow_get's steps, for get and the pre-check of alloc/getOrAlloc: the data found, or null. */
     private Object klpShadowGet(Object obj, long id) {
         Object data = null;
-        Entry found = null;
-        trace.begin();
         long[] reader = rcuReadLock();                                          // (1) rcu_read_lock [g_lock]
         try {
             Entry e = headAt(bucketOf(obj));                                    // (2) walk the bucket: its head [g_lock]
-            trace.end("g_lock", e);
             while (e != null) {
-                trace.begin();
                 checkPoison(e);
                 if (e.obj == obj && e.id == id) {                               // (2) compare obj and id [g_walk]
-                    found = e;
                     data = dataOf(e);                                           // (3) match: its data, inside the section [g_walk]
-                    trace.visit("g_walk", e, e.obj, e.id, "match", null);
                     break;
                 }
-                Entry next = e.next;                                            // (2) follow the next link [g_walk]
-                trace.visit("g_walk", e, e.obj, e.id, "follow", next);
-                e = next;
+                e = nextOf(e);                                                  // (2) follow the next link [g_walk]
             }
         } finally {
-            trace.begin();
             rcuReadUnlock(reader);                                              // (3)/(4) rcu_read_unlock [g_unlock]
-            trace.end("g_unlock", found);
         }
         return data;
     }
@@ -237,7 +235,12 @@ public final class ShadowVariables {
      */
     @SuppressWarnings("unchecked")
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
-        return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, true, "alloc");
+        Objects.requireNonNull(obj, "obj");
+        Objects.requireNonNull(allocate, "allocate");
+        trace.call("alloc", obj, id);                                           // [Call]
+        Object data = klpShadowGetOrAlloc(obj, id, allocate, ctor, true, "alloc");
+        trace.returned(data);                                                   // the one return point
+        return (T) data;
     }
 
     /**
@@ -256,7 +259,12 @@ public final class ShadowVariables {
      */
     @SuppressWarnings("unchecked")
     public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
-        return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
+        Objects.requireNonNull(obj, "obj");
+        Objects.requireNonNull(allocate, "allocate");
+        trace.call("getOrAlloc", obj, id);                                      // [Call]
+        Object data = klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
+        trace.returned(data);                                                   // the one return point
+        return (T) data;
     }
 
     /**
@@ -265,9 +273,6 @@ public final class ShadowVariables {
      */
     private <T> Object klpShadowGetOrAlloc(Object obj, long id, Supplier<? extends T> allocate,
                                            Constructor<? super T> ctor, boolean warnOnExist, String op) {
-        Objects.requireNonNull(obj, "obj");
-        Objects.requireNonNull(allocate, "allocate");
-        trace.call(op, obj, id);                                                // [Call]
         Object existing = klpShadowGet(obj, id);                                // (1) lockless pre-check [g_lock, g_walk, g_unlock]
         if (existing != null) {
             return exists(obj, id, existing, warnOnExist);
@@ -276,42 +281,34 @@ public final class ShadowVariables {
     }
 
     /** Steps (2)-(8) of {@code __klp_shadow_get_or_alloc}, after a pre-check that found nothing: out of line. */
+    @SuppressWarnings("unchecked")
     private <T> Object allocLocked(Object obj, long id, Supplier<? extends T> allocate,
                                    Constructor<? super T> ctor, boolean warnOnExist, String op) {
         requireNotLockedByCaller(op);
-        T data = faults.failNext(obj, id) ? null : allocate.get();              // (2) allocate outside the lock [a_alloc]
-        Entry entry = data == null ? null : new Entry(data);
-        trace.done("a_alloc", entry, data == null ? "fail" : "ok");
-        if (data == null) {
+        Entry entry = kzalloc(obj, id, allocate);                               // (2) allocate outside the lock [a_alloc]
+        if (entry == null) {
             return null;                                                        // (2) allocation failure [a_alloc]
         }
+        T data = (T) entry.data;                                                // C's new_shadow->data is an address; a load after unlock could see the poison
         Entry found = null;
         Object existing = null;
         boolean published = false;
         long crowded = 0;
         int error = 0;
         Throwable thrown = null;
-        lock.lock();                                                            // (3) lock [a_lock]
+        spinLock();                                                             // (3) lock [a_lock]
         try {
             counters.count(Counters.ALLOCATED);
-            trace.done("a_lock", null, null);
-            trace.begin();
             found = find(obj, id);                                              // (4) re-check under the lock [a_recheck]
-            trace.end("a_recheck", found);
             if (found != null) {
                 existing = found.data;                                          // (4) found: goto exists [a_recheck]
             } else {
-                trace.begin();
                 entry.obj = obj;                                                // (5) set obj and id [a_set]
                 entry.id = id;
-                trace.end("a_set", entry);
                 try {
-                    error = ctor == null ? 0 : UserCode.construct(ctor, obj, data); // (6) ctor under the lock [a_ctor]
+                    error = ctor == null ? 0 : construct(ctor, obj, data);       // (6) ctor under the lock [a_ctor]
                 } catch (Throwable t) {
                     thrown = t;
-                }
-                if (ctor != null) {
-                    trace.done("a_ctor", entry, error == 0 && thrown == null ? "ok" : "fail");
                 }
                 if (error == 0 && thrown == null) {
                     hashAddRcu(entry);                                          // (7) publish [a_publish]
@@ -323,19 +320,17 @@ public final class ShadowVariables {
             if (!published) {
                 counters.count(Counters.DROPPED);
             }
-            trace.begin();
-            lock.unlock();                                                      // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
-            trace.end(found != null ? "a_exists_unlock" : published ? "a_unlock" : "a_ctor_fail_unlock", entry);
+            spinUnlock();                                                       // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
         }
         if (crowded > 0) {
             warnCrowded(crowded);
         }
         if (found != null) {
-            trace.done("a_kfree", entry, null);                                 // (4) found: drop the speculative entry (kfree) [a_kfree]
+            kfree(entry);                                                       // (4) found: drop the speculative entry (kfree) [a_kfree]
             return exists(obj, id, existing, warnOnExist);
         }
         if (!published) {
-            trace.done("a_ctor_fail_kfree", entry, null);                       // (6) ctor error: nothing published (kfree) [a_ctor_fail_kfree]
+            kfree(entry);                                                       // (6) ctor error: nothing published (kfree) [a_ctor_fail_kfree]
             if (thrown != null) {
                 throw Failures.rethrow(thrown);
             }
@@ -350,10 +345,10 @@ public final class ShadowVariables {
     private void hashAddRcu(Entry entry) {
         int b = bucketOf(entry.obj);
         trace.begin();
-        Entry.NEXT.set(entry, headAt(b));                                       // (7) link to the old head: plain store [a_publish]
+        Entry.NEXT.set(entry, buckets.get(b));                                  // (7) link to the old head: plain store (the head: a volatile load under the lock) [a_publish]
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
+        trace.published(entry);
         counters.count(Counters.PUBLISHED);
-        trace.end("a_publish", entry);
     }
 
     /** The sizing warning (Counters.crowdedOnce), once per table, after the lock is released. */
@@ -390,20 +385,16 @@ public final class ShadowVariables {
         requireNotLockedByCaller("free");
         trace.call("free", obj, id);                                            // [Call]
         Throwable thrown = null;
-        lock.lock();                                                            // (1) lock [f_lock]
+        spinLock();                                                             // (1) lock [f_lock]
         try {
-            trace.done("f_lock", null, null);
-            trace.begin();
             Entry e = find(obj, id);                                            // (2) walk the bucket, first match [f_walk]
-            trace.end("f_walk", e);
             if (e != null) {
-                thrown = klpShadowFreeStruct(e, dtor, false);                   // (a)-(c), then (d) stop
+                thrown = klpShadowFreeStruct(e, dtor);                          // (a)-(c), then (d) stop
             }
         } finally {
-            trace.begin();
-            lock.unlock();                                                      // (3) unlock [f_unlock]
-            trace.end("f_unlock", null);
+            spinUnlock();                                                       // (3) unlock [f_unlock]
         }
+        trace.returned(null);                                                   // the one return point (void)
         afterUnlock(thrown);
     }
 
@@ -420,41 +411,31 @@ public final class ShadowVariables {
         requireNotLockedByCaller("freeAll");
         trace.call("freeAll", null, id);                                        // [Call]
         Throwable thrown = null;
-        lock.lock();                                                            // (1) lock [fa_lock]
+        spinLock();                                                             // (1) lock [fa_lock]
         try {
             int b = 0;
-            trace.begin();
             Entry e = headAt(b);                                                // (2) walk every bucket: bucket 0's head [fa_lock]
-            trace.end("fa_lock", e);
             while (true) {
-                trace.begin();
                 if (e == null) {                                                // (2) the end of bucket b [fa_walk]
                     if (++b == buckets.length()) {
-                        trace.end("fa_walk", null, "end", null);
                         break;
                     }
                     e = headAt(b);                                              // (2) the next bucket's head [fa_walk]
-                    trace.end("fa_walk", null, "nextBucket", e);
                     continue;
                 }
                 checkPoison(e);
-                Entry next = e.next;                                            // read before (a); see the notes [fa_walk]
+                Entry next = nextOf(e);                                         // read before (a); see the notes [fa_walk]
                 if (e.id == id) {                                               // (2) every entry with that id [fa_walk]
-                    trace.visit("fa_walk", e, e.obj, e.id, "match", null);
-                    thrown = Failures.combine(thrown, klpShadowFreeStruct(e, dtor, true)); // (a)-(c)
-                    trace.begin();
+                    thrown = Failures.combine(thrown, klpShadowFreeStruct(e, dtor)); // (a)-(c)
                     e = next;                                                   // continue from the kept next link [fa_next]
-                    trace.end("fa_next", e);
                 } else {
-                    trace.visit("fa_walk", e, e.obj, e.id, "follow", next);
                     e = next;                                                   // no match: follow the next link [fa_walk]
                 }
             }
         } finally {
-            trace.begin();
-            lock.unlock();                                                      // (3) unlock [fa_unlock]
-            trace.end("fa_unlock", null);
+            spinUnlock();                                                       // (3) unlock [fa_unlock]
         }
+        trace.returned(null);                                                   // the one return point (void)
         afterUnlock(thrown);
     }
 
@@ -463,23 +444,18 @@ public final class ShadowVariables {
      * [fa_dtor], [fa_kfree_rcu]); the caller holds the lock. Returns what the destructor threw.
      */
     @SuppressWarnings("unchecked")
-    private <T> Throwable klpShadowFreeStruct(Entry e, Destructor<? super T> dtor, boolean all) {
-        trace.begin();
+    private <T> Throwable klpShadowFreeStruct(Entry e, Destructor<? super T> dtor) {
         hashDelRcu(e);                                                          // (a) hash_del_rcu: unlink, [f_del / fa_del]
         counters.count(Counters.UNLINKED);                                      //     e.next stays for readers standing on e
-        trace.end(all ? "fa_del" : "f_del", e);
         Throwable thrown = null;
         if (dtor != null) {
             try {
-                UserCode.destroy(dtor, e.obj, (T) e.data);                      // (b) dtor under the lock [f_dtor / fa_dtor]
+                destroy(dtor, e.obj, (T) e.data);                               // (b) dtor under the lock [f_dtor / fa_dtor]
             } catch (Throwable t) {
                 thrown = t;
             }
         }
-        trace.done(all ? "fa_dtor" : "f_dtor", e, dtor != null ? "called" : "none");
-        trace.begin();
         kfreeRcu(e);                                                            // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
-        trace.end(all ? "fa_kfree_rcu" : "f_kfree_rcu", e);
         return thrown;
     }
 
@@ -488,8 +464,8 @@ public final class ShadowVariables {
         trace.begin();
         Entry.RECLAIMED.setRelease(e, true);                                    // a walk that loads it reports the reader
         e.data = POISON;                                                        // obj kept: a walk past the check matches, then hits this
+        trace.reclaimed(e);
         counters.reclaimed();
-        trace.end("rcu_reclaim", e);
     }
 
     /** After a writer released the lock: the callbacks no reader holds up run here, then the dtor's exception. */
@@ -525,28 +501,97 @@ public final class ShadowVariables {
     // Helpers: the C primitives, each naming its memory-access mode; the walk under the lock; poison.
 
     /** rcu_read_lock: enters a read-side section of the domain (its per-thread state); none without one (null). */
-    private long[] rcuReadLock() { return rcu == null ? null : rcu.enter(); }
+    private long[] rcuReadLock() {
+        long[] reader = rcu == null ? null : rcu.enter();
+        trace.readLocked();
+        return reader;
+    }
 
     /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
-    private void rcuReadUnlock(long[] reader) { if (reader != null) rcu.exit(reader); }
+    private void rcuReadUnlock(long[] reader) {
+        trace.begin();
+        if (reader != null) rcu.exit(reader);
+        trace.readUnlocked();
+    }
+
+    /** spin_lock of klp_shadow_lock. */
+    private void spinLock() {
+        lock.lock();
+        trace.locked();
+    }
+
+    /** spin_unlock of klp_shadow_lock. */
+    private void spinUnlock() {
+        trace.begin();
+        lock.unlock();
+        trace.unlocked();
+    }
+
+    /** kzalloc outside the lock: the entry holding allocate's fresh data, or null (an injected failure, or allocate returned null). */
+    private <T> Entry kzalloc(Object obj, long id, Supplier<? extends T> allocate) {
+        T data = faults.failNext(obj, id) ? null : allocate.get();
+        Entry entry = data == null ? null : new Entry(data);
+        trace.allocated(entry, data);
+        return entry;
+    }
+
+    /** kfree of an entry never published: nothing to do, the GC frees it. */
+    private void kfree(Entry e) {
+        trace.kfree(e);
+    }
 
     /** kfree_rcu: reclaims e after a grace period; without a domain the GC frees it once unreachable. */
     private void kfreeRcu(Entry e) {
+        trace.begin();
         if (rcu != null) {
             rcu.callRcu(() -> reclaim(e));
+        }
+        trace.kfreeRcu(e);
+    }
+
+    /** The constructor, as the caller's code (UserCode); a thrown exception is a failure too. */
+    private <T> int construct(Constructor<? super T> ctor, Object obj, T data) {
+        int error = -1;
+        try {
+            return error = UserCode.construct(ctor, obj, data);
+        } finally {
+            trace.constructed(obj, data, error == 0);
+        }
+    }
+
+    /** The destructor, as the caller's code (UserCode). */
+    private <T> void destroy(Destructor<? super T> dtor, Object obj, T data) {
+        try {
+            UserCode.destroy(dtor, obj, data);
+        } finally {
+            trace.destroyed(obj, data);
         }
     }
 
     /** rcu_dereference of bucket b's head: a volatile load (checked flavour: an acquire load would break Rcu's argument). */
-    private Entry headAt(int b) { return buckets.get(b); }
+    private Entry headAt(int b) {
+        trace.begin();
+        Entry head = buckets.get(b);
+        trace.headLoaded(head);
+        return head;
+    }
+
+    /** rcu_dereference of e's next link: a volatile load (the same reason). */
+    private Entry nextOf(Entry e) {
+        trace.begin();
+        Entry next = e.next;
+        trace.linkLoaded(e, next);
+        return next;
+    }
 
     /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
     private void setHeadAt(int b, Entry e) { buckets.set(b, e); }
 
-    /** hash_del_rcu: unlinks e, keeping e.next (volatile stores); the caller holds the lock. */
+    /** hash_del_rcu: unlinks e, keeping e.next (volatile loads and stores); the caller holds the lock. */
     private void hashDelRcu(Entry e) {
         int b = bucketOf(e.obj);
-        Entry prev = headAt(b);
+        trace.begin();
+        Entry prev = buckets.get(b);
         if (prev == e) {
             setHeadAt(b, e.next);
         } else {
@@ -555,6 +600,7 @@ public final class ShadowVariables {
             }
             prev.next = e.next;
         }
+        trace.unlinked(e);
     }
 
     /** klp_shadow_lock is not recursive: a constructor or destructor of this table, or of any other, calling a writer is refused. */
@@ -568,7 +614,7 @@ public final class ShadowVariables {
 
     /** The first entry of obj's bucket that matches {@code <obj, id>}, or null; under the lock. */
     private Entry find(Object obj, long id) {
-        for (Entry e = headAt(bucketOf(obj)); e != null; e = e.next) {
+        for (Entry e = headAt(bucketOf(obj)); e != null; e = nextOf(e)) {
             checkPoison(e);
             if (e.obj == obj && e.id == id) {
                 return e;
@@ -592,6 +638,7 @@ public final class ShadowVariables {
     }
 
     private Object poisoned(Entry e) {
+        trace.useAfterReclaim(e);                                               // KASAN's report
         counters.poisonedRead();
         throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
                 + "): a reader was not protected by a grace period");

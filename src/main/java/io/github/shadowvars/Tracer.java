@@ -1,22 +1,31 @@
 package io.github.shadowvars;
 
 /**
- * Trace points at the labelled steps of spec/Shadow.tla, the one seam between the algorithm and
- * the checks that watch it (trace validation records every step; tests pause a thread at one).
- * A table built without a tracer uses {@link #OFF}, whose methods do nothing and which the JIT
- * inlines away.
+ * Events of the table's primitives, the one seam between the algorithm and the checks that watch
+ * it (trace validation records every event and translates it into the spec's labels; tests pause
+ * a thread at one). As in the C check (kernel-check/trace.c), the events come from the primitives
+ * (a bucket head load, a link load, hash_add_rcu, hash_del_rcu, the lock and unlock, the read-side
+ * enter and exit, kzalloc, kfree, kfree_rcu and its callback, the constructor and destructor) and
+ * from each API call's entry and its one return point; the algorithm's own lines carry none, as
+ * shadow.c carries none. Which spec label an event is depends on the calling operation: the
+ * recorder maps it from the thread's context, the algorithm never names a label.
  *
- * <p>Protocol: a step whose effect must be atomic with respect to the other recorded steps runs
- * between {@link #begin()} and one {@code end} or {@code visit} call, which names its
- * label and what it observed; a step whose work runs outside (the allocation, a ctor, a dtor: they
- * touch only the caller's data and may block) is reported afterwards by {@link #done}. Entries are
- * passed as opaque identities. Labels are the spec's (model-check/labels.tsv).
+ * <p>A table built without a tracer uses {@link #OFF}, whose methods do nothing and which the JIT
+ * inlines away (see the note in the class body).
+ *
+ * <p>Protocol: a shared-memory access that must be atomic with respect to the other recorded
+ * events runs between {@link #begin()} and one of the methods marked "after begin", which names
+ * what it did and saw; every other event (private or lock-protected work, or a thread's own
+ * state) is reported whole, after it happened. Entries and data are passed as the objects
+ * themselves: a recorder reads what it observes (an entry's obj and id) from them.
  */
 abstract class Tracer {
     /*
-     * An abstract class, not an interface: while no subclass that overrides a method is loaded
-     * (a program without the test tree loads only OFF's), the JIT binds every call to the empty
-     * method here through class hierarchy analysis, with no type check at the call site.
+     * The tracing-off path: an abstract class, not an interface. While no subclass that overrides a
+     * method is loaded (a program without the test tree loads only OFF's, which overrides none),
+     * the JIT binds every call on the table's final field to the empty method here through class
+     * hierarchy analysis and inlines it: no type check and no call at the site (returned(v) becomes
+     * v). bench/run tracer measures the seam against a copy of the source without it.
      */
 
     /** No tracing. */
@@ -27,31 +36,71 @@ abstract class Tracer {
     void call(String op, Object obj, long id) {
     }
 
-    /** A step starts; its memory accesses follow, then one end or visit. */
+    /** The calling thread's operation returns {@code value} (null for free and freeAll): its one return point. */
+    void returned(Object value) {
+    }
+
+    /** An access to shared memory starts; one "after begin" method follows. */
     void begin() {
     }
 
-    /**
-     * The step ends.
-     *
-     * @param entry   the entry it is about; for the labels that read a link (a head, a next link,
-     *                a search result) null is an observation too
-     * @param outcome how it ended, for a step that can end more than one way, else null
-     * @param next    the entry a walk step stepped to (outcome "follow" or "nextBucket"), else null
-     */
-    void end(String label, Object entry, String outcome, Object next) {
+    /** After begin: rcu_dereference of a bucket head loaded {@code head} (null too is an observation). */
+    void headLoaded(Object head) {
     }
 
-    /** A walk step on {@code entry} ends, having read its obj and id fields: "match", or "follow" to {@code next}. */
-    void visit(String label, Object entry, Object obj, long id, String outcome, Object next) {
+    /** After begin: rcu_dereference of {@code entry}'s next link loaded {@code next}. */
+    void linkLoaded(Object entry, Object next) {
     }
 
-    /** A step whose work ran just before, outside begin/end, is reported whole. */
-    void done(String label, Object entry, String outcome) {
+    /** After begin: hash_add_rcu linked {@code entry} in front of its bucket and stored it at the head. */
+    void published(Object entry) {
     }
 
-    /** Shorthand: a step with no outcome. */
-    void end(String label, Object entry) {
-        end(label, entry, null, null);
+    /** After begin: hash_del_rcu unlinked {@code entry} (its predecessor's link, or the head, now skips it). */
+    void unlinked(Object entry) {
+    }
+
+    /** After begin: kfree_rcu handed {@code entry} to the RCU domain. */
+    void kfreeRcu(Object entry) {
+    }
+
+    /** After begin: the RCU callback reclaimed (poisoned) {@code entry}. */
+    void reclaimed(Object entry) {
+    }
+
+    /** After begin: rcu_read_unlock left the read-side section. */
+    void readUnlocked() {
+    }
+
+    /** After begin: spin_unlock released the table lock. */
+    void unlocked() {
+    }
+
+    /** rcu_read_lock entered a read-side section (the calling thread's own state). */
+    void readLocked() {
+    }
+
+    /** spin_lock took the table lock (reported once it is held). */
+    void locked() {
+    }
+
+    /** kzalloc returned {@code entry} holding {@code data}, or null (allocation failure: data null). */
+    void allocated(Object entry, Object data) {
+    }
+
+    /** The constructor was called with {@code (obj, data)} and succeeded ({@code ok}) or failed (error code or exception). */
+    void constructed(Object obj, Object data, boolean ok) {
+    }
+
+    /** The destructor was called with {@code (obj, data)} (reported also when it threw). */
+    void destroyed(Object obj, Object data) {
+    }
+
+    /** kfree of {@code entry}, never published: nothing to free in Java (the GC does). */
+    void kfree(Object entry) {
+    }
+
+    /** The KASAN stand-in's report: the calling thread touched the reclaimed {@code entry} (a UseAfterReclaimError follows). */
+    void useAfterReclaim(Object entry) {
     }
 }

@@ -2,25 +2,21 @@ package io.github.shadowvars;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A tracer that counts the table's lock and unlock steps: whether some thread holds the writer lock. */
+/** A tracer that counts the table's lock and unlock events: whether some thread holds the writer lock. */
 final class LockWatch extends Tracer {
     private final AtomicInteger held = new AtomicInteger();
 
     @Override
-    public void end(String label, Object entry, String outcome, Object next) {
-        if (StepRecorder.UNLOCKS.contains(label)) {
-            held.decrementAndGet();
-        }
+    void locked() {
+        held.incrementAndGet();
     }
 
     @Override
-    public void done(String label, Object entry, String outcome) {
-        if (StepRecorder.LOCKS.contains(label)) {
-            held.incrementAndGet();
-        }
+    void unlocked() {
+        held.decrementAndGet();
     }
 
-    /** Whether a lock step was reported without its unlock step. */
+    /** Whether a lock event was reported without its unlock event. */
     boolean isLocked() {
         return held.get() > 0;
     }

@@ -157,10 +157,8 @@ class PoisonTest {
         AtomicReference<Object> published = new AtomicReference<>();
         Tracer capture = new Tracer() {
             @Override
-            void end(String label, Object entry, String outcome, Object next) {
-                if (label.equals("a_publish")) {
-                    published.set(entry);
-                }
+            void published(Object entry) {
+                published.set(entry);
             }
         };
         ShadowVariables t = new ShadowVariables(12, ManualExecutor.rcu(new ManualExecutor()), AllocationFaults.NEVER,
