@@ -38,6 +38,26 @@ class DistributedModeTest {
 
     private String log = "";
 
+    /**
+     * The tlc.out (server, workers, re-check) of every model that did not go as expected, for the
+     * failure message: the temporary directory it lives in is gone after the test. (Seen once in
+     * the test command of 2026-12-07: toy_ok "TLC threw an unexpected exception" in distributed
+     * mode, passing when re-run; its output was lost with the directory.)
+     */
+    private String tlcOutputOfMismatches(ModelCheckRunner.Report report) {
+        StringBuilder b = new StringBuilder();
+        for (ModelCheckRunner.ModelResult m : report.results()) {
+            if (m.ok()) continue;
+            Path f = tmp.resolve("out/tlc/" + m.row().model() + "/tlc.out");
+            try {
+                b.append("\n==== ").append(f).append(" ====\n").append(Files.readString(f, StandardCharsets.UTF_8));
+            } catch (java.io.IOException e) {
+                b.append("\n(").append(f).append(" not readable: ").append(e).append(')');
+            }
+        }
+        return b.toString();
+    }
+
     private ModelCheckRunner.Report run(Path root, Path manifest, List<String> models, TlcLauncher launcher)
             throws Exception {
         ModelCheckRunner.Options options = ModelCheckRunner.Options.defaults(root).withManifest(manifest)
@@ -78,7 +98,7 @@ class DistributedModeTest {
     void toyModelsGiveTheManifestsResultsAndDistinctCountsDistributed() throws Exception {
         ModelCheckRunner.Report report = run(TOY, TOY.resolve("model-check/manifest.tsv"), List.of(), distributed(true));
 
-        assertTrue(report.ok(), report.summary());
+        assertTrue(report.ok(), () -> report.summary() + tlcOutputOfMismatches(report));
         List<ModelCheckRunner.ModelResult> r = report.results();
         assertEquals(List.of("toy_ok", "toy_safety", "toy_deadlock", "toy_liveness"),
                 r.stream().map(x -> x.row().model()).toList());
