@@ -308,7 +308,7 @@ class WeakKeysTest {
         }
     }
 
-    // The weak flavour's seeded bugs (src/test/seeded-bugs/EXPUNGE_*.diff, DTOR_FOR_DEAD_ENTRY.diff):
+    // The weak flavour's seeded bugs (src/test/seeded-bugs/EXPUNGE_*.diff, FREEALL_DTOR_ON_DEAD.diff):
     // each scenario returns null on the real classes and what went wrong on the broken ones.
 
     /** An expunge unlinks the dead object's entry, not the live one in front of it. */
@@ -393,10 +393,10 @@ class WeakKeysTest {
         seeded("EXPUNGE_OUTSIDE_LOCK", "expungeUnlinksUnderTheLock");
     }
 
-    /** Seeded bug DTOR_FOR_DEAD_ENTRY: freeAll destroys an entry whose object died as if it were live. */
+    /** Seeded bug FREEALL_DTOR_ON_DEAD: freeAll destroys an entry whose object died as if it were live. */
     @Test
     void seededDestructorForADeadObjectsEntryIsCaught() throws Exception {
-        seeded("DTOR_FOR_DEAD_ENTRY", "noDestructorForADeadObjectsEntry");
+        seeded("FREEALL_DTOR_ON_DEAD", "noDestructorForADeadObjectsEntry");
     }
 
     private static void seeded(String bug, String scenario) throws Exception {
