@@ -100,6 +100,32 @@ class WeakKeysTest {
     }
 
     @Test
+    void expungeFromAConstructorOrDestructorIsRefused() {
+        ShadowVariables t = weak(Flavour.CHECKED, 0);
+        Object o = new Object();
+        AtomicReference<Throwable> fromCtor = new AtomicReference<>();
+        t.alloc(o, 1, () -> "x", (obj, d) -> {
+            try {
+                t.expunge();
+            } catch (Throwable e) {
+                fromCtor.set(e);
+            }
+            return 0;
+        });
+        assertTrue(fromCtor.get() instanceof IllegalStateException, "got " + fromCtor.get());
+        AtomicReference<Throwable> fromDtor = new AtomicReference<>();
+        t.free(o, 1, (obj, d) -> {
+            try {
+                t.expunge();
+            } catch (Throwable e) {
+                fromDtor.set(e);
+            }
+        });
+        assertTrue(fromDtor.get() instanceof IllegalStateException, "got " + fromDtor.get());
+        assertEquals(0, t.stats().live());
+    }
+
+    @Test
     void onAStrongTableExpungeDoesNothing() {
         ShadowVariables t = new ShadowVariables(0, new Rcu(), AllocationFaults.NEVER);
         Object o = new Object();
