@@ -15,7 +15,7 @@ final class Counters {
     static final int CROWDED = 8;
 
     /** Slots of {@link #writer}. */
-    static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3;
+    static final int ALLOCATED = 0, PUBLISHED = 1, DROPPED = 2, UNLINKED = 3, EXPUNGED = 4;
 
     /** Element access to {@link #writer}: release stores, acquire loads (plain moves on x86). */
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
@@ -26,7 +26,7 @@ final class Counters {
      * increments, never sees a later counter's increment without an earlier one's. Cheaper than a
      * LongAdder, whose increment is an atomic read-modify-write.
      */
-    private final long[] writer = new long[4];
+    private final long[] writer = new long[5];
     private final LongAdder reclaimed = new LongAdder();
     private final LongAdder poisonedReads = new LongAdder();
     /** {@link #crowdedOnce} has reported; written and read under the table's writer lock (plain). */
@@ -71,17 +71,18 @@ final class Counters {
 
     /**
      * The counters now. Each is exact; together they are not one instant's snapshot, but they are
-     * read in an order that keeps the derived counts non-negative: reclaimed before unlinked before
-     * published before allocated (each later counter only grows past the earlier one).
+     * read in an order that keeps the derived counts non-negative: expunged and reclaimed before
+     * unlinked before published before allocated (each later counter only grows past the earlier one).
      */
     Stats stats() {
         long poisoned = poisonedReads.sum();
+        long expunged = read(EXPUNGED);
         long reclaimedNow = reclaimed.sum();
         long unlinked = read(UNLINKED);
         reclaimedNow = reclaimedWhenUnlinked ? unlinked : reclaimedNow;
         long dropped = read(DROPPED);
         long published = read(PUBLISHED);
         long allocated = read(ALLOCATED);
-        return new Stats(allocated, published, dropped, unlinked, reclaimedNow, poisoned);
+        return new Stats(allocated, published, dropped, unlinked, reclaimedNow, poisoned, expunged);
     }
 }

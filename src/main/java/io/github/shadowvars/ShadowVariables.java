@@ -4,6 +4,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
@@ -38,6 +40,12 @@ import java.util.function.Supplier;
  * not stop the removal (freeAll throws the first, later ones suppressed). Nothing is
  * interruptible. No {@code close()}: stop calling, {@link #barrier()}, drop the table; variables
  * still in it get no destructor call.
+ *
+ * <p>Weak keys ({@link Keys#WEAK}): a variable does not keep its object alive. Once the collector
+ * has cleared the object, its variables are gone: {@code get} no longer finds them, and the next
+ * write (alloc, getOrAlloc that creates, free, freeAll) or {@link #expunge()} unlinks them under the
+ * lock, with no destructor call; {@code get} never does. Data that refers to its own object keeps
+ * that object alive.
  */
 public final class ShadowVariables {
     /*
@@ -63,6 +71,9 @@ public final class ShadowVariables {
      *   kfree_rcu          rcu.callRcu after the unlink; without a domain, nothing: the GC frees
      *                      the entry once no reader can reach it.
      *   rcu_read_lock      rcu.enter: the one store-load fence a get pays (none without a domain).
+     *   weak keys          a WeakKey is written before publication (released by the head store);
+     *                      WeakKey.get() (Reference.get) sees the object or null, never another;
+     *                      ReferenceQueue.poll, under the lock: a volatile load, its lock if not empty.
      *
      * Locking: klp_shadow_lock is a TableLock (test-and-set, spins briefly, then parks; not fair).
      * A writer about to take it while holding it, or inside any table's ctor/dtor (UserCode: C's
@@ -71,6 +82,17 @@ public final class ShadowVariables {
      * synchronize to a thread holding a table lock. Poison, the KASAN stand-in: reclaim() sets
      * `reclaimed`, overwrites data and keeps obj (a reader past the check matches and hits the
      * poison, instead of returning null silently).
+     *
+     * Weak keys: the entry's obj field holds a WeakKey (a WeakReference to the object, with its
+     * bucket: the identity hash is gone with the object), registered with the table's queue. A
+     * stale entry (linked, its object cleared) is unlinked only under the lock, by expunge: the
+     * steps of klp_shadow_free_all without the destructor ([x_walk], [x_del], [x_kfree_rcu]), run
+     * by expunge() between its own lock and unlock ([x_lock], [x_unlock]) and by every write right
+     * after its lock. Its walk looks for the polled key's entry in its bucket, so an entry already
+     * unlinked (by free, freeAll or an earlier expunge) or never published is skipped: unlinked at
+     * most once. A reader racing an expunge is a reader racing a free: the entry keeps its next
+     * link and is reclaimed after a grace period; its WeakKey.get() returns null or the object,
+     * never another one, so the reader matches only its own key.
      *
      * Tracing: the primitives at the end (head and link loads, hashAddRcu, hashDelRcu, the lock,
      * the read side, kzalloc, kfree, kfreeRcu and its callback, the ctor and dtor calls) report
@@ -86,7 +108,7 @@ public final class ShadowVariables {
 
     /** One shadow variable ({@code struct klp_shadow}). */
     static final class Entry {      // package-private: a trace recorder reads obj and id from it, as C's from the entry's memory
-        Object obj;                 // written before publication; kept when reclaimed (see reclaim)
+        Object obj;                 // written before publication; kept when reclaimed (see reclaim); weak keys: a WeakKey
         long id;                    // written before publication
         Object data;                // POISON once reclaimed
         volatile Entry next;        // kept when unlinked; volatile, not acquire (notes: Rcu's argument)
@@ -109,6 +131,12 @@ public final class ShadowVariables {
         }
     }
 
+    /** A weak table's hold on an entry's object: Entry.obj; the bucket kept, the object's identity hash being gone with it. */
+    static final class WeakKey extends WeakReference<Object> {
+        final int bucket;
+        WeakKey(Object obj, int bucket, ReferenceQueue<Object> queue) { super(obj, queue); this.bucket = bucket; }
+    }
+
     private final AtomicReferenceArray<Entry> buckets;
     private final int mask;
     private final Rcu rcu;                                        // null: removed entries left to the GC
@@ -117,6 +145,8 @@ public final class ShadowVariables {
     private final Counters counters;
     private final Logger logger;
     private final Tracer trace;
+    private final boolean weak;                                   // Keys.WEAK: Entry.obj holds a WeakKey
+    private final ReferenceQueue<Object> collected;               // weak: the keys the collector cleared; else null
 
     /**
      * A table of 2^12 buckets (the kernel's) whose removed variables are left to the garbage
@@ -146,10 +176,38 @@ public final class ShadowVariables {
      * @param faults     allocation-failure injection ({@link AllocationFaults#NEVER} for none)
      */
     public ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults) {
-        this(bucketBits, rcu, faults, System.getLogger(ShadowVariables.class.getName()), Tracer.OFF);
+        this(bucketBits, rcu, faults, Keys.STRONG);
+    }
+
+    /**
+     * A table of {@code 2^bucketBits} buckets whose removed variables are left to the GC, holding
+     * its objects strongly or weakly ({@link Keys}).
+     *
+     * @param bucketBits log2 of the bucket count, 0..30 ({@link #bucketBitsFor(long)} sizes it)
+     * @param keys       {@link Keys#STRONG} (the kernel's) or {@link Keys#WEAK}
+     */
+    public ShadowVariables(int bucketBits, Keys keys) {
+        this(bucketBits, null, AllocationFaults.NEVER, keys);
+    }
+
+    /**
+     * A table of {@code 2^bucketBits} buckets holding its objects strongly or weakly ({@link Keys}).
+     *
+     * @param bucketBits log2 of the bucket count, 0..30, else {@link IllegalArgumentException}
+     * @param rcu        the RCU domain that reclaims removed variables after a grace period (may
+     *                   be shared), or null to leave them to the garbage collector
+     * @param faults     allocation-failure injection ({@link AllocationFaults#NEVER} for none)
+     * @param keys       {@link Keys#STRONG} (the kernel's) or {@link Keys#WEAK}
+     */
+    public ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys) {
+        this(bucketBits, rcu, faults, keys, System.getLogger(ShadowVariables.class.getName()), Tracer.OFF);
     }
 
     ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Logger logger, Tracer trace) {
+        this(bucketBits, rcu, faults, Keys.STRONG, logger, trace);
+    }
+
+    ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Logger logger, Tracer trace) {
         if (bucketBits < 0 || bucketBits > 30) {
             throw new IllegalArgumentException("bucketBits must be in 0..30 (2^bucketBits buckets), got " + bucketBits);
         }
@@ -160,6 +218,8 @@ public final class ShadowVariables {
         this.faults = Objects.requireNonNull(faults, "faults");
         this.logger = Objects.requireNonNull(logger, "logger");
         this.trace = Objects.requireNonNull(trace, "trace");
+        this.weak = Objects.requireNonNull(keys, "keys") == Keys.WEAK;
+        this.collected = weak ? new ReferenceQueue<>() : null;
         if (rcu != null) {
             rcu.registerTableLock(lock); // barrier and synchronize refuse to run under it
         }
@@ -205,7 +265,7 @@ public final class ShadowVariables {
             Entry e = headAt(bucketOf(obj));                                    // (2) walk the bucket: its head [g_lock]
             while (e != null) {
                 checkPoison(e);
-                if (e.obj == obj && e.id == id) {                               // (2) compare obj and id [g_walk]
+                if (klpShadowMatch(e, obj, id)) {                               // (2) compare obj and id [g_walk]
                     data = dataOf(e);                                           // (3) match: its data, inside the section [g_walk]
                     break;
                 }
@@ -298,12 +358,13 @@ public final class ShadowVariables {
         Throwable thrown = null;
         spinLock();                                                             // (3) lock [a_lock]
         try {
+            expungeLocked();                                                    // weak: stale entries first [x_walk, x_del, x_kfree_rcu]
             counters.count(Counters.ALLOCATED);
             found = find(obj, id);                                              // (4) re-check under the lock [a_recheck]
             if (found != null) {
                 existing = found.data;                                          // (4) found: goto exists [a_recheck]
             } else {
-                entry.obj = obj;                                                // (5) set obj and id [a_set]
+                entry.obj = weak ? new WeakKey(obj, bucketOf(obj), collected) : obj; // (5) set obj and id [a_set]
                 entry.id = id;
                 try {
                     error = ctor == null ? 0 : construct(ctor, obj, data);       // (6) ctor under the lock [a_ctor]
@@ -343,7 +404,7 @@ public final class ShadowVariables {
 
     /** hash_add_rcu (7): links entry in front of its bucket and publishes it; the caller holds the lock. */
     private void hashAddRcu(Entry entry) {
-        int b = bucketOf(entry.obj);
+        int b = bucketOfEntry(entry);
         trace.begin();
         Entry.NEXT.set(entry, buckets.get(b));                                  // (7) link to the old head: plain store (the head: a volatile load under the lock) [a_publish]
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
@@ -387,9 +448,10 @@ public final class ShadowVariables {
         Throwable thrown = null;
         spinLock();                                                             // (1) lock [f_lock]
         try {
+            expungeLocked();                                                    // weak: stale entries first [x_walk, x_del, x_kfree_rcu]
             Entry e = find(obj, id);                                            // (2) walk the bucket, first match [f_walk]
             if (e != null) {
-                thrown = klpShadowFreeStruct(e, dtor);                          // (a)-(c), then (d) stop
+                thrown = klpShadowFreeStruct(e, obj, dtor);                     // (a)-(c), then (d) stop
             }
         } finally {
             spinUnlock();                                                       // (3) unlock [f_unlock]
@@ -413,6 +475,7 @@ public final class ShadowVariables {
         Throwable thrown = null;
         spinLock();                                                             // (1) lock [fa_lock]
         try {
+            expungeLocked();                                                    // weak: stale entries first [x_walk, x_del, x_kfree_rcu]
             int b = 0;
             Entry e = headAt(b);                                                // (2) walk every bucket: bucket 0's head [fa_lock]
             while (true) {
@@ -426,7 +489,12 @@ public final class ShadowVariables {
                 checkPoison(e);
                 Entry next = nextOf(e);                                         // read before (a); see the notes [fa_walk]
                 if (e.id == id) {                                               // (2) every entry with that id [fa_walk]
-                    thrown = Failures.combine(thrown, klpShadowFreeStruct(e, dtor)); // (a)-(c)
+                    Object o = objOf(e);                                        //     weak: null if its object died under this lock
+                    if (o == null) {
+                        expungeStruct(e);                                       //     then no dtor [x_del, x_kfree_rcu]
+                    } else {
+                        thrown = Failures.combine(thrown, klpShadowFreeStruct(e, o, dtor)); // (a)-(c)
+                    }
                     e = next;                                                   // continue from the kept next link [fa_next]
                 } else {
                     e = next;                                                   // no match: follow the next link [fa_walk]
@@ -441,22 +509,68 @@ public final class ShadowVariables {
 
     /**
      * klp_shadow_free_struct for free ([f_del], [f_dtor], [f_kfree_rcu]) or freeAll ([fa_del],
-     * [fa_dtor], [fa_kfree_rcu]); the caller holds the lock. Returns what the destructor threw.
+     * [fa_dtor], [fa_kfree_rcu]); the caller holds the lock and obj (weak keys: the object, held
+     * strongly through the dtor call). Returns what the destructor threw.
      */
     @SuppressWarnings("unchecked")
-    private <T> Throwable klpShadowFreeStruct(Entry e, Destructor<? super T> dtor) {
+    private <T> Throwable klpShadowFreeStruct(Entry e, Object obj, Destructor<? super T> dtor) {
         hashDelRcu(e);                                                          // (a) hash_del_rcu: unlink, [f_del / fa_del]
         counters.count(Counters.UNLINKED);                                      //     e.next stays for readers standing on e
         Throwable thrown = null;
         if (dtor != null) {
             try {
-                destroy(dtor, e.obj, (T) e.data);                               // (b) dtor under the lock [f_dtor / fa_dtor]
+                destroy(dtor, obj, (T) e.data);                                 // (b) dtor under the lock [f_dtor / fa_dtor]
             } catch (Throwable t) {
                 thrown = t;
             }
         }
         kfreeRcu(e);                                                            // (c) kfree_rcu [f_kfree_rcu / fa_kfree_rcu]
         return thrown;
+    }
+
+    /**
+     * Unlinks every variable whose object the collector has cleared, without a destructor call
+     * (weak keys; a strong table has none): what every write does first, under its lock. A
+     * {@code get} never does: a table that is only read keeps its dead entries until a write or
+     * this call. The entries are reclaimed once no reader can hold them.
+     *
+     * @return how many variables it unlinked (0 on a strong table)
+     * @throws IllegalStateException if called from a constructor or destructor of any table
+     */
+    public int expunge() {
+        requireNotLockedByCaller("expunge");
+        trace.call("expunge", null, 0);                                         // [Call]
+        int n;
+        spinLock();                                                             // (1) lock [x_lock]
+        try {
+            n = expungeLocked();                                                // (2)-(c) [x_walk, x_del, x_kfree_rcu]
+        } finally {
+            spinUnlock();                                                       // (3) unlock [x_unlock]
+        }
+        trace.returned(n);                                                      // the one return point
+        afterUnlock(null);
+        return n;
+    }
+
+    /** klp_shadow_free_all's walk for the stale entries, without the destructor; the caller holds the lock. */
+    private int expungeLocked() {
+        int n = 0;
+        for (WeakKey k; weak && (k = pollCollected()) != null; ) {              // strong: nothing to poll
+            Entry e = findStale(k);                                             // (2) find the stale entry still linked [x_walk]
+            if (e != null) {
+                expungeStruct(e);                                               // (a), (c), no dtor [x_del, x_kfree_rcu]
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** klp_shadow_free_struct without the destructor, for an entry whose object is dead; the caller holds the lock. */
+    private void expungeStruct(Entry e) {
+        hashDelRcu(e);                                                          // (a) hash_del_rcu: unlink [x_del]
+        counters.count(Counters.UNLINKED);                                      //     e.next stays for readers standing on e
+        counters.count(Counters.EXPUNGED);
+        kfreeRcu(e);                                                            // (c) kfree_rcu, no dtor [x_kfree_rcu]
     }
 
     /** The RCU callback: poisons the entry (the stand-in for freeing its memory) [rcu_reclaim]. */
@@ -589,7 +703,7 @@ public final class ShadowVariables {
 
     /** hash_del_rcu: unlinks e, keeping e.next (volatile loads and stores); the caller holds the lock. */
     private void hashDelRcu(Entry e) {
-        int b = bucketOf(e.obj);
+        int b = bucketOfEntry(e);
         trace.begin();
         Entry prev = buckets.get(b);
         if (prev == e) {
@@ -616,11 +730,38 @@ public final class ShadowVariables {
     private Entry find(Object obj, long id) {
         for (Entry e = headAt(bucketOf(obj)); e != null; e = nextOf(e)) {
             checkPoison(e);
-            if (e.obj == obj && e.id == id) {
+            if (klpShadowMatch(e, obj, id)) {
                 return e;
             }
         }
         return null;
+    }
+
+    /** The linked entry holding weak key k, or null (unlinked already, or never published); under the lock. */
+    private Entry findStale(WeakKey k) {
+        for (Entry e = headAt(k.bucket); e != null; e = nextOf(e)) {
+            checkPoison(e);
+            if (e.obj == k) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** klp_shadow_match: e is {@code <obj, id>}; a weak table's entry holds obj through its WeakKey (a plain load of the referent). */
+    private boolean klpShadowMatch(Entry e, Object obj, long id) {
+        Object o = e.obj;
+        return (o == obj || weak && o instanceof WeakKey k && k.get() == obj) && e.id == id;
+    }
+
+    /** The entry's object: e.obj, or a weak key's referent (null once the collector cleared it). */
+    private Object objOf(Entry e) { return weak ? ((WeakKey) e.obj).get() : e.obj; }
+
+    /** The next key the collector cleared and enqueued, or null: ReferenceQueue.poll (a volatile load of its head, its lock if not empty); under the table lock. */
+    private WeakKey pollCollected() {
+        WeakKey k = (WeakKey) collected.poll();
+        trace.polled(k);
+        return k;
     }
 
     /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked. */
@@ -628,6 +769,9 @@ public final class ShadowVariables {
         int h = System.identityHashCode(obj);
         return (h ^ (h >>> 16)) & mask;
     }
+
+    /** Bucket of a linked entry: of its object, or the one its weak key kept (the object may be gone). */
+    private int bucketOfEntry(Entry e) { return weak ? ((WeakKey) e.obj).bucket : bucketOf(e.obj); }
 
     /** The KASAN stand-in: touching a reclaimed entry, or its poisoned data, is an error. */
     private void checkPoison(Entry e) { if (e.reclaimed) poisoned(e); }

@@ -32,7 +32,7 @@ abstract class Tracer {
     static final Tracer OFF = new Tracer() {
     };
 
-    /** The calling thread starts operation {@code op} (get, alloc, getOrAlloc, free, freeAll): the spec's Call. */
+    /** The calling thread starts operation {@code op} (get, alloc, getOrAlloc, free, freeAll, expunge): the spec's Call. */
     void call(String op, Object obj, long id) {
     }
 
@@ -94,6 +94,10 @@ abstract class Tracer {
 
     /** The destructor was called with {@code (obj, data)} (reported also when it threw). */
     void destroyed(Object obj, Object data) {
+    }
+
+    /** Weak keys, under the lock: ReferenceQueue.poll returned {@code key}, a WeakKey the collector cleared, or null (none). */
+    void polled(Object key) {
     }
 
     /** kfree of {@code entry}, never published: nothing to free in Java (the GC does). */

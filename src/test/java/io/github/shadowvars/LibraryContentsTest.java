@@ -22,7 +22,7 @@ class LibraryContentsTest {
     static final Set<String> LIBRARY = Set.of("module-info", "ShadowVariables", "Rcu", "RcuCallbacks", "RcuReaders",
             "RcuStallWarnings", "Stats", "Counters",
             "Constructor", "Destructor", "AllocationFaults", "FaultInjection", "Failures", "Tracer",
-            "UseAfterReclaimError", "UserCode", "TableLock");
+            "UseAfterReclaimError", "UserCode", "TableLock", "Keys");
 
     @Test
     void theJarHoldsTheLibraryOnly() throws IOException {

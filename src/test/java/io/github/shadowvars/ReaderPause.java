@@ -116,6 +116,11 @@ final class ReaderPause extends Tracer {
     }
 
     @Override
+    void polled(Object key) {
+        inner.polled(key);
+    }
+
+    @Override
     void useAfterReclaim(Object entry) {
         inner.useAfterReclaim(entry);
     }

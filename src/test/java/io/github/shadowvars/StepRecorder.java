@@ -264,6 +264,9 @@ public final class StepRecorder extends Tracer {
             stack.push(new Context(op));
             steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
             count("Call", How.OWN);
+            if (op.equals("expunge")) {
+                unexpected("expunge: the weak variant's steps (x_*) have no translation rule here");
+            }
         } finally {
             stepLock.unlock();
         }
@@ -572,6 +575,17 @@ public final class StepRecorder extends Tracer {
         try {
             steps.add(new Step(steps.size() + 1, threadName(), "rcu_reclaim", null, null, 0, number(entry), null, 0, 0, null));
             count("rcu_reclaim", How.OWN);
+        } finally {
+            stepLock.unlock();
+        }
+    }
+
+    /** Weak keys only: no translation rule for the weak variant's steps, so the trace is rejected, never passed. */
+    @Override
+    public void polled(Object key) {
+        stepLock.lock();
+        try {
+            unexpected("ReferenceQueue.poll (weak keys): the weak variant's steps (x_*) have no translation rule here");
         } finally {
             stepLock.unlock();
         }

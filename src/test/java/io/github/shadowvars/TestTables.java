@@ -1,8 +1,13 @@
 package io.github.shadowvars;
 
 import java.lang.System.Logger;
+import java.lang.ref.Reference;
+import java.lang.reflect.Field;
 import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ResourceBundle;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +25,72 @@ public final class TestTables {
      */
     public static ShadowVariables withLog(int bucketBits, Rcu rcu, AllocationFaults faults, Consumer<String> log) {
         return new ShadowVariables(bucketBits, rcu, faults, sink(log), Tracer.OFF);
+    }
+
+    /** A table holding its objects as {@code keys} says, whose log records go to log (see {@link #withLog}). */
+    public static ShadowVariables withLog(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Consumer<String> log) {
+        return new ShadowVariables(bucketBits, rcu, faults, keys, sink(log), Tracer.OFF);
+    }
+
+    /** A table holding its objects as {@code keys} says, with the given logger and tracer. */
+    static ShadowVariables table(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Logger logger, Tracer tracer) {
+        return new ShadowVariables(bucketBits, rcu, faults, keys, logger, tracer);
+    }
+
+    /**
+     * The weak keys of obj's variables linked in weak table t (the test's view into the table,
+     * by reflection on its buckets; none on a strong table). Not shipped: the library has no way
+     * to reach an entry's reference, only the collector clears it.
+     */
+    public static List<Reference<?>> weakKeys(ShadowVariables t, Object obj) {
+        List<Reference<?>> keys = new ArrayList<>();
+        AtomicReferenceArray<?> buckets = buckets(t);
+        for (int b = 0; b < buckets.length(); b++) {
+            for (ShadowVariables.Entry e = (ShadowVariables.Entry) buckets.get(b); e != null; e = e.next) {
+                if (e.obj instanceof ShadowVariables.WeakKey k && k.get() == obj) {
+                    keys.add(k);
+                }
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * Simulates the collection of obj, deterministically: every weak key of obj linked in t is
+     * cleared and enqueued ({@link Reference#enqueue()}), as the collector clears every weak
+     * reference to an object at once and then reports them. The caller must not use obj with t
+     * afterwards (the spec's Die(o): the driver draws no operation on o), except to observe that
+     * it is gone.
+     *
+     * @return how many keys it enqueued (obj's linked variables)
+     */
+    public static int collect(ShadowVariables t, Object obj) {
+        List<Reference<?>> keys = weakKeys(t, obj);
+        keys.forEach(Reference::enqueue);
+        return keys.size();
+    }
+
+    /**
+     * Clears obj's weak keys in t without enqueueing them: the collector has cleared them and
+     * not yet reported them (the queue is filled after the clearing, by the JDK's reference
+     * handler), so a write's expunge does not see them; freeAll meets them in its walk.
+     *
+     * @return the keys, cleared (enqueue them later to report them)
+     */
+    public static List<Reference<?>> clearOnly(ShadowVariables t, Object obj) {
+        List<Reference<?>> keys = weakKeys(t, obj);
+        keys.forEach(Reference::clear);
+        return keys;
+    }
+
+    private static AtomicReferenceArray<?> buckets(ShadowVariables t) {
+        try {
+            Field f = ShadowVariables.class.getDeclaredField("buckets");
+            f.setAccessible(true);
+            return (AtomicReferenceArray<?>) f.get(t);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the test view of the table's buckets: " + e, e);
+        }
     }
 
     /** The tables' lock (package-private class), for the jcstress harness TableLockMutex. */
@@ -45,7 +116,12 @@ public final class TestTables {
      * read-side section (a harness pauses there to widen the race window it tests).
      */
     public static ShadowVariables pausingReaders(int bucketBits, Rcu rcu, Logger logger, Runnable onStand) {
-        return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, logger, new ReaderPause(Tracer.OFF, onStand));
+        return pausingReaders(bucketBits, rcu, Keys.STRONG, logger, onStand);
+    }
+
+    /** {@link #pausingReaders(int, Rcu, Logger, Runnable)} holding its objects as {@code keys} says. */
+    public static ShadowVariables pausingReaders(int bucketBits, Rcu rcu, Keys keys, Logger logger, Runnable onStand) {
+        return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, keys, logger, new ReaderPause(Tracer.OFF, onStand));
     }
 
     /** A logger that passes each record to {@code log} as "LEVEL message". */
