@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.common.collect.MapMaker;
 
 import io.github.shadowvars.AllocationFaults;
+import io.github.shadowvars.Keys;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 
@@ -52,7 +53,8 @@ interface Subject {
      * A new, empty subject.
      *
      * @param impl       "shadow" (the checked flavour: an Rcu domain), "shadowgc" (the GC flavour, the
-     *                   default table), "chm" (ConcurrentHashMap), "chmidiom" (the same map, getOrAlloc as
+     *                   default table), "shadowweak" and "shadowweakgc" (the weak table, {@link Keys#WEAK}, in
+     *                   the checked and the GC flavour), "chm" (ConcurrentHashMap), "chmidiom" (the same map, getOrAlloc as
      *                   get then computeIfAbsent), "caffeine" (a Caffeine cache with weakKeys() per id),
      *                   "guava" (a Guava {@code new MapMaker().weakKeys()} map per id) or "sync"
      *                   (Collections.synchronizedMap(HashMap))
@@ -62,13 +64,16 @@ interface Subject {
         return switch (impl) {
             case "shadow" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER));
             case "shadowgc" -> new Shadow(new ShadowVariables(bucketBits));
+            case "shadowweak" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER, Keys.WEAK));
+            case "shadowweakgc" -> new Shadow(new ShadowVariables(bucketBits, Keys.WEAK));
             case "chm" -> new MapSubject(new ConcurrentHashMap<>());
             case "chmidiom" -> new IdiomSubject(new ConcurrentHashMap<>());
             case "caffeine" -> new CaffeineSubject();
             case "guava" -> new GuavaSubject();
             case "sync" -> new MapSubject(Collections.synchronizedMap(new HashMap<>()));
             default -> throw new IllegalArgumentException(
-                    "impl must be shadow, shadowgc, chm, chmidiom, caffeine, guava or sync: " + impl);
+                    "impl must be shadow, shadowgc, shadowweak, shadowweakgc, chm, chmidiom, caffeine, guava or sync: "
+                            + impl);
         };
     }
 
