@@ -26,6 +26,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  * there is no domain, reclaimed is counted at the unlink): they are not counted for it (its
  * figures say so); the ctor/dtor/live/dropped accounting and the reads still mean the same.
  *
+ * <p>Weak keys ({@link #soakWeakKeysWithDeaths}): the same on a weak table, where each thread also
+ * runs 10% of its operations on objects of its own (no other thread names them) and now and then
+ * kills one (the spec's Die(o): its collection simulated by TestTables.collect, never while an
+ * operation names it; a new object takes its place); the books balance with the expunged
+ * variables, which get no destructor call, and a final expunge() leaves no stale entry.
+ *
  * <p>The size is an operation count, never a time. System properties:
  * {@code shadowvars.soak.threads} (default 2), {@code shadowvars.soak.ops} (total operations;
  * default 4,000,000 with {@code shadowvars.mode=test}, 50,000,000 with {@code shadowvars.mode=main}),
@@ -39,6 +45,8 @@ class SoakTest {
     static final int HOT_OBJS = 16;
     static final int COLD_OBJS = 1 << 16;
     static final long[] IDS = {0, 1, 2, Long.MIN_VALUE};
+    /** Weak keys: each thread's own objects, which it alone names and kills. */
+    static final int MORTAL_OBJS = 64;
 
     /** Shadow data that knows its key and checks its own life cycle. */
     static final class Data {
@@ -62,6 +70,9 @@ class SoakTest {
         final LongAdder injectedExceptionsCaught = new LongAdder();
         final AtomicLong live = new AtomicLong();
         final AtomicLong peakLive = new AtomicLong();
+        /** Weak keys: simulated deaths, and the variables of the dead objects linked when they died. */
+        final LongAdder deaths = new LongAdder();
+        final LongAdder diedLinked = new LongAdder();
         final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     }
 
@@ -73,6 +84,17 @@ class SoakTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Flavour.class)
     void soakWithFaultInjection(Flavour flavour) throws Exception {
+        soak(flavour, Keys.STRONG);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavour.class)
+    void soakWeakKeysWithDeaths(Flavour flavour) throws Exception {
+        soak(flavour, Keys.WEAK);
+    }
+
+    void soak(Flavour flavour, Keys keys) throws Exception {
+        boolean weak = keys == Keys.WEAK;
         boolean mainMode = "main".equals(System.getProperty("shadowvars.mode", "test"));
         int threads = (int) longProperty("shadowvars.soak.threads", 2);
         long totalOps = longProperty("shadowvars.soak.ops", mainMode ? 50_000_000 : 4_000_000);
@@ -100,7 +122,7 @@ class SoakTest {
             public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
             }
         };
-        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, flavour.newRcu(), faults, silent, Tracer.OFF);
+        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, flavour.newRcu(), faults, keys, silent, Tracer.OFF);
         Object[] hot = newObjects(HOT_OBJS);
         Object[] cold = newObjects(COLD_OBJS);
         Books books = new Books();
@@ -128,13 +150,18 @@ class SoakTest {
 
         CyclicBarrier start = new CyclicBarrier(threads);
         List<Thread> workers = new ArrayList<>();
+        List<Object[]> mortals = new ArrayList<>();                   // weak: each thread's own objects (read after join)
         for (int w = 0; w < threads; w++) {
             SplittableRandom random = master.split();
+            Object[] mortal = weak ? newObjects(MORTAL_OBJS) : null;
+            if (weak) {
+                mortals.add(mortal);
+            }
             Thread thread = new Thread(() -> {
                 try {
                     start.await();
                     for (long n = 0; n < opsPerThread; n++) {
-                        step(table, random, hot, cold, ctor, dtor, books);
+                        step(table, random, hot, cold, mortal, ctor, dtor, books);
                         books.ops.increment();
                     }
                 } catch (Throwable e) {
@@ -150,12 +177,15 @@ class SoakTest {
         for (Thread thread : workers) {
             thread.join();
         }
+        int finalExpunge = table.expunge();                         // weak: the stale entries no write has met
         table.barrier();
         long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
 
         Stats s = table.stats();
         long reachable = 0;
-        for (Object[] objs : new Object[][]{hot, cold}) {
+        List<Object[]> all = new ArrayList<>(List.of(hot, cold));
+        all.addAll(mortals);
+        for (Object[] objs : all) {
             for (Object obj : objs) {
                 for (long id : IDS) {
                     Data d = table.get(obj, id);
@@ -177,8 +207,13 @@ class SoakTest {
                 faults.faultsInjected(), faults.allocationFaultsInjected(), faults.ctorErrorsInjected(),
                 faults.ctorExceptionsInjected(), s.published(), s.unlinked(), s.dropped(), s.reclaimed(),
                 books.peakLive.get(), s.live(), s.poisonedReads());
-        CheckSummary.figures(getClass(), flavour + ": " + books.ops.sum() + " operations on " + threads + " threads, "
+        if (weak) {
+            System.out.printf("  weak keys: %d objects died with %d variables linked; %d expunged (%d by the final expunge())%n",
+                    books.deaths.sum(), books.diedLinked.sum(), s.expunged(), finalExpunge);
+        }
+        CheckSummary.figures(getClass(), (weak ? "weak keys, " : "") + flavour + ": " + books.ops.sum() + " operations on " + threads + " threads, "
                 + faults.faultsInjected() + " faults injected, "
+                + (weak ? books.deaths.sum() + " deaths, " + s.expunged() + " variables expunged, " : "")
                 + (flavour == Flavour.CHECKED ? s.poisonedReads() + " poisoned reads" : "nothing poisoned") + flavour.notCounted());
 
         if (!books.failures.isEmpty()) {
@@ -196,8 +231,15 @@ class SoakTest {
         assertEquals(s.allocated(), s.reclaimed() + s.dropped() + s.live(),
                 "no leak: allocated = reclaimed + dropped + live");
         assertEquals(s.live(), reachable, "every live variable is reachable by get, nothing else is");
-        assertEquals(s.live(), books.live.get(), "ctor successes - dtor calls = live");
-        assertEquals(s.unlinked(), books.dtorCalls.sum(), "dtor count = unlinked count (a dtor is always given)");
+        assertEquals(s.live(), books.live.get() - s.expunged(), "ctor successes - dtor calls - expunged = live");
+        assertEquals(s.unlinked() - s.expunged(), books.dtorCalls.sum(), "dtor count = unlinked count - expunged (a dtor is always given, never for a dead object's entry)");
+        if (weak) {
+            assertEquals(0, table.expunge(), "nothing left to expunge");
+            assertTrue(books.deaths.sum() > 0 && s.expunged() > 0, "objects died and their variables were expunged");
+            assertTrue(s.expunged() <= books.diedLinked.sum(), "only the dead objects' variables are expunged (a concurrent freeAll may destroy one first)");
+        } else {
+            assertEquals(0, s.expunged(), "a strong table expunges nothing");
+        }
         assertEquals(s.published(), books.ctorSuccesses.sum(), "ctor success count = published count");
         assertEquals(faults.ctorExceptionsInjected(), books.injectedExceptionsCaught.sum());
         assertTrue(s.dropped() >= faults.ctorErrorsInjected() + faults.ctorExceptionsInjected(),
@@ -217,11 +259,25 @@ class SoakTest {
 
     /**
      * One random operation: 90% on the hot keys, 10% on the cold ones; get 40%, getOrAlloc 25%,
-     * alloc 15%, free about 20%, freeAll 0.01% (it walks every bucket).
+     * alloc 15%, free about 20%, freeAll 0.01% (it walks every bucket). Weak keys (mortal, the
+     * calling thread's own objects, non-null): first, one step in 10 is on one of them, and one of
+     * those in 50 kills it instead (Die(o): no operation in progress names it, as no other thread
+     * names it; a new object takes its place).
      */
-    static void step(ShadowVariables table, SplittableRandom random, Object[] hot, Object[] cold,
+    static void step(ShadowVariables table, SplittableRandom random, Object[] hot, Object[] cold, Object[] mortal,
                      Constructor<Data> ctor, Destructor<Data> dtor, Books books) {
-        Object obj = random.nextInt(10) < 9 ? hot[random.nextInt(hot.length)] : cold[random.nextInt(cold.length)];
+        Object own = null;
+        if (mortal != null && random.nextInt(10) == 0) {
+            int i = random.nextInt(mortal.length);
+            if (random.nextInt(50) == 0) {
+                books.diedLinked.add(TestTables.collect(table, mortal[i]));
+                books.deaths.increment();
+                mortal[i] = new Object();
+                return;
+            }
+            own = mortal[i];
+        }
+        Object obj = own != null ? own : random.nextInt(10) < 9 ? hot[random.nextInt(hot.length)] : cold[random.nextInt(cold.length)];
         long id = IDS[random.nextInt(IDS.length)];
         int r = random.nextInt(10_000);
         if (r < 4_000) {

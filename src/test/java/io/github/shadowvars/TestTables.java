@@ -39,17 +39,19 @@ public final class TestTables {
 
     /**
      * The weak keys of obj's variables linked in weak table t (the test's view into the table,
-     * by reflection on its buckets; none on a strong table). Not shipped: the library has no way
+     * by reflection on its buckets, walking obj's bucket; none on a strong table). Not shipped: the library has no way
      * to reach an entry's reference, only the collector clears it.
      */
     public static List<Reference<?>> weakKeys(ShadowVariables t, Object obj) {
         List<Reference<?>> keys = new ArrayList<>();
         AtomicReferenceArray<?> buckets = buckets(t);
-        for (int b = 0; b < buckets.length(); b++) {
-            for (ShadowVariables.Entry e = (ShadowVariables.Entry) buckets.get(b); e != null; e = e.next) {
-                if (e.obj instanceof ShadowVariables.WeakKey k && k.get() == obj) {
-                    keys.add(k);
-                }
+        int h = System.identityHashCode(obj);
+        int b = (h ^ (h >>> 16)) & (buckets.length() - 1);              // ShadowVariables.bucketOf
+        // Volatile loads of the head and the links, as a reader's walk (safe beside writers: an
+        // unlinked entry keeps its next link; a reclaimed one too, and obj is not poisoned).
+        for (ShadowVariables.Entry e = (ShadowVariables.Entry) buckets.get(b); e != null; e = e.next) {
+            if (e.obj instanceof ShadowVariables.WeakKey k && k.get() == obj) {
+                keys.add(k);
             }
         }
         return keys;

@@ -1,7 +1,10 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.SeededBugs;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,7 +62,10 @@ class WeakKeysTest {
                 add.accept(t.get(b, 2));
                 t.free(a, 2, (o, d) -> r.add("dtor " + (o == a) + " " + d));
                 add.accept(t.get(a, 2));
-                t.freeAll(1, (o, d) -> r.add("dtor " + (o == a ? "a" : o == b ? "b" : "?") + " " + d));
+                List<String> freed = new ArrayList<>();
+                t.freeAll(1, (o, d) -> freed.add("dtor " + (o == a ? "a" : o == b ? "b" : "?") + " " + d));
+                freed.sort(null);                                  // the order of the buckets: of identity hashes
+                r.addAll(freed);
                 add.accept(t.get(a, 1));
                 add.accept(t.expunge());
                 Stats s = t.stats();
@@ -91,6 +97,32 @@ class WeakKeysTest {
         t.freeAll(1, dtor("?"));
         t.freeAll(2, dtor("?"));
         assertEquals(List.of("?=l1"), dtorCalls, "no destructor for the dead object's entries");
+    }
+
+    @Test
+    void expungeFromAConstructorOrDestructorIsRefused() {
+        ShadowVariables t = weak(Flavour.CHECKED, 0);
+        Object o = new Object();
+        AtomicReference<Throwable> fromCtor = new AtomicReference<>();
+        t.alloc(o, 1, () -> "x", (obj, d) -> {
+            try {
+                t.expunge();
+            } catch (Throwable e) {
+                fromCtor.set(e);
+            }
+            return 0;
+        });
+        assertTrue(fromCtor.get() instanceof IllegalStateException, "got " + fromCtor.get());
+        AtomicReference<Throwable> fromDtor = new AtomicReference<>();
+        t.free(o, 1, (obj, d) -> {
+            try {
+                t.expunge();
+            } catch (Throwable e) {
+                fromDtor.set(e);
+            }
+        });
+        assertTrue(fromDtor.get() instanceof IllegalStateException, "got " + fromDtor.get());
+        assertEquals(0, t.stats().live());
     }
 
     @Test
@@ -300,6 +332,126 @@ class WeakKeysTest {
             assertEquals("kept", t.get(keep, 1));
             assertEquals(new Stats(2, 2, 0, 1, 1, 0, 1), t.stats(), f.toString());
         }
+    }
+
+    /**
+     * Trace validation does not cover weak keys yet: the recorder must reject, never pass, a trace
+     * with the weak variant's steps (a write's queue poll on a weak table, an expunge() call).
+     */
+    @Test
+    void theTraceRecorderFlagsTheWeakVariantsStepsAsUnexpected() {
+        StepRecorder weakRec = new StepRecorder(new Rcu());
+        ShadowVariables weakTable = new ShadowVariables(0, weakRec.rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), weakRec);
+        weakTable.alloc(new Object(), 1, () -> "x", null);
+        assertTrue(weakRec.steps().stream().anyMatch(s -> s.label().startsWith("unexpected: ReferenceQueue.poll")),
+                TraceCheckTest.show(weakRec.steps(), weakRec.steps().size()));
+
+        StepRecorder strongRec = new StepRecorder(new Rcu());
+        ShadowVariables strongTable = new ShadowVariables(0, strongRec.rcu(), AllocationFaults.NEVER, new RecordingLogger(), strongRec);
+        strongTable.alloc(new Object(), 1, () -> "x", null);
+        assertTrue(strongRec.steps().stream().noneMatch(s -> s.label().startsWith("unexpected")),
+                TraceCheckTest.show(strongRec.steps(), strongRec.steps().size()));
+        strongTable.expunge();
+        assertTrue(strongRec.steps().stream().anyMatch(s -> s.label().startsWith("unexpected: expunge")),
+                TraceCheckTest.show(strongRec.steps(), strongRec.steps().size()));
+    }
+
+    // The weak flavour's seeded bugs (src/test/seeded-bugs/EXPUNGE_*.diff, FREEALL_DTOR_ON_DEAD.diff):
+    // each scenario returns null on the real classes and what went wrong on the broken ones.
+
+    /** An expunge unlinks the dead object's entry, not the live one in front of it. */
+    static String expungeKeepsLiveVariables() {
+        ShadowVariables t = weak(Flavour.CHECKED, 0);
+        Object dead = new Object(), live = new Object();
+        t.alloc(dead, 1, () -> "d1", null);
+        t.alloc(live, 1, () -> "l1", null);                  // the bucket: live -> dead
+        TestTables.collect(t, dead);
+        int n = t.expunge();
+        Object got = t.get(live, 1);
+        return n == 1 && "l1".equals(got) ? null : "expunge() returned " + n + " and the live object's variable reads " + got;
+    }
+
+    /** A tracer that counts hash_del_rcu events while no lock event is open (one thread). */
+    static final class UnlinkWatch extends Tracer {
+        int held, unlinkedOutside, unlinked;
+
+        @Override
+        void locked() {
+            held++;
+        }
+
+        @Override
+        void unlocked() {
+            held--;
+        }
+
+        @Override
+        void unlinked(Object entry) {
+            unlinked++;
+            if (held == 0) {
+                unlinkedOutside++;
+            }
+        }
+    }
+
+    /** Every expunge unlinks under the writer lock: expunge() and a write's. */
+    static String expungeUnlinksUnderTheLock() {
+        UnlinkWatch watch = new UnlinkWatch();
+        ShadowVariables t = new ShadowVariables(0, new Rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), watch);
+        Object a = new Object(), b = new Object(), live = new Object();
+        t.alloc(a, 1, () -> "a", null);
+        t.alloc(b, 1, () -> "b", null);
+        TestTables.collect(t, a);
+        t.expunge();
+        TestTables.collect(t, b);
+        t.alloc(live, 1, () -> "l", null);
+        return watch.unlinked == 2 && watch.unlinkedOutside == 0 ? null
+                : watch.unlinkedOutside + " of " + watch.unlinked + " unlinks outside the writer lock";
+    }
+
+    /** freeAll meeting an entry whose object died calls no destructor for it. */
+    static String noDestructorForADeadObjectsEntry() {
+        ShadowVariables t = weak(Flavour.CHECKED, 0);
+        Object dead = new Object(), live = new Object();
+        t.alloc(dead, 1, () -> "d1", null);
+        t.alloc(live, 1, () -> "l1", null);
+        TestTables.clearOnly(t, dead);
+        List<String> calls = new ArrayList<>();
+        t.freeAll(1, (o, d) -> calls.add((o == live ? "live" : String.valueOf(o)) + "=" + d));
+        return calls.equals(List.of("live=l1")) && t.stats().live() == 0 ? null
+                : "destructor calls " + calls + ", " + t.stats().live() + " variables left";
+    }
+
+    @Test
+    void theSeededBugScenariosPassOnTheRealClasses() {
+        assertNull(expungeKeepsLiveVariables());
+        assertNull(expungeUnlinksUnderTheLock());
+        assertNull(noDestructorForADeadObjectsEntry());
+    }
+
+    /** Seeded bug EXPUNGE_DROPS_LIVE: the expunge's walk unlinks the bucket's first entry, dead or live. */
+    @Test
+    void seededExpungeThatDropsALiveEntryIsCaught() throws Exception {
+        seeded("EXPUNGE_DROPS_LIVE", "expungeKeepsLiveVariables");
+    }
+
+    /** Seeded bug EXPUNGE_OUTSIDE_LOCK: expunge() walks and unlinks without the writer lock. */
+    @Test
+    void seededExpungeOutsideTheLockIsCaught() throws Exception {
+        seeded("EXPUNGE_OUTSIDE_LOCK", "expungeUnlinksUnderTheLock");
+    }
+
+    /** Seeded bug FREEALL_DTOR_ON_DEAD: freeAll destroys an entry whose object died as if it were live. */
+    @Test
+    void seededDestructorForADeadObjectsEntryIsCaught() throws Exception {
+        seeded("FREEALL_DTOR_ON_DEAD", "noDestructorForADeadObjectsEntry");
+    }
+
+    private static void seeded(String bug, String scenario) throws Exception {
+        Object caught = SeededBugs.call(bug, WeakKeysTest.class.getName(), scenario);
+        assertNotNull(caught, bug + " passed " + scenario);
+        System.out.println("[weak keys] seeded bug " + bug + " caught by " + scenario + ": " + caught);
+        CheckSummary.figures(WeakKeysTest.class, bug + " caught by " + scenario + ": " + caught);
     }
 
     /** Allocates a variable on an object and data no one else holds; returns a weak reference to the data. */

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.github.shadowvars.Constructor;
 import io.github.shadowvars.Destructor;
 import io.github.shadowvars.Flavour;
+import io.github.shadowvars.Keys;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
@@ -55,6 +56,11 @@ final class Fixtures {
      */
     static ShadowVariables table(int bucketBits, Runnable onStand) {
         return TestTables.pausingReaders(bucketBits, FLAVOUR == Flavour.CHECKED ? rcu() : null, SILENT, onStand);
+    }
+
+    /** As {@link #table(int, Runnable)}, with weak keys ({@link Keys#WEAK}). */
+    static ShadowVariables weakTable(int bucketBits, Runnable onStand) {
+        return TestTables.pausingReaders(bucketBits, FLAVOUR == Flavour.CHECKED ? rcu() : null, Keys.WEAK, SILENT, onStand);
     }
 
     /**

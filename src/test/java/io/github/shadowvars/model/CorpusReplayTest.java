@@ -74,6 +74,29 @@ class CorpusReplayTest {
                 + " spec traces x 2 table sizes, " + steps + " steps replayed" + flavour.notCounted());
     }
 
+    /**
+     * Weak keys with no deaths: a weak table (each flavour) replays every trace as the strong one,
+     * in one bucket and in 4096 (a live object's variables behave as in the strong table).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Flavour.class)
+    void weakTableReplaysEveryTrace(Flavour flavour) {
+        long steps = 0;
+        for (int bucketBits : new int[] {0, 12}) {
+            for (Corpus.Trace t : traces) {
+                String failure = replay(t, TableUnderTest.realWeak(flavour), bucketBits);
+                if (failure != null) {
+                    fail("weak keys, " + flavour + ", bucketBits " + bucketBits + ": " + failure);
+                }
+                steps += t.steps().size();
+            }
+        }
+        System.out.println("[corpus] weak keys, " + flavour + ": replayed " + traces.size() + " traces x 2 table sizes, "
+                + steps + " steps: all conform");
+        io.github.shadowvars.CheckSummary.figures(getClass(), "weak keys, " + flavour + ": " + traces.size()
+                + " spec traces x 2 table sizes, " + steps + " steps replayed" + flavour.notCounted());
+    }
+
     /** The jqwik checks' sequential model gives every outcome TLC generated from the spec. */
     @Test
     void sequentialModelAgreesWithTheSpec() {

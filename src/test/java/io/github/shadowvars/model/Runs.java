@@ -49,4 +49,21 @@ final class Runs {
                 .withAction(step)
                 .withMaxTransformations(MAX_STEPS);
     }
+
+    /**
+     * Runs on a weak table: the operations of {@link #chains}, plus "collect oN" (the spec's
+     * Die(o): the object's collection simulated, the model loses its keys with no destructor call,
+     * later steps naming oN get a new object) and "expunge"; shrinks towards operations only.
+     */
+    static Arbitrary<ActionChain<SequentialRun>> weakChains(TableUnderTest.Factory factory, int bucketBits) {
+        Arbitrary<Transformer<SequentialRun>> op = ops().map(o -> Transformer.mutate(o.toString(), run -> run.check(o)));
+        Arbitrary<Transformer<SequentialRun>> collect = Arbitraries.of("o1", "o2", "o3")
+                .map(n -> Transformer.mutate("collect " + n, run -> run.collect(n)));
+        Arbitrary<Transformer<SequentialRun>> expunge = Arbitraries.just(Transformer.mutate("expunge", SequentialRun::expunge));
+        Action.Independent<SequentialRun> step =
+                () -> Arbitraries.frequencyOf(Tuple.of(10, op), Tuple.of(2, collect), Tuple.of(1, expunge));
+        return ActionChain.startWith(() -> new SequentialRun(factory, bucketBits))
+                .withAction(step)
+                .withMaxTransformations(MAX_STEPS);
+    }
 }

@@ -21,21 +21,62 @@ import java.util.TreeMap;
  *   <li>free: the destructor ran once with (obj, data) if the key was present, which is removed;</li>
  *   <li>freeAll(id): the destructor ran once per key with that id, all removed.</li>
  * </ul>
+ * Weak keys (the spec's Die(o)): {@link #collect} removes every key of the object at once, with no
+ * destructor call; its entries stay linked (stale) until the next operation that takes the writer
+ * lock (alloc or getOrAlloc of an absent key whose allocation succeeds, free, freeAll) or an
+ * {@link #expunge()}, which unlinks them all.
  */
 final class SequentialModel {
 
     /** The map: "obj id" -> data token; sorted so that freeAll's order is deterministic. */
     private final Map<String, String> map = new TreeMap<>();
     private int tokens;
+    /** Weak keys: entries of collected objects still linked; all expunged so far. */
+    private int stale;
+    private long expunged;
 
     private static String key(String obj, long id) {
         return obj + " " + id;
+    }
+
+    /** The object dies: every key of obj removed, no destructor call; returns how many became stale. */
+    int collect(String obj) {
+        int before = map.size();
+        map.keySet().removeIf(k -> k.startsWith(obj + " "));
+        stale += before - map.size();
+        return before - map.size();
+    }
+
+    /** expunge(): unlinks every stale entry; returns how many. */
+    int expunge() {
+        int n = stale;
+        expunged += n;
+        stale = 0;
+        return n;
+    }
+
+    /** Stale entries: still linked, their object dead. */
+    int stale() {
+        return stale;
+    }
+
+    /** Stale entries unlinked so far (by expunge() and by the writes). */
+    long expunged() {
+        return expunged;
     }
 
     /** Applies op and returns its only allowed outcome. */
     Outcome apply(Op op) {
         String k = op.obj() == null ? null : key(op.obj(), op.id());
         String present = k == null ? null : map.get(k);
+        boolean takesLock = switch (op.kind()) {
+            case GET -> false;
+            case ALLOC, GET_OR_ALLOC -> present == null && !op.allocFails(); // else the pre-check's answer, or no entry
+            case FREE, FREE_ALL -> true;
+        };
+        if (takesLock) {
+            expunge();                                   // every write expunges first, under its lock
+        }
         switch (op.kind()) {
             case GET:
                 return new Outcome("value", present == null ? "-" : present, "-", List.of());

@@ -13,7 +13,9 @@ import net.jqwik.api.state.ActionChain;
  * freeAll with injected allocation and constructor failures, every outcome compared with the
  * sequential model of the abstract spec, and an RCU barrier at the end after which everything freed
  * must be reclaimed; the same properties on the GC flavour (no RCU domain: no barrier, and the
- * poison and reclaim checks at the end cannot fail on it). Tries: {@value CheckReport#TEST_TRIES} in the test command,
+ * poison and reclaim checks at the end cannot fail on it); and on weak tables (both flavours) with
+ * the objects' collection ("collect oN": the model loses every key of the object, no destructor
+ * call) and expunge among the steps. Tries: {@value CheckReport#TEST_TRIES} in the test command,
  * {@value CheckReport#MAIN_TRIES} in the main job (see {@link CheckReport}).
  */
 @AddLifecycleHook(value = CheckReport.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
@@ -47,6 +49,28 @@ class SequentialModelTest {
     @Property
     void twoBucketsGcMatchTheModel(@ForAll("twoBucketsGc") ActionChain<SequentialRun> chain) {
         check(chain);
+    }
+
+    /** Weak keys, checked flavour, one bucket: collections and expunges among the steps. */
+    @Property
+    void oneBucketWeakMatchesTheModel(@ForAll("oneBucketWeak") ActionChain<SequentialRun> chain) {
+        check(chain);
+    }
+
+    /** Weak keys, GC flavour, two buckets. */
+    @Property
+    void twoBucketsWeakGcMatchTheModel(@ForAll("twoBucketsWeakGc") ActionChain<SequentialRun> chain) {
+        check(chain);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<SequentialRun>> oneBucketWeak() {
+        return Runs.weakChains(TableUnderTest::realWeak, 0);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<SequentialRun>> twoBucketsWeakGc() {
+        return Runs.weakChains(TableUnderTest::realWeakGc, 1);
     }
 
     @Provide

@@ -212,10 +212,44 @@ final class SequentialRun {
         for (String dtor : expected.dtors()) {
             contents.remove(dtor.substring(0, dtor.indexOf('=')) + " " + op.id());
         }
-        long live = table.stats().live();
-        if (live != contents.size()) {
-            throw new AssertionError(where() + "table holds " + live + " variables, expected " + contents.size());
+        checkCounts();
+    }
+
+    /** The table's live count (stale entries included: they are linked) and expunged count against the model. */
+    private void checkCounts() {
+        Stats s = table.stats();
+        if (s.live() != contents.size() + model.stale() || s.expunged() != model.expunged()) {
+            throw new AssertionError(where() + "table holds " + s.live() + " variables (" + s.expunged() + " expunged), expected "
+                    + contents.size() + " live + " + model.stale() + " stale (" + model.expunged() + " expunged)");
         }
+    }
+
+    /**
+     * Weak keys, the spec's Die(o): simulates the collection of the object named {@code name}
+     * (every weak key of it cleared and enqueued, TestTables.collect) and removes it from the run:
+     * no later step uses it (a later step naming {@code name} gets a new object).
+     */
+    void collect(String name) {
+        history.add("collect " + name);
+        Obj dead = objects.remove(name);
+        int expected = model.collect(name);
+        contents.keySet().removeIf(k -> k.startsWith(name + " "));
+        int made = dead == null ? 0 : table.collect(dead);
+        if (made != expected) {
+            throw new AssertionError(where() + "the table held " + made + " variables of " + name + ", expected " + expected);
+        }
+        checkCounts();
+    }
+
+    /** Weak keys: expunge(), its count against the model's stale entries. */
+    void expunge() {
+        history.add("expunge");
+        int expected = model.expunge();
+        int n = table.expunge();
+        if (n != expected) {
+            throw new AssertionError(where() + "expunge() returned " + n + ", expected " + expected);
+        }
+        checkCounts();
     }
 
     /**
@@ -230,8 +264,8 @@ final class SequentialRun {
             table.rcu().barrier();
         }
         Stats s = table.stats();
-        if (s.reclaimed() != s.unlinked() || s.poisonedReads() != 0 || s.live() != contents.size()
-                || s.allocated() != s.published() + s.dropped()) {
+        if (s.reclaimed() != s.unlinked() || s.poisonedReads() != 0 || s.live() != contents.size() + model.stale()
+                || s.allocated() != s.published() + s.dropped() || s.expunged() != model.expunged()) {
             throw new AssertionError(where() + "after rcu().barrier(): " + s + " (expected " + contents.size() + " live)");
         }
         for (String name : objects.keySet()) {

@@ -8,6 +8,7 @@ import io.github.shadowvars.AllocationFaults;
 import io.github.shadowvars.Constructor;
 import io.github.shadowvars.Destructor;
 import io.github.shadowvars.Flavour;
+import io.github.shadowvars.Keys;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
@@ -33,6 +34,16 @@ interface TableUnderTest {
 
     Rcu rcu();
 
+    /** Weak tables: simulates the collection of obj (every variable of obj stale, none destroyed); returns how many it made stale. */
+    default int collect(Object obj) {
+        throw new UnsupportedOperationException("not a weak table");
+    }
+
+    /** Weak tables: {@link ShadowVariables#expunge()}. */
+    default int expunge() {
+        throw new UnsupportedOperationException("not a weak table");
+    }
+
     /** Builds a table under test with 2^bucketBits buckets, the given allocation faults and log sink. */
     @FunctionalInterface
     interface Factory {
@@ -47,6 +58,21 @@ interface TableUnderTest {
     /** The real table without an RCU domain (GC flavour: removed entries left to the garbage collector). */
     static TableUnderTest realGc(int bucketBits, AllocationFaults faults, Consumer<String> log) {
         return new Real(TestTables.withLog(bucketBits, null, faults, log));
+    }
+
+    /** The real table with weak keys, checked flavour. */
+    static TableUnderTest realWeak(int bucketBits, AllocationFaults faults, Consumer<String> log) {
+        return new Real(TestTables.withLog(bucketBits, new Rcu(), faults, Keys.WEAK, log));
+    }
+
+    /** The real table with weak keys, GC flavour. */
+    static TableUnderTest realWeakGc(int bucketBits, AllocationFaults faults, Consumer<String> log) {
+        return new Real(TestTables.withLog(bucketBits, null, faults, Keys.WEAK, log));
+    }
+
+    /** {@link #realWeak} or {@link #realWeakGc}. */
+    static Factory realWeak(Flavour flavour) {
+        return flavour == Flavour.CHECKED ? TableUnderTest::realWeak : TableUnderTest::realWeakGc;
     }
 
     /** {@link #real} or {@link #realGc}. */
@@ -95,6 +121,16 @@ interface TableUnderTest {
         @Override
         public Rcu rcu() {
             return table.rcu();
+        }
+
+        @Override
+        public int collect(Object obj) {
+            return TestTables.collect(table, obj);
+        }
+
+        @Override
+        public int expunge() {
+            return table.expunge();
         }
     }
 }
