@@ -87,4 +87,108 @@ class BenchReportTest {
         assertTrue(line(report, "getOrAlloc, existing | GC | chm").endsWith("| 2.00 | 2.00–2.00 (5 forks) |  |  |"), report);
         assertTrue(line(report, "getOrAlloc, existing | GC | caffeine").contains("| 4.00 |"), report);
     }
+
+    static String row(String benchmark, String impl, int bucketBits, int size, double score) {
+        return String.format(Locale.ROOT, "\"io.github.shadowvars.bench.ShadowVariablesBench.%s\",\"thrpt\",1,3,%f,NaN,"
+                + "\"ops/us\",%d,%s,%d", benchmark, score, bucketBits, impl, size);
+    }
+
+    /**
+     * The weak report: the shadow tables' bucket bits differ per size (2^12 at 1000, 2^17 at
+     * 100000) and are paired with the maps of the same size; the weak GC flavour is judged against
+     * ConcurrentHashMap (get hit 0.9) and Caffeine (get hit 10, churn 2); the checked flavour and
+     * Guava are shown without a target; memory gets its ratios to the three maps.
+     */
+    @Test
+    void theWeakReportJudgesTheWeakGcFlavourAtEachSize(@TempDir Path dir) throws IOException {
+        // get hit / chm: 0.95 at 1000 (met), 0.85 at 100000 (median below 0.9); get hit / caffeine: 12 at
+        // both (met); churn / caffeine: 2.5 at 1000 but one fork at 1.7 (< 1.8: not met), 3 at 100000 (met).
+        List<List<BenchReport.Row>> forks = new ArrayList<>();
+        for (int f = 0; f < 5; f++) {
+            Path csv = dir.resolve("weak-fork" + f + ".csv");
+            double churn1000 = f == 2 ? 1.7 : 2.5;
+            Files.write(csv, List.of(HEADER,
+                    row("getHit", "shadowweakgc", 12, 1000, 95), row("getHit", "shadowweak", 12, 1000, 40),
+                    row("getHit", "shadowgc", 12, 1000, 100), row("getHit", "chm", 12, 1000, 100),
+                    row("getHit", "caffeine", 12, 1000, 95 / 12.0), row("getHit", "guava", 12, 1000, 50),
+                    row("churn", "shadowweakgc", 12, 1000, churn1000), row("churn", "caffeine", 12, 1000, 1),
+                    row("getHit", "shadowweakgc", 17, 100000, 85), row("getHit", "chm", 12, 100000, 100),
+                    row("getHit", "caffeine", 12, 100000, 85 / 12.0),
+                    row("churn", "shadowweakgc", 17, 100000, 3), row("churn", "caffeine", 12, 100000, 1)));
+            forks.add(BenchReport.readJmhCsv(csv));
+        }
+        String report = BenchReport.renderWeak("-f 1", forks, List.of("structure,count,bytesPerVariable",
+                "shadowweakgc-b17,100000,50.0", "chm,100000,62.5", "caffeine,100000,100.0", "guava,100000,40.0"));
+        System.out.println(report);
+        assertTrue(report.contains("1000 live: 2^12, 100000 live: 2^17"), report);
+        assertTrue(line(report, "get, hit | weak GC | chm").endsWith("| 1000 | 95.00 | 100.00 | 0.95 | 0.95–0.95"
+                + " (5 forks) | ≥ 0.9 | yes |"), report);
+        assertTrue(line(report, "get, hit | weak GC | caffeine").endsWith("| 12.00 | 12.00–12.00 (5 forks) | ≥ 10.0"
+                + " | yes |"), report);
+        assertTrue(line(report, "alloc+free, fresh key | weak GC | caffeine").endsWith("| ≥ 2.0 | **not met**:"
+                + " slowest fork 1.70 < 1.80 (median 2.50) |"), report);
+        assertTrue(line(report, "get, hit | weak GC | guava").endsWith("| 1.90 | 1.90–1.90 (5 forks) |  |  |"), report);
+        assertTrue(line(report, "get, hit | weak GC | strong GC").endsWith("| 0.95 | 0.95–0.95 (5 forks) |  |  |"),
+                report);
+        assertTrue(line(report, "get, hit | weak checked | chm").endsWith("| 0.40 | 0.40–0.40 (5 forks) |  |  |"),
+                report);
+        List<String> at100000 = report.lines().filter(l -> l.contains("| 100000 |")).toList();
+        assertTrue(at100000.stream().anyMatch(l -> l.startsWith("| get, hit | weak GC | chm |")
+                && l.endsWith("| ≥ 0.9 | **not met**: median 0.85 < 0.9 |")), report);
+        assertTrue(at100000.stream().anyMatch(l -> l.startsWith("| alloc+free, fresh key | weak GC | caffeine |")
+                && l.endsWith("| ≥ 2.0 | yes |")), report);
+        assertTrue(report.contains("| shadowweakgc-b17 | 100000 | 50.0 | 0.80 | 0.50 | 1.25 |"), report);
+    }
+
+    /** Fewer than five forks are shown, never met. */
+    @Test
+    void aWeakRunWithThreeForksMeetsNothing(@TempDir Path dir) throws IOException {
+        List<List<BenchReport.Row>> forks = new ArrayList<>();
+        for (int f = 0; f < 3; f++) {
+            Path csv = dir.resolve("weak-fork" + f + ".csv");
+            Files.write(csv, List.of(HEADER, row("getHit", "shadowweakgc", 12, 1000, 200),
+                    row("getHit", "chm", 12, 1000, 100)));
+            forks.add(BenchReport.readJmhCsv(csv));
+        }
+        String report = BenchReport.renderWeak("-f 1", forks, List.of());
+        assertTrue(line(report, "get, hit | weak GC | chm").endsWith("| ≥ 0.9 | **not met**: 3 forks, 5 needed |"),
+                report);
+    }
+
+    /**
+     * The strong report pairs fork i of "after" with fork i of "before": after / before judged
+     * against 0.95, ConcurrentHashMap's own after / before as the control, and each version's ratio
+     * to ConcurrentHashMap with the row's target.
+     */
+    @Test
+    void theStrongReportJudgesAfterAgainstBefore(@TempDir Path dir) throws IOException {
+        double[] hitAfter = {96, 100, 99, 101, 97}; // / 100: median 0.99, slowest 0.96: no regression
+        double[] churnAfter = {9, 8, 10, 9, 9};     // / 10: median 0.90 < 0.95: a regression
+        List<List<BenchReport.Row>> before = new ArrayList<>();
+        List<List<BenchReport.Row>> after = new ArrayList<>();
+        for (int f = 0; f < 5; f++) {
+            Path b = dir.resolve("strong-before-" + f + ".csv");
+            Files.write(b, List.of(HEADER, row("getHit", "shadowgc", 100), row("getHit", "chm", 100),
+                    row("churn", "shadowgc", 10), row("churn", "chm", 10)));
+            before.add(BenchReport.readJmhCsv(b));
+            Path a = dir.resolve("strong-after-" + f + ".csv");
+            Files.write(a, List.of(HEADER, row("getHit", "shadowgc", hitAfter[f]), row("getHit", "chm", 50),
+                    row("churn", "shadowgc", churnAfter[f]), row("churn", "chm", 10)));
+            after.add(BenchReport.readJmhCsv(a));
+        }
+        String report = BenchReport.renderStrong("-f 1", before, after, List.of("version,structure,count,bytesPerVariable",
+                "before,shadowgc-b12,100000,40.2", "after,shadowgc-b12,100000,40.2"));
+        System.out.println(report);
+        assertTrue(line(report, "get, hit | strong GC after (2^12 buckets) | strong GC before").endsWith("| 0.99 |"
+                + " 0.96–1.01 (5 forks) | ≥ 0.95 | yes |"), report);
+        assertTrue(line(report, "alloc+free, fresh key | strong GC after (2^12 buckets) | strong GC before")
+                .endsWith("| ≥ 0.95 | **not met**: median 0.90 < 0.95 |"), report);
+        assertTrue(line(report, "get, hit | chm in the after JVMs | chm in the before JVMs (the control)")
+                .endsWith("| 0.50 | 0.50–0.50 (5 forks) |  |  |"), report);
+        assertTrue(line(report, "get, hit | strong GC before | chm").endsWith("| ≥ 1.0 | yes |"), report);
+        assertTrue(line(report, "get, hit | strong GC after | chm").endsWith("| 1.98 | 1.92–2.02 (5 forks) | ≥ 1.0"
+                + " | yes |"), report);
+        assertTrue(line(report, "alloc+free, fresh key | strong GC after | chm").endsWith("| ≥ 0.8 | yes |"), report);
+        assertTrue(report.contains("| after | shadowgc-b12 | 100000 | 40.2 |"), report);
+    }
 }

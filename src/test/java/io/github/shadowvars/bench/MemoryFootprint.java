@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * Heap bytes per live variable: the shadow table against a ConcurrentHashMap and a synchronized
- * HashMap keyed by {@link IdentityKey}. Not a JMH benchmark: a plain main, run by bench/run in
+ * HashMap keyed by {@link IdentityKey}, and (the weak table's baselines) Caffeine's and Guava's
+ * weak-key maps. Not a JMH benchmark: a plain main, run by bench/run in
  * its own JVM with {@code -XX:+UseSerialGC -XX:MarkSweepDeadRatio=0} (System.gc() is then a full
  * collection that compacts everything; without DeadRatio=0 the serial collector may leave dead
  * objects in place as "dead wood" and count them as used, which made every other reading wrong); "heap used"
@@ -20,8 +21,11 @@ import java.util.Arrays;
  * and fixed costs (locks, counters, the RCU domain) spread over the count. Each structure is
  * measured {@code ROUNDS} times in a fresh structure; the median is reported.
  *
- * <p>Usage: {@code MemoryFootprint [count]} (default 100000). Prints CSV lines
- * {@code structure,count,bytesPerVariable} on stdout.
+ * <p>Usage: {@code MemoryFootprint [count [structures]]} (default 100000, and
+ * {@code shadow-b12,shadow-b17,chm,sync}): structures is a comma-separated list of
+ * {@link Subject#create} names, a shadow table's with its bucket bits ({@code shadowgc-b17},
+ * {@code shadowweakgc-b12}), the maps' without ({@code chm}, {@code caffeine}, {@code guava}).
+ * Prints CSV lines {@code structure,count,bytesPerVariable} on stdout.
  */
 public final class MemoryFootprint {
 
@@ -32,6 +36,7 @@ public final class MemoryFootprint {
 
     public static void main(String[] args) {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        String[] names = (args.length > 1 ? args[1] : "shadow-b12,shadow-b17,chm,sync").split(",");
         Object[] parents = new Object[count];
         Object[] data = new Object[count];
         for (int i = 0; i < count; i++) {
@@ -40,14 +45,15 @@ public final class MemoryFootprint {
             data[i] = new Subject.Data();
         }
         System.out.println("structure,count,bytesPerVariable");
-        String[][] structures = {{"shadow", "12"}, {"shadow", "17"}, {"chm", "12"}, {"sync", "12"}};
-        for (String[] s : structures) {
+        for (String name : names) {
+            int b = name.lastIndexOf("-b");
+            String impl = b < 0 ? name : name.substring(0, b);
+            int bucketBits = b < 0 ? 12 : Integer.parseInt(name.substring(b + 2)); // the maps ignore it
             double[] perVariable = new double[ROUNDS];
             for (int r = 0; r < ROUNDS; r++) {
-                perVariable[r] = measure(s[0], Integer.parseInt(s[1]), parents, data);
+                perVariable[r] = measure(impl, bucketBits, parents, data);
             }
             Arrays.sort(perVariable);
-            String name = s[0].equals("shadow") ? "shadow-b" + s[1] : s[0];
             System.out.printf("%s,%d,%.1f%n", name, count, perVariable[ROUNDS / 2]);
         }
         Reference.reachabilityFence(parents);
@@ -72,10 +78,15 @@ public final class MemoryFootprint {
 
     /** Inserts the given data object (not a fresh one), so that only the structure's own objects are counted. */
     private static void insert(Subject subject, Object parent, Object d) {
+        int id = (int) ShadowVariablesBench.ID;
         if (subject instanceof Subject.Shadow shadow) {
-            shadow.table.alloc(parent, ShadowVariablesBench.ID, () -> d, null);
+            shadow.table.alloc(parent, id, () -> d, null);
+        } else if (subject instanceof Subject.CaffeineSubject caffeine) {
+            caffeine.caches[id].put(parent, (Subject.Data) d);
+        } else if (subject instanceof Subject.GuavaSubject guava) {
+            guava.maps[id].put(parent, (Subject.Data) d);
         } else {
-            ((Subject.MapSubject) subject).map.put(new IdentityKey(parent, ShadowVariablesBench.ID), (Subject.Data) d);
+            ((Subject.MapSubject) subject).map.put(new IdentityKey(parent, id), (Subject.Data) d);
         }
     }
 

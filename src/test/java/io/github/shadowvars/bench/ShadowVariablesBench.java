@@ -25,10 +25,11 @@ import org.openjdk.jmh.annotations.Threads;
  * Throughput of the shadow table against baselines in the same run: a ConcurrentHashMap and a
  * Collections.synchronizedMap(HashMap), both keyed by {@link IdentityKey} (identity of obj, id);
  * the ConcurrentHashMap with getOrAlloc as get then computeIfAbsent (chmidiom); Caffeine caches
- * with weakKeys(), one per id (caffeine).
+ * with weakKeys(), one per id (caffeine); Guava MapMaker().weakKeys() maps, one per id (guava).
  *
  * <p>Parameters: {@code impl} = shadow (the checked flavour, on an Rcu domain) | shadowgc (the GC
- * flavour) | chm | chmidiom | caffeine | sync (see {@link Subject#create}); {@code size} = live variables in the
+ * flavour) | shadowweak | shadowweakgc (the weak table, both flavours) | chm | chmidiom | caffeine | guava
+ * | sync (see {@link Subject#create}); {@code size} = live variables in the
  * structure during the measurement (each parent object has one variable, id {@link #ID});
  * {@code bucketBits} = log2 of the shadow table's bucket count (12 = the kernel's 2^12 buckets;
  * 17 = about one entry per bucket at 100000; the maps ignore it, bench/run runs them with 12 only).
@@ -59,7 +60,7 @@ public class ShadowVariablesBench {
     /** The structure, filled with {@code size} live variables before the measurement. */
     @State(Scope.Benchmark)
     public static class Table {
-        @Param({"shadow", "shadowgc", "chm", "chmidiom", "caffeine", "sync"})
+        @Param({"shadow", "shadowgc", "shadowweak", "shadowweakgc", "chm", "chmidiom", "caffeine", "guava", "sync"})
         public String impl;
 
         @Param({"1", "1000", "100000"})

@@ -4,20 +4,23 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.common.collect.MapMaker;
 
 import io.github.shadowvars.AllocationFaults;
+import io.github.shadowvars.Keys;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 
 /**
  * The structure under measurement, behind one small interface: the shadow table or one of the
- * baselines (two maps keyed by {@link IdentityKey}, the map's get-then-computeIfAbsent idiom, and
- * Caffeine caches with weak keys). A JMH fork runs one parameter combination, so only one implementation is
+ * baselines (two maps keyed by {@link IdentityKey}, the map's get-then-computeIfAbsent idiom,
+ * Caffeine caches with weak keys and Guava maps with weak keys). A JMH fork runs one parameter combination, so only one implementation is
  * loaded per fork and every call through this interface is monomorphic (inlined by the JIT).
  */
 interface Subject {
@@ -50,21 +53,27 @@ interface Subject {
      * A new, empty subject.
      *
      * @param impl       "shadow" (the checked flavour: an Rcu domain), "shadowgc" (the GC flavour, the
-     *                   default table), "chm" (ConcurrentHashMap), "chmidiom" (the same map, getOrAlloc as
-     *                   get then computeIfAbsent), "caffeine" (a Caffeine cache with weakKeys() per id) or
-     *                   "sync" (Collections.synchronizedMap(HashMap))
+     *                   default table), "shadowweak" and "shadowweakgc" (the weak table, {@link Keys#WEAK}, in
+     *                   the checked and the GC flavour), "chm" (ConcurrentHashMap), "chmidiom" (the same map, getOrAlloc as
+     *                   get then computeIfAbsent), "caffeine" (a Caffeine cache with weakKeys() per id),
+     *                   "guava" (a Guava {@code new MapMaker().weakKeys()} map per id) or "sync"
+     *                   (Collections.synchronizedMap(HashMap))
      * @param bucketBits log2 of the shadow table's bucket count (ignored by the maps)
      */
     static Subject create(String impl, int bucketBits) {
         return switch (impl) {
             case "shadow" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER));
             case "shadowgc" -> new Shadow(new ShadowVariables(bucketBits));
+            case "shadowweak" -> new Shadow(new ShadowVariables(bucketBits, new Rcu(), AllocationFaults.NEVER, Keys.WEAK));
+            case "shadowweakgc" -> new Shadow(new ShadowVariables(bucketBits, Keys.WEAK));
             case "chm" -> new MapSubject(new ConcurrentHashMap<>());
             case "chmidiom" -> new IdiomSubject(new ConcurrentHashMap<>());
             case "caffeine" -> new CaffeineSubject();
+            case "guava" -> new GuavaSubject();
             case "sync" -> new MapSubject(Collections.synchronizedMap(new HashMap<>()));
             default -> throw new IllegalArgumentException(
-                    "impl must be shadow, shadowgc, chm, chmidiom, caffeine or sync: " + impl);
+                    "impl must be shadow, shadowgc, shadowweak, shadowweakgc, chm, chmidiom, caffeine, guava or sync: "
+                            + impl);
         };
     }
 
@@ -222,6 +231,50 @@ interface Subject {
         @Override
         public void freeAll(long id) {
             caches[(int) id].invalidateAll();
+        }
+    }
+
+    /**
+     * Guava's {@code new MapMaker().weakKeys().makeMap()}: the other weak identity map a Java user
+     * finds (keys compared by identity, an entry dropped when its key is collected; stale entries
+     * cleaned by the map's writers and, every so often, its readers). One map per id, found by
+     * array index as {@link CaffeineSubject}'s caches; ids 0..7. getOrAlloc and alloc =
+     * {@code computeIfAbsent}, free = {@code remove}, freeAll = {@code clear} of the id's map.
+     */
+    final class GuavaSubject implements Subject {
+        final ConcurrentMap<Object, Data>[] maps;
+
+        @SuppressWarnings("unchecked")
+        GuavaSubject() {
+            maps = new ConcurrentMap[8];
+            for (int i = 0; i < maps.length; i++) {
+                maps[i] = new MapMaker().weakKeys().makeMap();
+            }
+        }
+
+        @Override
+        public Object get(Object obj, long id) {
+            return maps[(int) id].get(obj);
+        }
+
+        @Override
+        public Object getOrAlloc(Object obj, long id) {
+            return maps[(int) id].computeIfAbsent(obj, NEW_DATA_FOR_OBJ);
+        }
+
+        @Override
+        public Object alloc(Object obj, long id) {
+            return maps[(int) id].computeIfAbsent(obj, NEW_DATA_FOR_OBJ);
+        }
+
+        @Override
+        public void free(Object obj, long id) {
+            maps[(int) id].remove(obj);
+        }
+
+        @Override
+        public void freeAll(long id) {
+            maps[(int) id].clear();
         }
     }
 }

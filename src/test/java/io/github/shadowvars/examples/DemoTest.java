@@ -21,7 +21,7 @@ class DemoTest {
         assertTrue(out.contains("free: Dummy(expire=1000) -> leak released: true, get now returns null"), out);
         assertTrue(out.contains("freeAll: leak buffers released = 3 of 3"), out);
         assertTrue(out.contains("counters: Stats[allocated=6, published=6, dropped=0, unlinked=6, reclaimed=6,"
-                + " poisonedReads=0]"), out);
+                + " poisonedReads=0, expunged=0]"), out);
     }
 
     @Test
