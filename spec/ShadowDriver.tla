@@ -14,7 +14,7 @@ CONSTANTS
     Budget,     \* with free choice: how many operations p runs
     OpKinds     \* with free choice: the operation names p may choose from
 
-ASSUME \A p \in Procs : Script[p] \in Seq(Ops)
+ASSUME \A p \in Procs : Script[p] \in Seq(Ops \cup {ExpungeOp})  \* expunge: ShadowWeak's
 ASSUME Budget \in Nat /\ OpKinds \subseteq OpNames
 
 VARIABLE nOps   \* nOps[p]: how many operations p has called

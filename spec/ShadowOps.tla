@@ -19,9 +19,14 @@ Keys == Objs \X Ids
 
 (* The operations a caller can start.  freeAll has an id but no obj; we   *)
 (* give it obj |-> Nil.                                                     *)
-OpNames == {"get", "alloc", "getOrAlloc", "free", "freeAll"}
+OpNames == {"get", "alloc", "getOrAlloc", "free", "freeAll", "expunge"}
 Ops == [op : {"get", "alloc", "getOrAlloc", "free"}, obj : Objs, id : Ids]
        \cup [op : {"freeAll"}, obj : {Nil}, id : Ids]
+
+(* The weak table's own operation (module ShadowWeak): unlink the entries *)
+(* of dead objects.  It has neither obj nor id, and it is not in Ops: the  *)
+(* strong table has no such call.                                           *)
+ExpungeOp == [op |-> "expunge", obj |-> Nil, id |-> Nil]
 
 (* NoOp marks a process with no operation in progress. *)
 NoOp == [op |-> "none", obj |-> Nil, id |-> Nil]
@@ -36,7 +41,7 @@ KeyOf(o) == <<o.obj, o.id>>
 (*   "dup"       alloc found existing data: WARN, returns Nil             *)
 (*   "allocFail" the allocation failed: returns Nil                       *)
 (*   "ctorFail"  the constructor ran once and failed: returns Nil         *)
-(*   "done"      free/freeAll (no return value)                           *)
+(*   "done"      free/freeAll/expunge (no return value)                   *)
 Whys == {"value", "new", "exists", "dup", "allocFail", "ctorFail", "done"}
 
 (***************************************************************************)
@@ -79,6 +84,9 @@ AllowedResults(o, s, e) ==
          \* it removed the key's data, or the key was absent at some moment
          IF e # Nil \/ Nil \in s THEN {Rec(o, Nil, "done", 0)} ELSE {}
     [] o = "freeAll" -> {Rec(o, Nil, "done", 0)}
+    \* expunge changes no key of a live object (how many entries it unlinked
+    \* is not part of the abstract result)
+    [] o = "expunge" -> {Rec(o, Nil, "done", 0)}
     [] OTHER -> {}
 
 (* Result r is allowed for operation o with history s and effect e. *)

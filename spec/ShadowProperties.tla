@@ -20,10 +20,11 @@ Labels == LockedLabels \cup
 (* Entries that have been removed from the table (dtor time or later). *)
 Removed == {e \in Entries : estate[e] \in {"unlinked", "gp_wait", "reclaimed"}}
 
-(* Every variable has a value of the right type. *)
-TypeOK ==
-  /\ pc \in [Procs -> Labels]
-  /\ op \in [Procs -> Ops \cup {NoOp}]
+(* Every variable has a value of the right type, the program counters in *)
+(* L and the operations in O (the weak table, ShadowWeak, has more).       *)
+TypeOKWith(L, O) ==
+  /\ pc \in [Procs -> L]
+  /\ op \in [Procs -> O \cup {NoOp}]
   /\ nOps \in [Procs -> Nat]
   /\ cur \in [Procs -> Entries \cup {Nil}]
   /\ new \in [Procs -> Entries \cup {Nil}]
@@ -48,6 +49,8 @@ TypeOK ==
   /\ faCallWhileLocked \in [Procs -> SUBSET Procs]
   /\ faNilAfter \in [Procs -> SUBSET Procs]
 
+TypeOK == TypeOKWith(Labels, Ops)
+
 (* At most one reachable entry per <obj, id>, and every reachable entry   *)
 (* is in the bucket of its obj.                                            *)
 UniqueKey ==
@@ -56,17 +59,20 @@ UniqueKey ==
   /\ \A b \in Buckets : \A e \in Reach(head[b], NE) : Hash[eobj[e]] = b
 
 (* At most one process is inside the spinlock's critical section, and it *)
-(* is the lock holder.                                                     *)
+(* is the lock holder (with the weak table's expunge labels, ShadowAux).   *)
 SpinlockMutex ==
-  /\ \A p, q \in Procs : p # q => ~(pc[p] \in LockedLabels /\ pc[q] \in LockedLabels)
-  /\ \A p \in Procs : pc[p] \in LockedLabels => lock = p
+  LET L == LockedLabels \cup ExpungeLockedLabels IN
+  /\ \A p, q \in Procs : p # q => ~(pc[p] \in L /\ pc[q] \in L)
+  /\ \A p \in Procs : pc[p] \in L => lock = p
 
 (* No walker (lock-free reader or freeAll) stands on, and so reads, a     *)
-(* reclaimed entry.                                                        *)
+(* reclaimed entry (nor does the weak table's expunge, at x_del and        *)
+(* x_kfree_rcu).                                                           *)
 NoUseAfterReclaim ==
   \A p \in Procs :
     pc[p] \in {"g_walk", "fa_walk", "fa_next", "f_del", "f_dtor", "f_kfree_rcu",
-               "fa_del", "fa_dtor", "fa_kfree_rcu"} /\ cur[p] # Nil
+               "fa_del", "fa_dtor", "fa_kfree_rcu", "x_del", "x_kfree_rcu"}
+    /\ cur[p] # Nil
       => estate[cur[p]] # "reclaimed"
 
 (* Every entry reachable from a bucket head has its obj and id set. *)
@@ -80,13 +86,17 @@ ConstructedBeforePublished ==
 (* The destructor runs at most once per entry (the bound on dtorCount,   *)
 (* which TypeOK leaves to this property), only on an entry removed from   *)
 (* the table, and exactly once (if given) on every entry by the time that *)
-(* entry is handed to kfree_rcu (so by the end of its free).              *)
-DestructorOnce ==
+(* entry is handed to kfree_rcu (so by the end of its free), except the   *)
+(* entries in X, on which it never runs (the weak table's expunged        *)
+(* entries of dead objects, ShadowWeak).                                   *)
+DestructorOnceBut(X) ==
   \A e \in Entries :
     /\ dtorCount[e] <= 1
-    /\ dtorCount[e] = 1 => e \in Removed /\ DtorGiven
+    /\ dtorCount[e] = 1 => e \in Removed /\ DtorGiven /\ e \notin X
     /\ estate[e] \in {"gp_wait", "reclaimed"} =>
-         dtorCount[e] = IF DtorGiven THEN 1 ELSE 0
+         dtorCount[e] = IF DtorGiven /\ e \notin X THEN 1 ELSE 0
+
+DestructorOnce == DestructorOnceBut({})
 
 (* An entry is reclaimed only when every process that was inside a read- *)
 (* side section at its kfree_rcu has left it (gpOwed is this history,     *)
@@ -97,8 +107,8 @@ ReclaimAfterGracePeriod ==
 
 (* Every entry is accounted for: in the pool (unreachable, unowned),     *)
 (* owned by exactly one in-flight alloc (private), published (reachable), *)
-(* unlinked by exactly one in-flight free/freeAll, awaiting a grace       *)
-(* period, or reclaimed.                                                   *)
+(* unlinked by exactly one in-flight free/freeAll (or the weak table's    *)
+(* expunge), awaiting a grace period, or reclaimed.                        *)
 NoLeak ==
   LET R == Reachable IN
   \A e \in Entries :
@@ -109,7 +119,7 @@ NoLeak ==
     /\ estate[e] = "private" => \E p \in owners : Busy(p)
     /\ estate[e] = "unlinked" =>
          Cardinality({p \in Procs : cur[p] = e /\ pc[p] \in
-            {"f_dtor", "f_kfree_rcu", "fa_dtor", "fa_kfree_rcu"}}) = 1
+            {"f_dtor", "f_kfree_rcu", "fa_dtor", "fa_kfree_rcu", "x_kfree_rcu"}}) = 1
 
 (* Every returned result is allowed by the abstract outcome rules,        *)
 (* given the history of the operation's key (seen) and its own effect     *)

@@ -122,8 +122,9 @@ final class Counterexample {
      * action it matched, which is the label only where the next-state relation is written as a
      * disjunction of the labelled actions; a spec that wraps them (an auxiliary-variable module's
      * HNextOf(Step), say) gets the wrapper's name. Then the label is read from the state: the
-     * acting process's {@code pc} before the step ("idle" is the Call of an operation), or
-     * rcu_reclaim when an entry became reclaimed and no process moved.
+     * acting process's {@code pc} before the step ("idle" is the Call of an operation),
+     * rcu_reclaim when an entry became reclaimed and no process moved, or Die when an object
+     * died (the weak table's {@code dead} grew) and no process moved.
      */
     static String stepLabel(String action, Map<String, String> before, Map<String, String> after,
                             Map<String, String> labels) {
@@ -146,6 +147,10 @@ final class Counterexample {
         if (p.isEmpty() && estate != null && !Objects.equals(before.get("estate"), estate)
                 && estate.contains("reclaimed") && labels.containsKey("rcu_reclaim")) {
             return "rcu_reclaim";
+        }
+        String dead = after.get("dead");
+        if (p.isEmpty() && dead != null && !Objects.equals(before.get("dead"), dead) && labels.containsKey("Die")) {
+            return "Die";
         }
         return action;
     }
