@@ -44,9 +44,17 @@ public final class CheckSummary implements TestExecutionListener {
 
     private final Map<String, Row> rows = new ConcurrentSkipListMap<>();
 
-    /** Reports one figure line of a checker (shown in the summary's last column). */
+    /**
+     * Reports one figure line of a checker (shown in the summary's last column). A line already
+     * reported is not repeated: the kit's own tests run some checkers again in the same JVM.
+     */
     public static void figures(Class<?> checker, String text) {
-        FIGURES.computeIfAbsent(checker.getName(), k -> new ArrayList<>()).add(text);
+        List<String> lines = FIGURES.computeIfAbsent(checker.getName(), k -> new ArrayList<>());
+        synchronized (lines) {
+            if (!lines.contains(text)) {
+                lines.add(text);
+            }
+        }
     }
 
     @Override

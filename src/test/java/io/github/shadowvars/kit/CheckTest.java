@@ -44,7 +44,7 @@ class CheckTest {
         assertEquals(1, Check.run(new String[] {"corpus", "--seeded-bug", "FREEALL_SKIPS_DTOR"}));
         Path copy = Path.of("target", "changed-ShadowVariables.java");
         String source = Files.readString(Path.of("src/main/java/io/github/shadowvars/ShadowVariables.java"));
-        String changed = source.replace("klpShadowFreeStruct(e, dtor)); // (a)-(c)", "klpShadowFreeStruct(e, null)); // (a)-(c)");
+        String changed = source.replace("klpShadowFreeStruct(e, o, dtor)); // (a)-(c)", "klpShadowFreeStruct(e, o, null)); // (a)-(c)");
         assertTrue(!changed.equals(source));
         Files.writeString(copy, changed);
         assertEquals(1, Check.run(new String[] {"corpus", "--source", copy.toString()}));
