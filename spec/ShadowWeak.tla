@@ -33,7 +33,11 @@
 (*                                                                         *)
 (* The ReferenceQueue the Java code polls is abstracted as the set of     *)
 (* stale entries still linked (Stale): an entry already unlinked is       *)
-(* skipped, so no entry is unlinked twice.                                 *)
+(* skipped, so no entry is unlinked twice.  The queue may lag behind the  *)
+(* death (the collector clears the references at once, the JDK's          *)
+(* reference handler thread enqueues them later, one by one): x_walk may  *)
+(* stop with stale entries still linked, which a later write or expunge   *)
+(* unlinks.                                                                *)
 (***************************************************************************)
 EXTENDS ShadowProperties
 
@@ -81,26 +85,27 @@ x_lock(p) ==
   /\ UNCHANGED <<op, cur, new, bkt, ret, inRead, tableVars, estate, waitFor>>
 
 (* Find the next stale entry still linked (poll the ReferenceQueue,       *)
-(* skipping entries already unlinked); when none is left, go on with the  *)
-(* operation's own work: expunge unlocks, a write goes to the step after  *)
-(* its lock (freeAll starts its walk at the head of bucket 0, as fa_lock). *)
+(* skipping entries already unlinked); when the queue is empty, go on     *)
+(* with the operation's own work: expunge unlocks, a write goes to the    *)
+(* step after its lock (freeAll starts its walk at the head of bucket 0,  *)
+(* as fa_lock).  The queue may be empty while stale entries are linked    *)
+(* (not yet enqueued), so going on is always possible.                     *)
 (* x_walkIn(p, S) is the step with S the entries it unlinks: x_walk is    *)
 (* x_walkIn(p, Stale) (a seeded bug widens S).                             *)
 x_walkIn(p, S) ==
   /\ pc[p] = "x_walk"
-  /\ IF S # {}
-       THEN /\ \E e \in S : cur' = [cur EXCEPT ![p] = e]
-            /\ Goto(p, "x_del") /\ UNCHANGED bkt
-       ELSE CASE op[p].op = "expunge" ->
-                   Goto(p, "x_unlock") /\ UNCHANGED <<cur, bkt>>
-              [] op[p].op \in {"alloc", "getOrAlloc"} ->
-                   Goto(p, "a_recheck") /\ UNCHANGED <<cur, bkt>>
-              [] op[p].op = "free" ->
-                   Goto(p, "f_walk") /\ UNCHANGED <<cur, bkt>>
-              [] op[p].op = "freeAll" ->
-                   /\ bkt' = [bkt EXCEPT ![p] = 0]
-                   /\ cur' = [cur EXCEPT ![p] = head[0]]
-                   /\ Goto(p, "fa_walk")
+  /\ \/ /\ \E e \in S : cur' = [cur EXCEPT ![p] = e]
+        /\ Goto(p, "x_del") /\ UNCHANGED bkt
+     \/ CASE op[p].op = "expunge" ->
+           Goto(p, "x_unlock") /\ UNCHANGED <<cur, bkt>>
+        [] op[p].op \in {"alloc", "getOrAlloc"} ->
+           Goto(p, "a_recheck") /\ UNCHANGED <<cur, bkt>>
+        [] op[p].op = "free" ->
+           Goto(p, "f_walk") /\ UNCHANGED <<cur, bkt>>
+        [] op[p].op = "freeAll" ->
+           /\ bkt' = [bkt EXCEPT ![p] = 0]
+           /\ cur' = [cur EXCEPT ![p] = head[0]]
+           /\ Goto(p, "fa_walk")
   /\ UNCHANGED <<op, new, ret, heapVars>>
 
 x_walk(p) == x_walkIn(p, Stale)

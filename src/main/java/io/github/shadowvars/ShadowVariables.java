@@ -89,8 +89,8 @@ public final class ShadowVariables {
      * steps of klp_shadow_free_all without the destructor ([x_walk], [x_del], [x_kfree_rcu]), run
      * by expunge() between its own lock and unlock ([x_lock], [x_unlock]) and by every write right
      * after its lock. Its walk looks for the polled key's entry in its bucket, so an entry already
-     * unlinked (by free, freeAll or an earlier expunge) or never published is skipped: unlinked at
-     * most once. A reader racing an expunge is a reader racing a free: the entry keeps its next
+     * unlinked (by free, freeAll or an earlier expunge) is skipped: unlinked at most once. The queue
+     * lags the collector (the reference handler fills it): a cleared key not yet enqueued waits. A reader racing an expunge is a reader racing a free: the entry keeps its next
      * link and is reclaimed after a grace period; its WeakKey.get() returns null or the object,
      * never another one, so the reader matches only its own key.
      *
@@ -358,8 +358,8 @@ public final class ShadowVariables {
         Throwable thrown = null;
         spinLock();                                                             // (3) lock [a_lock]
         try {
+            counters.count(Counters.ALLOCATED);                                 // counted first: DROPPED in finally pairs with it
             expungeLocked();                                                    // weak: stale entries first [x_walk, x_del, x_kfree_rcu]
-            counters.count(Counters.ALLOCATED);
             found = find(obj, id);                                              // (4) re-check under the lock [a_recheck]
             if (found != null) {
                 existing = found.data;                                          // (4) found: goto exists [a_recheck]
@@ -489,7 +489,7 @@ public final class ShadowVariables {
                 checkPoison(e);
                 Entry next = nextOf(e);                                         // read before (a); see the notes [fa_walk]
                 if (e.id == id) {                                               // (2) every entry with that id [fa_walk]
-                    Object o = objOf(e);                                        //     weak: null if its object died under this lock
+                    Object o = objOf(e);                                        //     weak: null once the collector cleared its key (enqueued or not)
                     if (o == null) {
                         expungeStruct(e);                                       //     then no dtor [x_del, x_kfree_rcu]
                     } else {
@@ -552,7 +552,7 @@ public final class ShadowVariables {
         return n;
     }
 
-    /** klp_shadow_free_all's walk for the stale entries, without the destructor; the caller holds the lock. */
+    /** Per enqueued key, klp_shadow_free's one-bucket walk, no dtor; under the lock. A key cleared, not yet enqueued, waits (x_walk may stop). */
     private int expungeLocked() {
         int n = 0;
         for (WeakKey k; weak && (k = pollCollected()) != null; ) {              // strong: nothing to poll
@@ -748,10 +748,9 @@ public final class ShadowVariables {
         return null;
     }
 
-    /** klp_shadow_match: e is {@code <obj, id>}; a weak table's entry holds obj through its WeakKey (a plain load of the referent). */
+    /** klp_shadow_match: e is {@code <obj, id>}; weak: through its WeakKey (Reference.get: the object or null, never another). */
     private boolean klpShadowMatch(Entry e, Object obj, long id) {
-        Object o = e.obj;
-        return (o == obj || weak && o instanceof WeakKey k && k.get() == obj) && e.id == id;
+        return (weak ? ((WeakKey) e.obj).get() == obj : e.obj == obj) && e.id == id;
     }
 
     /** The entry's object: e.obj, or a weak key's referent (null once the collector cleared it). */

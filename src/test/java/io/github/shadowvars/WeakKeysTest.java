@@ -224,13 +224,39 @@ class WeakKeysTest {
     }
 
     @Test
-    void aNeverPublishedEntrysKeyIsSkipped() {
+    void aConstructorFailureLeavesNothingToExpunge() {
         ShadowVariables t = weak(Flavour.CHECKED, 0);
         Object o = new Object();
         assertNull(t.alloc(o, 1, () -> "x", (obj, d) -> -12), "constructor error: nothing published");
         assertEquals(0, TestTables.collect(t, o), "no linked entry holds o");
         assertEquals(0, t.expunge());
         assertEquals(new Stats(1, 0, 1, 0, 0, 0, 0), t.stats());
+    }
+
+    /**
+     * The collector clears a key at once and the reference handler enqueues it later: until then
+     * an expunge does not see the entry (the spec's x_walk may stop with stale entries linked), a
+     * reader of another key walks past it, and the next expunge after the report unlinks it.
+     */
+    @ParameterizedTest
+    @EnumSource(Flavour.class)
+    void aKeyClearedButNotYetReportedIsExpungedOnceReported(Flavour f) {
+        ShadowVariables t = weak(f, 0);
+        Object dead = new Object(), live = new Object();
+        t.alloc(dead, 1, () -> "d", null);
+        t.alloc(live, 1, () -> "l", null);
+        List<Reference<?>> keys = TestTables.clearOnly(t, dead);
+        assertEquals(1, keys.size());
+        assertEquals(0, t.expunge(), "cleared, not yet enqueued: not seen");
+        assertEquals("l", t.get(live, 1), "a reader walks past the stale entry");
+        assertEquals(2, t.stats().live(), "the stale entry is still linked");
+        keys.forEach(Reference::enqueue);
+        assertEquals(1, t.expunge(), "reported: unlinked");
+        assertEquals(0, t.expunge(), "unlinked once");
+        Stats s = t.stats();
+        assertEquals(1, s.live());
+        assertEquals(1, s.expunged());
+        assertEquals("l", t.get(live, 1));
     }
 
     /**
