@@ -126,4 +126,18 @@ ScriptGetExpunge ==
   [p \in Procs |-> CASE p = p1 -> <<Get(o2, i1)>>
                      [] p = p2 -> <<Expunge>>
                      [] p = p3 -> <<Alloc(o2, i1), Alloc(o1, i1)>>]
+
+(* GetCollectExpunge: the bucket o3 -> o1 -> o2; get(o2,i1) || o1 dies and *)
+(* is reported (TestTables.collect), then expunge.                          *)
+ScriptGetCollectExpunge ==
+  [p \in Procs |-> CASE p = p1 -> <<Get(o2, i1)>>
+                     [] p = p2 -> <<Expunge>>
+                     [] p = p3 -> <<Alloc(o2, i1), Alloc(o1, i1), Alloc(o3, i1)>>]
+
+(* FreeAllExpunge: the bucket o2 -> o1; o1 dies in the setup, not reported *)
+(* (TestTables.clearOnly); freeAll(i1) || o1's key enqueued, then expunge.  *)
+ScriptFreeAllExpunge ==
+  [p \in Procs |-> CASE p = p1 -> <<FreeAll(i1)>>
+                     [] p = p2 -> <<Expunge>>
+                     [] p = p3 -> <<Alloc(o1, i1), Alloc(o2, i1)>>]
 =============================================================================

@@ -118,8 +118,16 @@ public final class RaceOutcomeGenerator {
             // r2 = expunge()'s count; r3 = variables left (stats().live()).
             new Race("GetExpunge", MC_RACE_WEAK, s -> ids(
                     s.readReclaimed("p1") ? 2 : s.value("p1", 0) == null ? 0 : "o2".equals(s.objOf(s.value("p1", 0))) ? 1 : 3,
-                    s.expungedBy("p2"), s.linked())));
-
+                    s.expungedBy("p2"), s.linked())),
+            // r1 as GetExpunge's; r2 = expunge()'s count; r3 = keys found (front o3 = 1, live o2 = 2); r4 = variables left.
+            new Race("GetCollectExpunge", MC_RACE_WEAK, s -> ids(
+                    s.readReclaimed("p1") ? 2 : s.value("p1", 0) == null ? 0 : "o2".equals(s.objOf(s.value("p1", 0))) ? 1 : 3,
+                    s.expungedBy("p2"),
+                    (s.lookup("o3", "i1") != null ? 1 : 0) + (s.lookup("o2", "i1") != null ? 2 : 0),
+                    s.linked())),
+            // r1 = dtor calls on live o2's entry; r2 = on others' (dead o1's); r3 = expunge()'s count; r4 = variables left.
+            new Race("FreeAllExpunge", MC_RACE_WEAK, s -> ids(
+                    s.dtorCallsOn("o2"), s.dtorCallsOn("o1"), s.expungedBy("p2"), s.linked())));
 
     private RaceOutcomeGenerator() {
     }
