@@ -24,11 +24,14 @@ import io.github.shadowvars.UseAfterReclaimError;
  * unlinked entry keeps its next link, the grace period waits for the reader). On the GC flavour
  * nothing is poisoned: r1 = 2 cannot occur.
  *
- * <p>Accept set hand-derived (not from a TLC race model as the other harnesses' are: the spec's
- * weak module is written in parallel; OutcomeSetsTest lists this harness as hand-derived):
- * Die(dead) happened before both actors start; get(live, ID) returns live's data in every
- * interleaving with the expunge (the abstract map holds {@code <live, ID>} throughout); the
- * expunge unlinks the one stale entry, whichever order; afterwards the table holds one variable.
+ * <p>Spec scenario (model-check/race/GetExpunge.cfg, spec/MCRaceWeak.tla, ScriptGetExpunge): the
+ * setup p3 allocates {@code <o2,i1>}, {@code <o1,i1>} (chain o1 -> o2; dead = o1, live = o2), then
+ * o1 dies and its key is enqueued (DieBy = ReportBy = p3); p1: get(o2,i1); p2: expunge. The accept
+ * set is the final outcomes TLC reaches there (src/test/resources/jcstress-outcomes/GetExpunge.txt):
+ * get returns live's data in every interleaving with the expunge (the abstract map holds
+ * {@code <live, ID>} throughout); the expunge unlinks the one stale entry, whichever order;
+ * afterwards the table holds one variable. No weak seeded bug shows here (EXPUNGE_DROPS_LIVE takes
+ * the bucket's first entry, here the stale one): see GetCollectExpunge, FreeAllExpunge.
  *
  * <p>Result: r1 = reader (0 null, 1 live's data, 2 poisoned entry = use after reclaim, 3 other
  * data); r2 = expunge()'s count; r3 = variables left in the table (stats().live()).

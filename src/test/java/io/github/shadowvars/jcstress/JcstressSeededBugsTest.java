@@ -59,6 +59,10 @@ class JcstressSeededBugsTest {
                 Arguments.of("RCU_WITHOUT_GRACE_PERIODS", true,
                         List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)),
                 Arguments.of("TABLE_LOCK_CHECK_THEN_SET", true, List.of(TableLockMutex.class)),
+                // weak keys
+                Arguments.of("EXPUNGE_DROPS_LIVE", true, List.of(GetCollectExpunge.class)),
+                Arguments.of("EXPUNGE_OUTSIDE_LOCK", true, List.of(FreeAllExpunge.class)),
+                Arguments.of("FREEALL_DTOR_ON_DEAD", true, List.of(FreeAllExpunge.class)),
                 // rare (about 5 in a million samples): required in the main job's settings only
                 Arguments.of("READER_ENTRY_RELEASE_STORE", JcstressTest.mainMode(), List.of(RcuEntryFence.class)));
     }

@@ -16,9 +16,9 @@ import io.github.shadowvars.Flavour;
  * FORBIDDEN outcome, error or missing harness. Prints, per harness, the samples and the outcomes
  * seen.
  *
- * <p>Two runs, one per {@link Flavour}, to the same accept sets: CHECKED runs all 16 harnesses;
+ * <p>Two runs, one per {@link Flavour}, to the same accept sets: CHECKED runs all 18 harnesses;
  * GC runs the table harnesses with {@code -Dshadowvars.flavour=GC} in jcstress's forked JVMs
- * ({@link Fixtures}): all 12 in the main job, {@link #GC_TEST_HARNESSES} in the test command
+ * ({@link Fixtures}): all 14 in the main job, {@link #GC_TEST_HARNESSES} in the test command
  * (each harness costs two forked JVMs, about 2.5-4 s). RcuGracePeriod, RcuEntryFence and RcuCallback test the
  * {@code Rcu} class itself, which a GC table does not use, and TableLockMutex the table's lock
  * alone (the same class in both flavours): they run once. On GC, an outcome that
@@ -40,7 +40,7 @@ class JcstressTest {
             AllocAlloc.class, GetOrAllocGetOrAlloc.class, GetAlloc.class, GetFree.class,
             AllocFree.class, GetOrAllocFree.class, FreeFree.class, FreeFreeAll.class, FreeAllAlloc.class,
             SameBucketAllocFree.class, RcuGracePeriod.class, RcuCallback.class, CtorPublication.class,
-            RcuEntryFence.class, TableLockMutex.class, GetExpunge.class);
+            RcuEntryFence.class, TableLockMutex.class, GetExpunge.class, GetCollectExpunge.class, FreeAllExpunge.class);
 
     /** The harnesses that build tables (all but the three of the RCU domain alone and the lock's): run on both flavours. */
     static final List<Class<?>> TABLE_HARNESSES = HARNESSES.stream()
@@ -50,13 +50,14 @@ class JcstressTest {
     /**
      * The GC run in the test command: the harnesses where a lockless read (a get, or the pre-check
      * of alloc/getOrAlloc) races a writer's publication or unlink, the path the GC flavour changes
-     * (no read-side section, no fence), and GetExpunge (weak keys: a get racing an expunge's unlink). Not in it: GetOrAllocGetOrAlloc, AllocFree, FreeAllAlloc
-     * (the same races, other operations), FreeFree and FreeFreeAll (writers only: on GC only
-     * kfree_rcu differs, a counter).
+     * (no read-side section, no fence), and GetExpunge and GetCollectExpunge (weak keys: a get
+     * racing an expunge's unlink). Not in it: GetOrAllocGetOrAlloc, AllocFree, FreeAllAlloc
+     * (the same races, other operations), FreeFree, FreeFreeAll and FreeAllExpunge (writers only:
+     * on GC only kfree_rcu differs, a counter).
      */
     static final List<Class<?>> GC_TEST_HARNESSES = List.of(
             AllocAlloc.class, GetAlloc.class, GetFree.class, GetOrAllocFree.class, SameBucketAllocFree.class,
-            CtorPublication.class, GetExpunge.class);
+            CtorPublication.class, GetExpunge.class, GetCollectExpunge.class);
 
     /** True when the main job runs (system property shadowvars.mode = main). */
     static boolean mainMode() {

@@ -15,10 +15,11 @@ import io.github.shadowvars.kit.Tlc;
 /**
  * Derives the ACCEPTABLE outcomes of the jcstress harnesses (src/test/java/io/github/shadowvars/jcstress)
  * from the spec. Each harness's race is a small model: spec/MCRace.tla (the algorithm, with a
- * setup thread that fills the table first) or spec/race/RcuRace.tla (RCU alone), with one
+ * setup thread that fills the table first), spec/MCRaceWeak.tla (the same for the weak table,
+ * with the harness's simulated collection) or spec/race/RcuRace.tla (RCU alone), with one
  * configuration model-check/race/&lt;Harness&gt;.cfg. For each, this runs TLC in its own JVM (never
  * in-process: TLC calls System.exit) with {@code -dump}, keeps the final states (every thread
- * has finished: MCRace's observer over, RcuRace's and LockRace's pc "done"), maps each to the harness's outcome id (one mapping per harness, in {@link #RACES})
+ * has finished: MCRace's (and MCRaceWeak's) observer over, RcuRace's and LockRace's pc "done"), maps each to the harness's outcome id (one mapping per harness, in {@link #RACES})
  * and writes src/test/resources/jcstress-outcomes/&lt;Harness&gt;.txt: a header, then the sorted ids,
  * one per line. The files depend only on the spec and the configurations (no date, no timing), so
  * a regeneration must reproduce them byte for byte ({@code OutcomeSetsTest}).
@@ -45,11 +46,13 @@ public final class RaceOutcomeGenerator {
         }
     }
 
-    /** The shadow-table races run spec/MCRace.tla; the RCU races spec/race/RcuRace.tla. */
+    /** The shadow-table races run spec/MCRace.tla (weak keys: spec/MCRaceWeak.tla); the RCU races spec/race/RcuRace.tla. */
     private static final String MC_RACE = "spec/MCRace.tla";
     private static final String RCU_RACE = "spec/race/RcuRace.tla";
     /** The table's lock alone. */
     private static final String LOCK_RACE = "spec/race/LockRace.tla";
+    /** The weak table's races (ShadowWeak, with the harness's collection and ReferenceQueue). */
+    private static final String MC_RACE_WEAK = "spec/MCRaceWeak.tla";
 
     /**
      * Every harness's race and its outcome mapping, written from the harness's Javadoc ("Result:
@@ -110,7 +113,21 @@ public final class RaceOutcomeGenerator {
             new Race("CtorPublication", MC_RACE, s -> ids(
                     s.returned("p1", 0), s.view("p1", 0), s.returned("p1", 0) && s.built("p1", 0))),
             // r1, r2 = the counter each locker read inside the lock; r3 = the counter at the end.
-            new Race("TableLockMutex", LOCK_RACE, s -> ids(s.r(1), s.r(2), s.r(3))));
+            new Race("TableLockMutex", LOCK_RACE, s -> ids(s.r(1), s.r(2), s.r(3))),
+            // Weak keys (o1 dies). r1 = reader (0 null, 1 live's data, 2 use after reclaim, 3 other data);
+            // r2 = expunge()'s count; r3 = variables left (stats().live()).
+            new Race("GetExpunge", MC_RACE_WEAK, s -> ids(
+                    s.readReclaimed("p1") ? 2 : s.value("p1", 0) == null ? 0 : "o2".equals(s.objOf(s.value("p1", 0))) ? 1 : 3,
+                    s.expungedBy("p2"), s.linked())),
+            // r1 as GetExpunge's; r2 = expunge()'s count; r3 = keys found (front o3 = 1, live o2 = 2); r4 = variables left.
+            new Race("GetCollectExpunge", MC_RACE_WEAK, s -> ids(
+                    s.readReclaimed("p1") ? 2 : s.value("p1", 0) == null ? 0 : "o2".equals(s.objOf(s.value("p1", 0))) ? 1 : 3,
+                    s.expungedBy("p2"),
+                    (s.lookup("o3", "i1") != null ? 1 : 0) + (s.lookup("o2", "i1") != null ? 2 : 0),
+                    s.linked())),
+            // r1 = dtor calls on live o2's entry; r2 = on others' (dead o1's); r3 = expunge()'s count; r4 = variables left.
+            new Race("FreeAllExpunge", MC_RACE_WEAK, s -> ids(
+                    s.dtorCallsOn("o2"), s.dtorCallsOn("o1"), s.expungedBy("p2"), s.linked())));
 
     private RaceOutcomeGenerator() {
     }
@@ -156,7 +173,9 @@ public final class RaceOutcomeGenerator {
      * overridden by the mutant's ({@code RaceStep <- StepNoRecheck}) and without its invariants
      * and properties (which the bug would violate, stopping TLC before it has enumerated the
      * final states). For the tests that show the race models can tell a broken algorithm from
-     * the real one (MCRace races only: RcuRace has no RaceStep).
+     * the real one (MCRace races only: RcuRace has no RaceStep). For a race of the weak table
+     * (spec/MCRaceWeak.tla, SPECIFICATION WRaceSpec) bug names a mutant of
+     * spec/ShadowWeakMutants.tla (e.g. "FreeAllDtorOnDead"): {@code WRaceOp <- WRaceOpFreeAllDtorOnDead}.
      */
     public static SortedSet<String> outcomesWithBug(Path projectDir, Path workDir, String harness, String bug)
             throws IOException, InterruptedException {
@@ -168,12 +187,16 @@ public final class RaceOutcomeGenerator {
                 lines.add("CONSTANT RaceStep <- Step" + bug);
                 lines.add(line);
                 seeded = true;
+            } else if (line.strip().equals("SPECIFICATION WRaceSpec")) {
+                lines.add("CONSTANT WRaceOp <- WRaceOp" + bug);
+                lines.add(line);
+                seeded = true;
             } else if (!line.startsWith("INVARIANTS") && !line.startsWith("PROPERTIES")) {
                 lines.add(line);
             }
         }
         if (!seeded) {
-            throw new IllegalArgumentException(race.config() + " is not an MCRace model (SPECIFICATION RaceSpec)");
+            throw new IllegalArgumentException(race.config() + " is not an MCRace or MCRaceWeak model (SPECIFICATION RaceSpec or WRaceSpec)");
         }
         String name = harness + "-" + bug;
         Path cfg = workDir.toAbsolutePath().resolve(name + ".cfg");
@@ -399,6 +422,32 @@ public final class RaceOutcomeGenerator {
                 }
             }
             return null;
+        }
+
+        /** The object of entry e (kept after its reclaim). */
+        String objOf(String e) {
+            return name(fn("eobj").get(new TlcValues.Name(e)));
+        }
+
+        /** Destructor calls on the entries of object obj (ShadowAux's dtorCount). */
+        int dtorCallsOn(String obj) {
+            int n = 0;
+            for (Map.Entry<?, ?> c : fn("dtorCount").entrySet()) {
+                if (obj.equals(objOf(c.getKey().toString()))) {
+                    n += ((Long) c.getValue()).intValue();
+                }
+            }
+            return n;
+        }
+
+        /** MCRaceWeak: the entries thread p's expunge() calls unlinked (what they returned). */
+        int expungedBy(String p) {
+            return ((Long) fn("xdelBy").get(new TlcValues.Name(p))).intValue();
+        }
+
+        /** The variables in the table (stats().live()): the entries published and not unlinked, stale ones too. */
+        int linked() {
+            return (int) fn("estate").values().stream().filter("published"::equals).count();
         }
 
         /** RcuRace, LockRace: the result field ri. */
