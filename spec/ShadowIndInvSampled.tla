@@ -130,13 +130,18 @@ IndInitSampled ==
   /\ IndInv
   /\ PrintT(DrawRecord)
 
-(* One step from a drawn state, of the algorithm N. *)
-OneStep(N) == IndInitSampled /\ stepped = FALSE /\ [][N /\ stepped' = TRUE]_<<hvars, stepped>>
+(* One step from a drawn state (TLC takes a specification only as an     *)
+(* explicit Init /\ [][Next]_v, so each is written out).                  *)
+InitSampled == IndInitSampled /\ stepped = FALSE
+svars == <<hvars, stepped>>
 
-IndSpecSampled == OneStep(HNext)
+IndSpecSampled == InitSampled /\ [][HNext /\ stepped' = TRUE]_svars
 
 (* The same check with seeded bugs (ShadowMutants). *)
-IndSpecSampledLostRaceLeak == OneStep(HNextOf(StepLostRaceLeak))
-IndSpecSampledGPWaitsOnlyStanding == OneStep(HNextOf(StepGPWaitsOnlyStanding))
-IndSpecSampledEarlyReadUnlock == OneStep(HNextOf(StepEarlyReadUnlock))
+IndSpecSampledLostRaceLeak ==
+  InitSampled /\ [][HNextOf(StepLostRaceLeak) /\ stepped' = TRUE]_svars
+IndSpecSampledGPWaitsOnlyStanding ==
+  InitSampled /\ [][HNextOf(StepGPWaitsOnlyStanding) /\ stepped' = TRUE]_svars
+IndSpecSampledEarlyReadUnlock ==
+  InitSampled /\ [][HNextOf(StepEarlyReadUnlock) /\ stepped' = TRUE]_svars
 =============================================================================
