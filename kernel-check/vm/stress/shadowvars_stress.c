@@ -5,7 +5,8 @@
  *
  * Part of the shadowvars project's VM check (kernel-check/vm/, issue 22). This file is the one
  * GPL-2.0-only file of the repository: it is a kernel module and uses the kernel's GPL-only
- * exports (klp_shadow_*). The rest of the repository is under the Apache License 2.0.
+ * exports (klp_shadow_*, debugfs_create_*, ktime_get: README.md, "Licences"). The rest of the
+ * repository is under the Apache License 2.0.
  *
  * A round: one kthread bound to each online CPU (at most MAX_THREADS) runs `ops` random calls of
  * klp_shadow_get, _alloc, _get_or_alloc, _free and _free_all on a small key set: NOBJS objects
