@@ -9,6 +9,7 @@ import io.github.shadowvars.Keys;
 import io.github.shadowvars.Rcu;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
+import io.github.shadowvars.UseAfterReclaimError;
 
 /**
  * What the jcstress harnesses of this package share: the table factory, a data type whose
@@ -75,6 +76,19 @@ final class Fixtures {
 
     /** How many spin-wait hints {@link #pause()} issues. */
     private static final int PAUSE_SPINS = 20;
+
+    /**
+     * A reader's outcome: {@code table.get(obj, ID)} as 0 (NULL), 1 (the expected data), 2 (a use
+     * after reclaim: the reader was not protected) or 3 (other data).
+     */
+    static int read(ShadowVariables table, Object obj, Object expected) {
+        try {
+            Object d = table.get(obj, ID);
+            return d == null ? 0 : d == expected ? 1 : 3;
+        } catch (UseAfterReclaimError e) {
+            return 2;
+        }
+    }
 
     /** The data of a shadow variable: a tag saying who allocated it, and three fields the ctor writes. */
     static final class Data {

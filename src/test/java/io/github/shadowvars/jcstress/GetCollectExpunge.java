@@ -55,12 +55,7 @@ public class GetCollectExpunge {
 
     @Actor
     public void reader(IIII_Result r) {
-        try {
-            Object d = table.get(live, Fixtures.ID);
-            r.r1 = d == null ? 0 : d == liveData ? 1 : 3;
-        } catch (UseAfterReclaimError e) {
-            r.r1 = 2;
-        }
+        r.r1 = Fixtures.read(table, live, liveData);
     }
 
     @Actor

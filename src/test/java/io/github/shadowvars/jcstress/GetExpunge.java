@@ -11,7 +11,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import io.github.shadowvars.ShadowVariables;
 import io.github.shadowvars.TestTables;
-import io.github.shadowvars.UseAfterReclaimError;
 
 /**
  * Weak keys (issue 26): get ‖ expunge. A weak table of one bucket holds {@code <dead, ID>} in front
@@ -54,12 +53,7 @@ public class GetExpunge {
 
     @Actor
     public void reader(III_Result r) {
-        try {
-            Object d = table.get(live, Fixtures.ID);
-            r.r1 = d == null ? 0 : d == liveData ? 1 : 3;
-        } catch (UseAfterReclaimError e) {
-            r.r1 = 2;
-        }
+        r.r1 = Fixtures.read(table, live, liveData);
     }
 
     @Actor

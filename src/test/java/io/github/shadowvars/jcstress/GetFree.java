@@ -12,7 +12,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 import io.github.shadowvars.Flavour;
 import io.github.shadowvars.ShadowVariables;
-import io.github.shadowvars.UseAfterReclaimError;
 
 /**
  * Race 4: get ‖ free of a key that exists when both start, with the real RCU domain. The freeing
@@ -47,12 +46,7 @@ public class GetFree {
 
     @Actor
     public void reader(III_Result r) {
-        try {
-            Object d = table.get(obj, Fixtures.ID);
-            r.r1 = d == null ? 0 : d == data ? 1 : 3;
-        } catch (UseAfterReclaimError e) {
-            r.r1 = 2;
-        }
+        r.r1 = Fixtures.read(table, obj, data);
     }
 
     @Actor

@@ -58,20 +58,7 @@ class CorpusReplayTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Flavour.class)
     void realTableReplaysEveryTrace(Flavour flavour) {
-        long steps = 0;
-        for (int bucketBits : new int[] {0, 12}) {
-            for (Corpus.Trace t : traces) {
-                String failure = replay(t, TableUnderTest.real(flavour), bucketBits);
-                if (failure != null) {
-                    fail(flavour + ", bucketBits " + bucketBits + ": " + failure);
-                }
-                steps += t.steps().size();
-            }
-        }
-        System.out.println("[corpus] " + flavour + ": replayed " + traces.size() + " traces x 2 table sizes, " + steps
-                + " steps: all conform");
-        io.github.shadowvars.CheckSummary.figures(getClass(), flavour + ": " + traces.size()
-                + " spec traces x 2 table sizes, " + steps + " steps replayed" + flavour.notCounted());
+        replayEveryTrace(flavour.toString(), TableUnderTest.real(flavour), flavour);
     }
 
     /**
@@ -81,19 +68,24 @@ class CorpusReplayTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Flavour.class)
     void weakTableReplaysEveryTrace(Flavour flavour) {
+        replayEveryTrace("weak keys, " + flavour, TableUnderTest.realWeak(flavour), flavour);
+    }
+
+    /** Every trace on tables from factory, with 1 and 4096 buckets; fails at the first nonconforming step. */
+    private void replayEveryTrace(String table, TableUnderTest.Factory factory, Flavour flavour) {
         long steps = 0;
         for (int bucketBits : new int[] {0, 12}) {
             for (Corpus.Trace t : traces) {
-                String failure = replay(t, TableUnderTest.realWeak(flavour), bucketBits);
+                String failure = replay(t, factory, bucketBits);
                 if (failure != null) {
-                    fail("weak keys, " + flavour + ", bucketBits " + bucketBits + ": " + failure);
+                    fail(table + ", bucketBits " + bucketBits + ": " + failure);
                 }
                 steps += t.steps().size();
             }
         }
-        System.out.println("[corpus] weak keys, " + flavour + ": replayed " + traces.size() + " traces x 2 table sizes, "
-                + steps + " steps: all conform");
-        io.github.shadowvars.CheckSummary.figures(getClass(), "weak keys, " + flavour + ": " + traces.size()
+        System.out.println("[corpus] " + table + ": replayed " + traces.size() + " traces x 2 table sizes, " + steps
+                + " steps: all conform");
+        io.github.shadowvars.CheckSummary.figures(getClass(), table + ": " + traces.size()
                 + " spec traces x 2 table sizes, " + steps + " steps replayed" + flavour.notCounted());
     }
 
