@@ -33,9 +33,10 @@
 (* whose history variables changed; a successor that keeps them initial   *)
 (* and satisfies IndInv is one of the initial states, already checked    *)
 (* (the search has depth 1).  (With states drawn at random, module        *)
-(* ShadowIndInvSampled, such successors are new states and TLC goes on    *)
-(* from them.)  This is stronger than checking the reachable states: it  *)
-(* covers states no behaviour of the model reaches.                        *)
+(* ShadowIndInvSampled, such successors are new states: there a variable  *)
+(* stepped stops the search after one step.)  This is stronger than       *)
+(* checking the reachable states: it covers states no behaviour of the    *)
+(* model reaches.                                                          *)
 (***************************************************************************)
 EXTENDS MCShadow, ShadowMutants
 
