@@ -555,7 +555,7 @@ public final class ShadowVariables {
     /** Per enqueued key, klp_shadow_free's one-bucket walk, no dtor; under the lock. A key cleared, not yet enqueued, waits (x_walk may stop). */
     private int expungeLocked() {
         int n = 0;
-        for (WeakKey k; weak && (k = pollCollected()) != null; ) {              // strong: nothing to poll
+        for (WeakKey k; weak && (k = pollCollected()) != null; ) {              // (2) poll the next key [x_walk]; strong: none
             Entry e = findStale(k);                                             // (2) find the stale entry still linked [x_walk]
             if (e != null) {
                 expungeStruct(e);                                               // (a), (c), no dtor [x_del, x_kfree_rcu]
@@ -750,7 +750,7 @@ public final class ShadowVariables {
 
     /** klp_shadow_match: e is {@code <obj, id>}; weak: through its WeakKey (Reference.get: the object or null, never another). */
     private boolean klpShadowMatch(Entry e, Object obj, long id) {
-        return (weak ? ((WeakKey) e.obj).get() == obj : e.obj == obj) && e.id == id;
+        return objOf(e) == obj && e.id == id;
     }
 
     /** The entry's object: e.obj, or a weak key's referent (null once the collector cleared it). */
@@ -763,8 +763,8 @@ public final class ShadowVariables {
         return k;
     }
 
-    /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked. */
-    private int bucketOf(Object obj) {
+    /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked; package-private for TestTables. */
+    int bucketOf(Object obj) {
         int h = System.identityHashCode(obj);
         return (h ^ (h >>> 16)) & mask;
     }

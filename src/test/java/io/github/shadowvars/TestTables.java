@@ -45,8 +45,7 @@ public final class TestTables {
     public static List<Reference<?>> weakKeys(ShadowVariables t, Object obj) {
         List<Reference<?>> keys = new ArrayList<>();
         AtomicReferenceArray<?> buckets = buckets(t);
-        int h = System.identityHashCode(obj);
-        int b = (h ^ (h >>> 16)) & (buckets.length() - 1);              // ShadowVariables.bucketOf
+        int b = t.bucketOf(obj);
         // Volatile loads of the head and the links, as a reader's walk (safe beside writers: an
         // unlinked entry keeps its next link; a reclaimed one too, and obj is not poisoned).
         for (ShadowVariables.Entry e = (ShadowVariables.Entry) buckets.get(b); e != null; e = e.next) {
