@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -25,23 +27,17 @@ class LicenceTest {
 
     private static final Pattern GPL_LINE = Pattern.compile(
             "^(//|/\\*|#)\\s*SPDX-License-Identifier:\\s*GPL|^MODULE_LICENSE\\(\"GPL", Pattern.MULTILINE);
-    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules");
+    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target");
 
     @Test
     void theGplFilesAreTheKernelModulesReadmeLists() throws IOException {
         Set<String> listed = listedInReadme();
         assertFalse(listed.isEmpty(), "README has no Licences table");
         Set<String> gpl = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(Path.of("."))) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                Path rel = Path.of(".").relativize(f);
-                if (rel.getNameCount() > 0 && SKIPPED_DIRS.contains(rel.getName(0).toString())) {
-                    continue;
-                }
-                String text = textOf(f);
-                if (text != null && GPL_LINE.matcher(text).find()) {
-                    gpl.add(rel.toString().replace('\\', '/'));
-                }
+        for (String f : repositoryFiles()) {
+            String text = textOf(Path.of(f));
+            if (text != null && GPL_LINE.matcher(text).find()) {
+                gpl.add(f);
             }
         }
         assertEquals(listed, gpl, "files with a GPL licence line vs README's Licences table");
@@ -64,6 +60,33 @@ class LicenceTest {
             listed.add(m.group(1));
         }
         return listed;
+    }
+
+    /**
+     * The repository's files: tracked and untracked but not ignored ({@code git ls-files}), so
+     * that a kernel tree fetched into an ignored folder is not counted; without git (a source
+     * archive) every file outside .git and target.
+     */
+    private static List<String> repositoryFiles() throws IOException {
+        try {
+            Process git = new ProcessBuilder("git", "ls-files", "-co", "--exclude-standard")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            List<String> files = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .filter(f -> Files.isRegularFile(Path.of(f))).toList();
+            if (git.waitFor() == 0 && !files.isEmpty()) {
+                return files;
+            }
+        } catch (IOException e) {
+            // no git: walk the tree below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while listing the repository's files", e);
+        }
+        try (Stream<Path> files = Files.walk(Path.of("."))) {
+            return files.filter(Files::isRegularFile).map(f -> Path.of(".").relativize(f))
+                    .filter(f -> !SKIPPED_DIRS.contains(f.getName(0).toString()))
+                    .map(f -> f.toString().replace('\\', '/')).toList();
+        }
     }
 
     /** The file's text, or null for a binary file. */
