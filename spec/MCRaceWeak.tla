@@ -66,7 +66,6 @@ WRaceOp(p) == Queued(WOpStep, p)
 
 (* The seeded bugs of ShadowWeakMutants with the queue. *)
 WRaceOpExpungeDropsLive(p) == Queued(OpExpungeDropsLive, p)
-WRaceOpExpungeWithoutLock(p) == Queued(OpExpungeWithoutLock, p)
 WRaceOpFreeAllDtorOnDead(p) == Queued(OpFreeAllDtorOnDead, p)
 
 (* Racer p may take a step: the setup is done, and the deaths and reports *)

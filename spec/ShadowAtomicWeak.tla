@@ -43,20 +43,4 @@ ADie(o) ==
   /\ UNCHANGED <<aop, seen, eff, ret, dtorRan, dtorDue>>
 
 WANext == (\E p \in Procs : WAStep(p)) \/ (\E o \in Objs : ADie(o))
-
-WASpec == WAInit /\ [][WANext]_wavars
-
-(* The type invariant. *)
-WATypeOK ==
-  /\ amap \in [Keys -> Data \cup {Nil}]
-  /\ aop \in [Procs -> Ops \cup {NoOp, ExpungeOp}]
-  /\ seen \in [Procs -> SUBSET (Data \cup {Nil})]
-  /\ eff \in [Procs -> Data \cup {Nil}]
-  /\ ret \in [Procs -> Results \cup {NoRet}]
-  /\ dtorRan \subseteq Data
-  /\ dtorDue \in [Procs -> SUBSET Data]
-  /\ dead \subseteq Objs
-
-(* A dead object has no key in the map. *)
-ADeadGone == \A k \in Keys : k[1] \in dead => amap[k] = Nil
 =============================================================================
