@@ -131,7 +131,7 @@ public final class ShadowVariables {
         }
     }
 
-    /** A weak table's hold on an entry's object: Entry.obj; the bucket kept, the object's identity hash being gone with it. */
+    /** A weak table's hold on an entry's object (Entry.obj), its bucket kept; walks compare it by refersTo (get() makes a strong reference G1 records while marking). */
     static final class WeakKey extends WeakReference<Object> {
         final int bucket;
         WeakKey(Object obj, int bucket, ReferenceQueue<Object> queue) { super(obj, queue); this.bucket = bucket; }
@@ -748,9 +748,9 @@ public final class ShadowVariables {
         return null;
     }
 
-    /** klp_shadow_match: e is {@code <obj, id>}; weak: through its WeakKey (Reference.get: the object or null, never another). */
+    /** klp_shadow_match: e is {@code <obj, id>}; weak: Reference.refersTo, objOf's compare without get()'s strong reference (see WeakKey). */
     private boolean klpShadowMatch(Entry e, Object obj, long id) {
-        return objOf(e) == obj && e.id == id;
+        return (weak ? ((WeakKey) e.obj).refersTo(obj) : e.obj == obj) && e.id == id;
     }
 
     /** The entry's object: e.obj, or a weak key's referent (null once the collector cleared it). */

@@ -57,6 +57,14 @@ final class JcstressRun {
             }
             return sb.toString();
         }
+
+        /** This run and a second one of other harnesses, as one: the first non-zero exit code; this run's log and report (the second's: its own log line). */
+        Result and(Result other) {
+            Map<String, Harness> all = new java.util.LinkedHashMap<>(harnesses);
+            all.putAll(other.harnesses);
+            System.out.println("jcstress: a second run, log " + other.log + ", report " + other.report);
+            return new Result(exitCode != 0 ? exitCode : other.exitCode, all, log, report);
+        }
     }
 
     /** jcstress's per-test header in verbose output, e.g. "...... [OK] io.github.shadowvars.jcstress.AllocAlloc". */

@@ -44,6 +44,12 @@ class JcstressSeededBugsTest {
      */
     static final java.util.Set<String> FULL_SETTINGS = java.util.Set.of("READER_ENTRY_RELEASE_STORE");
 
+    /**
+     * Bugs run in the test command's settings ({@link JcstressTest#TEST}) in main mode too: the weak
+     * table's, each caught there in every run (the main job's share of the weak variant is 3 minutes).
+     */
+    static final java.util.Set<String> TEST_SETTINGS = java.util.Set.of("EXPUNGE_DROPS_LIVE", "EXPUNGE_OUTSIDE_LOCK", "FREEALL_DTOR_ON_DEAD");
+
     /** Seeded bug, whether a forbidden outcome is required, the harnesses that should catch it. */
     static Stream<Arguments> bugs() {
         return Stream.of(
@@ -57,7 +63,7 @@ class JcstressSeededBugsTest {
                 Arguments.of("FREEALL_SKIPS_DTOR", true, List.of(FreeFreeAll.class, FreeAllAlloc.class)),
                 Arguments.of("CTOR_ON_EXISTS", true, List.of(AllocAlloc.class, GetOrAllocGetOrAlloc.class)),
                 Arguments.of("RCU_WITHOUT_GRACE_PERIODS", true,
-                        List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class)),
+                        List.of(RcuGracePeriod.class, RcuCallback.class, GetFree.class, GetExpunge.class)),
                 Arguments.of("TABLE_LOCK_CHECK_THEN_SET", true, List.of(TableLockMutex.class)),
                 // weak keys
                 Arguments.of("EXPUNGE_DROPS_LIVE", true, List.of(GetCollectExpunge.class)),
@@ -76,7 +82,8 @@ class JcstressSeededBugsTest {
         Assumptions.assumeTrue(only.isEmpty() || List.of(only.split(",")).contains(bug),
                 "not in -Dshadowvars.jcstress.seededBugs=" + only);
         JcstressRun.Result result = JcstressRun.run("seeded-" + bug, JcstressTest.selector(harnesses), bug,
-                JcstressTest.mainMode() && FULL_SETTINGS.contains(bug) ? JcstressTest.MAIN_FULL : JcstressTest.modeOptions(), "");
+                JcstressTest.mainMode() && FULL_SETTINGS.contains(bug) ? JcstressTest.MAIN_FULL
+                        : TEST_SETTINGS.contains(bug) ? JcstressTest.TEST : JcstressTest.modeOptions(), "");
         System.out.println("seeded bug " + bug + ":\n" + result.summary());
         List<String> caught = new ArrayList<>();
         for (JcstressRun.Harness h : result.harnesses().values()) {
