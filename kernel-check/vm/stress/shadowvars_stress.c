@@ -14,6 +14,15 @@
  * klp_shadow_hash (every walk there passes the other's entries), the third to another. Then the
  * round's writer frees every id (free_all, recorded too), so that each round starts empty.
  *
+ * The duel: before it releases the threads, the round's writer allocates <obj1, id1> (recorded,
+ * never with an injected failure), and every thread's first call frees it, all at once (they
+ * spin until released). With the lock exactly one of them finds the entry and calls the
+ * destructor; a klp_shadow_free whose walk and unlink are not serialized lets two find it, and
+ * the history then has two destructor calls on one data (rejected), the kernel a double
+ * kfree_rcu (DEBUG_OBJECTS_RCU_HEAD, KASAN). Added 2026-12-07: with random calls alone the
+ * seeded free-no-lock was caught by KCSAN after round 160 of 200 at best, and missed in 100
+ * rounds of the KASAN build.
+ *
  * What each call records, into its own thread's buffer (no shared lock, no shared counter but
  * the data serial): its arguments, two timestamps of one global clock (ktime_get_ns(), before
  * the call and after its return), the value it returned as the SERIAL that the constructor wrote
@@ -155,16 +164,20 @@ static bool chance(struct worker *w, unsigned int pct)
 	return prandom_u32_state(&w->rnd) % 100 < pct;
 }
 
+/* The round's writer: its calls never have an injected failure (the duel's alloc must succeed). */
+#define WRITER (&workers[MAX_THREADS])
+
 /* One call with its observations. */
 static void call(struct worker *w, struct rec *r)
 {
 	void *obj = objs[r->obj], *p = NULL;
 	unsigned long id = ids[r->id];
 	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	bool inject = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && chance(w, fail_pct);
+	bool allocating = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && w != WRITER;
+	bool inject = allocating && chance(w, fail_pct);
 	unsigned int hold = r->op == OP_GET ? prandom_u32_state(&w->rnd) % 8 : 0;
 
-	r->ctor_fail = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && chance(w, ctor_fail_pct);
+	r->ctor_fail = allocating && chance(w, ctor_fail_pct);
 	w->cur = r;
 	rcu_read_lock();
 	if (inject)
@@ -211,6 +224,11 @@ static int worker_fn(void *arg)
 	for (i = 0; i < w->n; i++) {
 		struct rec *r = &w->rec[i];
 
+		if (i == 0) {	/* the duel: every thread frees the writer's <obj1, id1> at once */
+			r->op = OP_FREE;
+			call(w, r);
+			continue;
+		}
 		x = prandom_u32_state(&w->rnd) % 100;
 		r->op = x < 30 ? OP_GET : x < 45 ? OP_ALLOC : x < 70 ? OP_GET_OR_ALLOC :
 			x < 92 ? OP_FREE : OP_FREE_ALL;
@@ -268,12 +286,12 @@ static int run_round(unsigned int n)
 {
 	unsigned int i, cpu, t = 0;
 	struct worker *c = &workers[MAX_THREADS];
-	size_t cap = 256 + (MAX_THREADS * MAX_OPS + NIDS) * 256, len = 0;
+	size_t cap = 256 + (MAX_THREADS * MAX_OPS + 1 + NIDS) * 256, len = 0;
 	char *buf;
 	int ret = 0;
 
-	if (ops > MAX_OPS)
-		ops = MAX_OPS;
+	if (ops > MAX_OPS - 1)
+		ops = MAX_OPS - 1;	/* and the duel's free */
 	nworkers = threads ? min(threads, (unsigned int)MAX_THREADS) :
 		min(num_online_cpus(), (unsigned int)MAX_THREADS);
 	buf = kvmalloc(cap, GFP_KERNEL);
@@ -289,10 +307,17 @@ static int run_round(unsigned int n)
 
 		memset(w->rec, 0, sizeof(w->rec));
 		w->idx = i;
-		w->n = ops;
+		w->n = ops + 1;
 		w->cur = NULL;
 		prandom_seed_state(&w->rnd, seed * 1000003ULL + n * 131ULL + i);
 	}
+	/* the duel's entry, <obj1, id1>: the writer's call 0 (its free_alls follow the round) */
+	memset(c->rec, 0, sizeof(c->rec));
+	prandom_seed_state(&c->rnd, seed * 1000003ULL + n * 131ULL + MAX_THREADS);
+	c->task = current;
+	c->rec[0].op = OP_ALLOC;
+	call(c, &c->rec[0]);
+	c->task = NULL;
 	cpu = cpumask_first(cpu_online_mask);
 	for (i = 0; i < nworkers; i++) {
 		struct task_struct *task = kthread_create(worker_fn, &workers[i], "svstress/%u", i);
@@ -322,13 +347,12 @@ static int run_round(unsigned int n)
 		put_task_struct(workers[i].task);
 		workers[i].task = NULL;
 	}
-	/* the writer empties the table, recorded as thread nworkers */
-	memset(c->rec, 0, sizeof(c->rec));
+	/* the writer empties the table, recorded as thread nworkers (after its duel alloc) */
 	c->task = current;
 	for (i = 0; i < NIDS; i++) {
-		c->rec[i].op = OP_FREE_ALL;
-		c->rec[i].id = i;
-		call(c, &c->rec[i]);
+		c->rec[1 + i].op = OP_FREE_ALL;
+		c->rec[1 + i].id = i;
+		call(c, &c->rec[1 + i]);
 	}
 	c->task = NULL;
 
@@ -336,7 +360,7 @@ static int run_round(unsigned int n)
 	for (i = 0; i < nworkers; i++)
 		for (t = 0; t < workers[i].n; t++)
 			format_rec(&buf, &len, cap, i, t, &workers[i].rec[t]);
-	for (i = 0; i < NIDS; i++)
+	for (i = 0; i < 1 + NIDS; i++)
 		format_rec(&buf, &len, cap, nworkers, i, &c->rec[i]);
 	append(&buf, &len, cap, "end %u\n", n);
 	kvfree(history);
