@@ -21,7 +21,14 @@
  * the history then has two destructor calls on one data (rejected), the kernel a double
  * kfree_rcu (DEBUG_OBJECTS_RCU_HEAD, KASAN). Added 2026-12-07: with random calls alone the
  * seeded free-no-lock was caught by KCSAN after round 160 of 200 at best, and missed in 100
- * rounds of the KASAN build.
+ * rounds of the KASAN build. duel=0 leaves it out.
+ *
+ * duel=2, the publication duel (vm/run's choice in the KCSAN build, where four threads taking
+ * klp_shadow_lock at once made KCSAN, watching one access in 40, report lockdep's own races):
+ * thread 0's first call allocates <obj1, id1> while every other thread gets it, again and again
+ * (each get recorded) until one returns it or DUEL_GETS have not: lockless readers on the entry
+ * while it is published, the window of a race on its fields (the seeded set-after-publish, which
+ * stays linearizable: only KCSAN sees it).
  *
  * What each call records, into its own thread's buffer (no shared lock, no shared counter but
  * the data serial): its arguments, two timestamps of one global clock (ktime_get_ns(), before
@@ -68,6 +75,10 @@
 static unsigned int ops = 4;
 module_param(ops, uint, 0644);
 MODULE_PARM_DESC(ops, "calls per thread per round (at most 32)");
+static unsigned int duel = 1;
+module_param(duel, uint, 0644);
+MODULE_PARM_DESC(duel, "1: each round begins with every thread freeing one entry at once; 2: with one thread allocating it while the others get it; 0: random calls only");
+#define DUEL_GETS 8
 static unsigned int threads;
 module_param(threads, uint, 0644);
 MODULE_PARM_DESC(threads, "threads per round (0: one per online CPU, at most 8)");
@@ -217,18 +228,25 @@ static void call(struct worker *w, struct rec *r)
 static int worker_fn(void *arg)
 {
 	struct worker *w = arg;
-	unsigned int i, x;
+	unsigned int i, x, k = 0;
 
 	while (!smp_load_acquire(&go))
 		cpu_relax();
-	for (i = 0; i < w->n; i++) {
-		struct rec *r = &w->rec[i];
+	if (duel == 1) {		/* every thread frees the writer's <obj1, id1> at once */
+		w->rec[k].op = OP_FREE;
+		call(w, &w->rec[k++]);
+	} else if (duel == 2 && w->idx == 0) {	/* thread 0 publishes <obj1, id1> ... */
+		w->rec[k].op = OP_ALLOC;
+		call(w, &w->rec[k++]);
+	} else if (duel == 2) {	/* ... while the others get it until they see it */
+		do {
+			w->rec[k].op = OP_GET;
+			call(w, &w->rec[k]);
+		} while (!w->rec[k++].ret && k < DUEL_GETS);
+	}
+	for (i = 0; i < ops; i++) {
+		struct rec *r = &w->rec[k++];
 
-		if (i == 0) {	/* the duel: every thread frees the writer's <obj1, id1> at once */
-			r->op = OP_FREE;
-			call(w, r);
-			continue;
-		}
 		x = prandom_u32_state(&w->rnd) % 100;
 		r->op = x < 30 ? OP_GET : x < 45 ? OP_ALLOC : x < 70 ? OP_GET_OR_ALLOC :
 			x < 92 ? OP_FREE : OP_FREE_ALL;
@@ -236,6 +254,7 @@ static int worker_fn(void *arg)
 		r->id = prandom_u32_state(&w->rnd) % NIDS;
 		call(w, r);
 	}
+	w->n = k;	/* read by the round after round_done */
 	if (atomic_dec_and_test(&remaining))
 		complete(&round_done);
 	/* kthread_stop() collects the thread: the module's text is left only through it */
@@ -290,8 +309,8 @@ static int run_round(unsigned int n)
 	char *buf;
 	int ret = 0;
 
-	if (ops > MAX_OPS - 1)
-		ops = MAX_OPS - 1;	/* and the duel's free */
+	if (ops > MAX_OPS - DUEL_GETS)
+		ops = MAX_OPS - DUEL_GETS;	/* and the duel's calls */
 	nworkers = threads ? min(threads, (unsigned int)MAX_THREADS) :
 		min(num_online_cpus(), (unsigned int)MAX_THREADS);
 	buf = kvmalloc(cap, GFP_KERNEL);
@@ -307,17 +326,19 @@ static int run_round(unsigned int n)
 
 		memset(w->rec, 0, sizeof(w->rec));
 		w->idx = i;
-		w->n = ops + 1;
+		w->n = 0;	/* the worker's count of its calls */
 		w->cur = NULL;
 		prandom_seed_state(&w->rnd, seed * 1000003ULL + n * 131ULL + i);
 	}
 	/* the duel's entry, <obj1, id1>: the writer's call 0 (its free_alls follow the round) */
 	memset(c->rec, 0, sizeof(c->rec));
 	prandom_seed_state(&c->rnd, seed * 1000003ULL + n * 131ULL + MAX_THREADS);
-	c->task = current;
-	c->rec[0].op = OP_ALLOC;
-	call(c, &c->rec[0]);
-	c->task = NULL;
+	if (duel == 1) {
+		c->task = current;
+		c->rec[0].op = OP_ALLOC;
+		call(c, &c->rec[0]);
+		c->task = NULL;
+	}
 	cpu = cpumask_first(cpu_online_mask);
 	for (i = 0; i < nworkers; i++) {
 		struct task_struct *task = kthread_create(worker_fn, &workers[i], "svstress/%u", i);
@@ -360,8 +381,8 @@ static int run_round(unsigned int n)
 	for (i = 0; i < nworkers; i++)
 		for (t = 0; t < workers[i].n; t++)
 			format_rec(&buf, &len, cap, i, t, &workers[i].rec[t]);
-	for (i = 0; i < 1 + NIDS; i++)
-		format_rec(&buf, &len, cap, nworkers, i, &c->rec[i]);
+	for (i = duel != 1; i < 1 + NIDS; i++)
+		format_rec(&buf, &len, cap, nworkers, i - (duel != 1), &c->rec[i]);
 	append(&buf, &len, cap, "end %u\n", n);
 	kvfree(history);
 	history = buf;
