@@ -129,6 +129,7 @@ static atomic64_t serials = ATOMIC64_INIT(0);
 static atomic_t remaining;
 static DECLARE_COMPLETION(round_done);
 static int go;
+static atomic_t ready;		/* threads spinning on go: the writer releases them only when all are */
 static DEFINE_MUTEX(round_mutex);
 static char *history;		/* the text of the last round */
 static size_t history_len;
@@ -230,6 +231,7 @@ static int worker_fn(void *arg)
 	struct worker *w = arg;
 	unsigned int i, x, k = 0;
 
+	atomic_inc(&ready);
 	while (!smp_load_acquire(&go))
 		cpu_relax();
 	if (duel == 1) {		/* every thread frees the writer's <obj1, id1> at once */
@@ -320,6 +322,7 @@ static int run_round(unsigned int n)
 	round_cpus = num_online_cpus();
 	WRITE_ONCE(go, 0);
 	atomic_set(&remaining, nworkers);
+	atomic_set(&ready, 0);
 	reinit_completion(&round_done);
 	for (i = 0; i < nworkers; i++) {
 		struct worker *w = &workers[i];
@@ -358,6 +361,14 @@ static int run_round(unsigned int n)
 		workers[i].task = task;
 		wake_up_process(task);
 	}
+	/*
+	 * Release the threads only when every one is spinning on go: released as they were woken,
+	 * the last ones often started after the first had finished the duel (the free duel missed
+	 * the seeded free-no-lock in 100 rounds on 2026-12-07 19:20 UTC). The writer yields while
+	 * it waits: it may share a CPU with a thread bound there.
+	 */
+	while (atomic_read(&ready) < nworkers)
+		schedule_timeout_uninterruptible(1);
 	smp_store_release(&go, 1);
 	if (nworkers)
 		wait_for_completion(&round_done);
