@@ -73,10 +73,10 @@
 #define HASH_BITS_KLP 12	/* DEFINE_HASHTABLE(klp_shadow_hash, 12) in shadow.c */
 
 static unsigned int ops = 4;
-module_param(ops, uint, 0644);
-MODULE_PARM_DESC(ops, "calls per thread per round (at most 32)");
+module_param(ops, uint, 0444);	/* read-only once loaded: the threads read it during a round */
+MODULE_PARM_DESC(ops, "random calls per thread per round (at most 24: 32 less the duel's)");
 static unsigned int duel = 1;
-module_param(duel, uint, 0644);
+module_param(duel, uint, 0444);
 MODULE_PARM_DESC(duel, "1: each round begins with every thread freeing one entry at once; 2: with one thread allocating it while the others get it; 0: random calls only");
 #define DUEL_GETS 8
 static unsigned int threads;
@@ -108,6 +108,7 @@ struct rec {
 	u8 ctors;		/* constructor calls in the call */
 	u8 ndtor;		/* destructor calls in the call */
 	u8 overflow;		/* more destructor calls than MAX_DTORS */
+	u8 sure;		/* a duel's allocation: no injected failure, no failing constructor */
 	u64 ctor_serial;	/* the serial the constructor wrote */
 	u64 ret;		/* the serial of the data returned, 0 for NULL */
 	u64 dtor[MAX_DTORS];	/* the serials the destructor saw */
@@ -176,7 +177,7 @@ static bool chance(struct worker *w, unsigned int pct)
 	return prandom_u32_state(&w->rnd) % 100 < pct;
 }
 
-/* The round's writer: its calls never have an injected failure (the duel's alloc must succeed). */
+/* The round's writer: its calls never have an injected failure (its duel alloc must succeed). */
 #define WRITER (&workers[MAX_THREADS])
 
 /* One call with its observations. */
@@ -185,7 +186,7 @@ static void call(struct worker *w, struct rec *r)
 	void *obj = objs[r->obj], *p = NULL;
 	unsigned long id = ids[r->id];
 	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	bool allocating = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && w != WRITER;
+	bool allocating = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && w != WRITER && !r->sure;
 	bool inject = allocating && chance(w, fail_pct);
 	unsigned int hold = r->op == OP_GET ? prandom_u32_state(&w->rnd) % 8 : 0;
 
@@ -239,6 +240,7 @@ static int worker_fn(void *arg)
 		call(w, &w->rec[k++]);
 	} else if (duel == 2 && w->idx == 0) {	/* thread 0 publishes <obj1, id1> ... */
 		w->rec[k].op = OP_ALLOC;
+		w->rec[k].sure = 1;
 		call(w, &w->rec[k++]);
 	} else if (duel == 2) {	/* ... while the others get it until they see it */
 		do {
@@ -451,6 +453,8 @@ static int __init stress_init(void)
 	pr_info("shadowvars_stress: obj1 and obj2 in bucket %u of 4096, obj3 in bucket %u\n",
 		b0, hash_long((unsigned long)objs[2], HASH_BITS_KLP));
 
+	if (duel > 2 || ops > MAX_OPS - DUEL_GETS)
+		return -EINVAL;
 	dir = debugfs_create_dir("shadowvars_stress", NULL);
 	debugfs_create_file("round", 0200, dir, NULL, &round_fops);
 	debugfs_create_file("history", 0400, dir, NULL, &history_fops);

@@ -40,7 +40,8 @@ class JcstressSeededBugsTest {
     /**
      * Bugs run with jcstress's default settings in main mode ({@link JcstressTest#MAIN_FULL}): the
      * entry fence's race was measured with them (43 in 8.0 M samples, 95 s); the other bugs are
-     * caught in {@link JcstressTest#MAIN_LIGHT} (main) and {@link JcstressTest#TEST} settings.
+     * caught in {@link JcstressTest#MAIN_LIGHT} (main) and {@link JcstressTest#TEST} settings
+     * (those of {@link #TEST_SETTINGS} in TEST in both modes).
      */
     static final java.util.Set<String> FULL_SETTINGS = java.util.Set.of("READER_ENTRY_RELEASE_STORE");
 

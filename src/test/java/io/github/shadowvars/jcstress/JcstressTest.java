@@ -27,8 +27,9 @@ import io.github.shadowvars.Flavour;
  *
  * <p>System property {@code shadowvars.mode}: {@code test} (default; the README's test command:
  * one fork per harness and JVM configuration, no stress forks, 300 ms per fork) or {@code main}
- * (the main job: the checked flavour with split compilation, 500 ms per run, the GC flavour
- * without, 1 s per run; prints the HTML report's location). jcstress's defaults (split
+ * (the main job: the checked flavour with split compilation, 500 ms per run, but for the weak
+ * table's harnesses ({@link #WEAK_HARNESSES}), which run without it, 1 s per run, as the GC
+ * flavour does; prints the HTML report's location). jcstress's defaults (split
  * compilation with five stress forks, about 3.5 s per run) made the main job's three jcstress
  * runs about 45 minutes on this 2-core machine, beyond its budget: they are kept for the one
  * seeded bug that needs them ({@link #MAIN_FULL}).
