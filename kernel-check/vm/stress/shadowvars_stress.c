@@ -313,8 +313,6 @@ static int run_round(unsigned int n)
 	char *buf;
 	int ret = 0;
 
-	if (ops > MAX_OPS - DUEL_GETS)
-		ops = MAX_OPS - DUEL_GETS;	/* and the duel's calls */
 	nworkers = threads ? min(threads, (unsigned int)MAX_THREADS) :
 		min(num_online_cpus(), (unsigned int)MAX_THREADS);
 	buf = kvmalloc(cap, GFP_KERNEL);
