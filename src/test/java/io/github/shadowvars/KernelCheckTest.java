@@ -100,7 +100,11 @@ class KernelCheckTest {
             Assumptions.abort(skipped);
         }
         String label = String.join(" ", args);
-        String version = out.stream().filter(l -> l.startsWith("kernel-check: linux-source")).findFirst().orElse("?");
+        // the userspace check's "kernel-check: linux-source-V ..." line, or the VM check's "package: linux-source-V ..., sha256 ..."
+        String version = out.stream().filter(l -> l.startsWith("kernel-check: linux-source")).findFirst()
+                .or(() -> out.stream().map(String::trim).filter(l -> l.startsWith("package: linux-source"))
+                        .map(l -> l.replaceFirst("^package: ", "").replaceFirst(", sha256.*", "")).findFirst())
+                .orElse("?");
         List<String> figures = new ArrayList<>();
         figures.add(label + ": " + version.replaceFirst("^kernel-check: ", "").replaceFirst(", mode.*", ""));
         boolean inSeeded = false; // the rows after a "Seeded bugs" header are seeded bugs' rows
@@ -119,7 +123,7 @@ class KernelCheckTest {
             }
             for (String vm : List.of("vcpus:", "selftest:", "kernel reports:", "leaks:", "histories: total=", "build:", "boot:")) {
                 if (t.startsWith(vm)) {
-                    figures.add("vm " + t.replaceAll(" \\(/[^)]*\\)$", "").replaceAll("; /\\S*", ""));
+                    figures.add("vm " + t.replaceAll(" \\(/[^)]*\\)$", "").replaceAll("; /[^)]*\\)", ")"));
                 }
             }
             if (inSeeded && t.matches("^[a-z0-9-]+ +(\\S.* +)?(CAUGHT|MISSED|SHAPE|BUILD|NOT-APPLIED|NO-VERDICT|TOOL) .*")) {
