@@ -177,16 +177,13 @@ static bool chance(struct worker *w, unsigned int pct)
 	return prandom_u32_state(&w->rnd) % 100 < pct;
 }
 
-/* The round's writer: its calls never have an injected failure (its duel alloc must succeed). */
-#define WRITER (&workers[MAX_THREADS])
-
 /* One call with its observations. */
 static void call(struct worker *w, struct rec *r)
 {
 	void *obj = objs[r->obj], *p = NULL;
 	unsigned long id = ids[r->id];
 	gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN;
-	bool allocating = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && w != WRITER && !r->sure;
+	bool allocating = (r->op == OP_ALLOC || r->op == OP_GET_OR_ALLOC) && !r->sure;
 	bool inject = allocating && chance(w, fail_pct);
 	unsigned int hold = r->op == OP_GET ? prandom_u32_state(&w->rnd) % 8 : 0;
 
@@ -339,6 +336,7 @@ static int run_round(unsigned int n)
 	if (duel == 1) {
 		c->task = current;
 		c->rec[0].op = OP_ALLOC;
+		c->rec[0].sure = 1;
 		call(c, &c->rec[0]);
 		c->task = NULL;
 	}
