@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  * lock, with no destructor call; {@code get} never does. Data that refers to its own object keeps
  * that object alive.
  */
-public final class ShadowVariables {
+public sealed class ShadowVariables permits TracedShadowVariables {
     /*
      * Implementation notes.
      *
@@ -94,11 +94,15 @@ public final class ShadowVariables {
      * link and is reclaimed after a grace period; its WeakKey.get() returns null or the object,
      * never another one, so the reader matches only its own key.
      *
-     * Tracing: the primitives at the end (head and link loads, hashAddRcu, hashDelRcu, the lock,
-     * the read side, kzalloc, kfree, kfreeRcu and its callback, the ctor and dtor calls) report
-     * their events to the Tracer, and each public operation reports its call and its one return
-     * point; the algorithm's lines carry no trace calls, as shadow.c carries none. Tracing off is
-     * Tracer.OFF on a final field: see Tracer's note.
+     * Tracing: none here, as shadow.c carries none. The primitives at the end (head and link
+     * loads, hashAddRcu, hashDelRcu, the lock, the read side, kzalloc, kfree, kfreeRcu and its
+     * callback, the ctor and dtor calls) are package-private methods that TracedShadowVariables,
+     * the one subclass (sealed), overrides to report their events to a Tracer, as the C check's
+     * shims wrap the kernel's; it also overrides each operation's entry (get, alloc, getOrAlloc)
+     * or body (klpShadowFree, klpShadowFreeAll, klpShadowExpunge) for its call and its one return
+     * point. A program that never loads the subclass pays nothing: the JIT binds every primitive
+     * call to the method here by class hierarchy analysis and inlines it (bench/run tracer
+     * measures it against a copy where this class is final and the subclass gone).
      */
 
     /** The kernel's table size: 2^12 buckets. */
@@ -144,7 +148,6 @@ public final class ShadowVariables {
     private final TableLock lock = new TableLock();              // klp_shadow_lock
     private final Counters counters;
     private final Logger logger;
-    private final Tracer trace;
     private final boolean weak;                                   // Keys.WEAK: Entry.obj holds a WeakKey
     private final ReferenceQueue<Object> collected;               // weak: the keys the collector cleared; else null
 
@@ -200,14 +203,10 @@ public final class ShadowVariables {
      * @param keys       {@link Keys#STRONG} (the kernel's) or {@link Keys#WEAK}
      */
     public ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys) {
-        this(bucketBits, rcu, faults, keys, System.getLogger(ShadowVariables.class.getName()), Tracer.OFF);
+        this(bucketBits, rcu, faults, keys, System.getLogger(ShadowVariables.class.getName()));
     }
 
-    ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Logger logger, Tracer trace) {
-        this(bucketBits, rcu, faults, Keys.STRONG, logger, trace);
-    }
-
-    ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Logger logger, Tracer trace) {
+    ShadowVariables(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Logger logger) {
         if (bucketBits < 0 || bucketBits > 30) {
             throw new IllegalArgumentException("bucketBits must be in 0..30 (2^bucketBits buckets), got " + bucketBits);
         }
@@ -217,7 +216,6 @@ public final class ShadowVariables {
         this.counters = new Counters(rcu == null);
         this.faults = Objects.requireNonNull(faults, "faults");
         this.logger = Objects.requireNonNull(logger, "logger");
-        this.trace = Objects.requireNonNull(trace, "trace");
         this.weak = Objects.requireNonNull(keys, "keys") == Keys.WEAK;
         this.collected = weak ? new ReferenceQueue<>() : null;
         if (rcu != null) {
@@ -251,10 +249,7 @@ public final class ShadowVariables {
     @SuppressWarnings("unchecked")
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
-        trace.call("get", obj, id);                                             // [Call]
-        Object data = klpShadowGet(obj, id);
-        trace.returned(data);                                                   // the one return point
-        return (T) data;
+        return (T) klpShadowGet(obj, id);
     }
 
     /** klp_shadow_get's steps, for get and the pre-check of alloc/getOrAlloc: the data found, or null. */
@@ -297,10 +292,7 @@ public final class ShadowVariables {
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
-        trace.call("alloc", obj, id);                                           // [Call]
-        Object data = klpShadowGetOrAlloc(obj, id, allocate, ctor, true, "alloc");
-        trace.returned(data);                                                   // the one return point
-        return (T) data;
+        return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, true, "alloc");
     }
 
     /**
@@ -321,10 +313,7 @@ public final class ShadowVariables {
     public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
-        trace.call("getOrAlloc", obj, id);                                      // [Call]
-        Object data = klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
-        trace.returned(data);                                                   // the one return point
-        return (T) data;
+        return (T) klpShadowGetOrAlloc(obj, id, allocate, ctor, false, "getOrAlloc");
     }
 
     /**
@@ -403,12 +392,10 @@ public final class ShadowVariables {
     }
 
     /** hash_add_rcu (7): links entry in front of its bucket and publishes it; the caller holds the lock. */
-    private void hashAddRcu(Entry entry) {
+    void hashAddRcu(Entry entry) {
         int b = bucketOfEntry(entry);
-        trace.begin();
         Entry.NEXT.set(entry, buckets.get(b));                                  // (7) link to the old head: plain store (the head: a volatile load under the lock) [a_publish]
         setHeadAt(b, entry);                                                    // (7) publish: rcu_assign_pointer [a_publish]
-        trace.published(entry);
         counters.count(Counters.PUBLISHED);
     }
 
@@ -444,7 +431,11 @@ public final class ShadowVariables {
     public <T> void free(Object obj, long id, Destructor<? super T> dtor) {
         Objects.requireNonNull(obj, "obj");
         requireNotLockedByCaller("free");
-        trace.call("free", obj, id);                                            // [Call]
+        afterUnlock(klpShadowFree(obj, id, dtor));
+    }
+
+    /** klp_shadow_free's steps: returns what the destructor threw. */
+    <T> Throwable klpShadowFree(Object obj, long id, Destructor<? super T> dtor) {
         Throwable thrown = null;
         spinLock();                                                             // (1) lock [f_lock]
         try {
@@ -456,8 +447,7 @@ public final class ShadowVariables {
         } finally {
             spinUnlock();                                                       // (3) unlock [f_unlock]
         }
-        trace.returned(null);                                                   // the one return point (void)
-        afterUnlock(thrown);
+        return thrown;
     }
 
     /**
@@ -471,7 +461,11 @@ public final class ShadowVariables {
      */
     public <T> void freeAll(long id, Destructor<? super T> dtor) {
         requireNotLockedByCaller("freeAll");
-        trace.call("freeAll", null, id);                                        // [Call]
+        afterUnlock(klpShadowFreeAll(id, dtor));
+    }
+
+    /** klp_shadow_free_all's steps: returns what the destructors threw (the first, later ones suppressed). */
+    <T> Throwable klpShadowFreeAll(long id, Destructor<? super T> dtor) {
         Throwable thrown = null;
         spinLock();                                                             // (1) lock [fa_lock]
         try {
@@ -503,8 +497,7 @@ public final class ShadowVariables {
         } finally {
             spinUnlock();                                                       // (3) unlock [fa_unlock]
         }
-        trace.returned(null);                                                   // the one return point (void)
-        afterUnlock(thrown);
+        return thrown;
     }
 
     /**
@@ -539,7 +532,13 @@ public final class ShadowVariables {
      */
     public int expunge() {
         requireNotLockedByCaller("expunge");
-        trace.call("expunge", null, 0);                                         // [Call]
+        int n = klpShadowExpunge();
+        afterUnlock(null);
+        return n;
+    }
+
+    /** expunge's steps: lock, the expunge, unlock; returns how many it unlinked. */
+    int klpShadowExpunge() {
         int n;
         spinLock();                                                             // (1) lock [x_lock]
         try {
@@ -547,8 +546,6 @@ public final class ShadowVariables {
         } finally {
             spinUnlock();                                                       // (3) unlock [x_unlock]
         }
-        trace.returned(n);                                                      // the one return point
-        afterUnlock(null);
         return n;
     }
 
@@ -574,11 +571,9 @@ public final class ShadowVariables {
     }
 
     /** The RCU callback: poisons the entry (the stand-in for freeing its memory) [rcu_reclaim]. */
-    private void reclaim(Entry e) {
-        trace.begin();
+    void reclaim(Entry e) {
         Entry.RECLAIMED.setRelease(e, true);                                    // a walk that loads it reports the reader
         e.data = POISON;                                                        // obj kept: a walk past the check matches, then hits this
-        trace.reclaimed(e);
         counters.reclaimed();
     }
 
@@ -612,99 +607,72 @@ public final class ShadowVariables {
     /** @return the counters now: each exact, together not one instant's snapshot; live() is never negative */
     public Stats stats() { return counters.stats(); }
 
-    // Helpers: the C primitives, each naming its memory-access mode; the walk under the lock; poison.
+    // Helpers: the C primitives, each naming its memory-access mode (package-private: the traced
+    // table overrides them); the walk under the lock; poison.
 
     /** rcu_read_lock: enters a read-side section of the domain (its per-thread state); none without one (null). */
-    private long[] rcuReadLock() {
-        long[] reader = rcu == null ? null : rcu.enter();
-        trace.readLocked();
-        return reader;
+    long[] rcuReadLock() {
+        return rcu == null ? null : rcu.enter();
     }
 
     /** rcu_read_unlock of the section {@link #rcuReadLock()} began. */
-    private void rcuReadUnlock(long[] reader) {
-        trace.begin();
+    void rcuReadUnlock(long[] reader) {
         if (reader != null) rcu.exit(reader);
-        trace.readUnlocked();
     }
 
     /** spin_lock of klp_shadow_lock. */
-    private void spinLock() {
+    void spinLock() {
         lock.lock();
-        trace.locked();
     }
 
     /** spin_unlock of klp_shadow_lock. */
-    private void spinUnlock() {
-        trace.begin();
+    void spinUnlock() {
         lock.unlock();
-        trace.unlocked();
     }
 
     /** kzalloc outside the lock: the entry holding allocate's fresh data, or null (an injected failure, or allocate returned null). */
-    private <T> Entry kzalloc(Object obj, long id, Supplier<? extends T> allocate) {
+    <T> Entry kzalloc(Object obj, long id, Supplier<? extends T> allocate) {
         T data = faults.failNext(obj, id) ? null : allocate.get();
-        Entry entry = data == null ? null : new Entry(data);
-        trace.allocated(entry, data);
-        return entry;
+        return data == null ? null : new Entry(data);
     }
 
     /** kfree of an entry never published: nothing to do, the GC frees it. */
-    private void kfree(Entry e) {
-        trace.kfree(e);
+    void kfree(Entry e) {
     }
 
     /** kfree_rcu: reclaims e after a grace period; without a domain the GC frees it once unreachable. */
-    private void kfreeRcu(Entry e) {
-        trace.begin();
+    void kfreeRcu(Entry e) {
         if (rcu != null) {
             rcu.callRcu(() -> reclaim(e));
         }
-        trace.kfreeRcu(e);
     }
 
     /** The constructor, as the caller's code (UserCode); a thrown exception is a failure too. */
-    private <T> int construct(Constructor<? super T> ctor, Object obj, T data) {
-        int error = -1;
-        try {
-            return error = UserCode.construct(ctor, obj, data);
-        } finally {
-            trace.constructed(obj, data, error == 0);
-        }
+    <T> int construct(Constructor<? super T> ctor, Object obj, T data) {
+        return UserCode.construct(ctor, obj, data);
     }
 
     /** The destructor, as the caller's code (UserCode). */
-    private <T> void destroy(Destructor<? super T> dtor, Object obj, T data) {
-        try {
-            UserCode.destroy(dtor, obj, data);
-        } finally {
-            trace.destroyed(obj, data);
-        }
+    <T> void destroy(Destructor<? super T> dtor, Object obj, T data) {
+        UserCode.destroy(dtor, obj, data);
     }
 
     /** rcu_dereference of bucket b's head: a volatile load (checked flavour: an acquire load would break Rcu's argument). */
-    private Entry headAt(int b) {
-        trace.begin();
-        Entry head = buckets.get(b);
-        trace.headLoaded(head);
-        return head;
+    Entry headAt(int b) {
+        return buckets.get(b);
     }
 
     /** rcu_dereference of e's next link: a volatile load (the same reason). */
-    private Entry nextOf(Entry e) {
-        trace.begin();
-        Entry next = e.next;
-        trace.linkLoaded(e, next);
-        return next;
+    Entry nextOf(Entry e) {
+        return e.next;
     }
 
     /** rcu_assign_pointer to bucket b's head: a volatile store (release, then a full fence). */
     private void setHeadAt(int b, Entry e) { buckets.set(b, e); }
 
     /** hash_del_rcu: unlinks e, keeping e.next (volatile loads and stores); the caller holds the lock. */
-    private void hashDelRcu(Entry e) {
+    void hashDelRcu(Entry e) {
         int b = bucketOfEntry(e);
-        trace.begin();
         Entry prev = buckets.get(b);
         if (prev == e) {
             setHeadAt(b, e.next);
@@ -714,11 +682,10 @@ public final class ShadowVariables {
             }
             prev.next = e.next;
         }
-        trace.unlinked(e);
     }
 
     /** klp_shadow_lock is not recursive: a constructor or destructor of this table, or of any other, calling a writer is refused. */
-    private void requireNotLockedByCaller(String op) {
+    void requireNotLockedByCaller(String op) {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
                     + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");
@@ -757,10 +724,8 @@ public final class ShadowVariables {
     private Object objOf(Entry e) { return weak ? ((WeakKey) e.obj).get() : e.obj; }
 
     /** The next key the collector cleared and enqueued, or null: ReferenceQueue.poll (a volatile load of its head, its lock if not empty); under the table lock. */
-    private WeakKey pollCollected() {
-        WeakKey k = (WeakKey) collected.poll();
-        trace.polled(k);
-        return k;
+    WeakKey pollCollected() {
+        return (WeakKey) collected.poll();
     }
 
     /** Bucket of obj: the identity hash (the kernel hashes the pointer), spread and masked; package-private for TestTables. */
@@ -780,8 +745,7 @@ public final class ShadowVariables {
         return data == POISON ? poisoned(e) : data;
     }
 
-    private Object poisoned(Entry e) {
-        trace.useAfterReclaim(e);                                               // KASAN's report
+    Object poisoned(Entry e) {
         counters.poisonedRead();
         throw new UseAfterReclaimError("read of a reclaimed shadow variable entry (id " + e.id
                 + "): a reader was not protected by a grace period");

@@ -10,8 +10,8 @@ package io.github.shadowvars;
  * shadow.c carries none. Which spec label an event is depends on the calling operation: the
  * recorder maps it from the thread's context, the algorithm never names a label.
  *
- * <p>A table built without a tracer uses {@link #OFF}, whose methods do nothing and which the JIT
- * inlines away (see the note in the class body).
+ * <p>Only a {@link TracedShadowVariables} has a tracer; a table built by the public constructors
+ * has none and reports nothing.
  *
  * <p>Protocol: a shared-memory access that must be atomic with respect to the other recorded
  * events runs between {@link #begin()} and one of the methods marked "after begin", which names
@@ -20,15 +20,7 @@ package io.github.shadowvars;
  * themselves: a recorder reads what it observes (an entry's obj and id) from them.
  */
 abstract class Tracer {
-    /*
-     * The tracing-off path: an abstract class, not an interface. While no subclass that overrides a
-     * method is loaded (a program without the test tree loads only OFF's, which overrides none),
-     * the JIT binds every call on the table's final field to the empty method here through class
-     * hierarchy analysis and inlines it: no type check and no call at the site (returned(v) becomes
-     * v). bench/run tracer measures the seam against a copy of the source without it.
-     */
-
-    /** No tracing. */
+    /** Records nothing: for a wrapper (a test's pause) with no recorder behind it. */
     static final Tracer OFF = new Tracer() {
     };
 

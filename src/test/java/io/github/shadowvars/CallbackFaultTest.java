@@ -45,7 +45,7 @@ class CallbackFaultTest {
     @ValueSource(strings = {"alloc", "getOrAlloc", "free", "freeAll"})
     void aSlowConstructorBlocksWritersButNotReaders(String writerOp) throws Exception {
         LockWatch locks = new LockWatch();
-        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, new RecordingLogger(), locks);
+        ShadowVariables t = new TracedShadowVariables(12, new Rcu(), AllocationFaults.NEVER, new RecordingLogger(), locks);
         Object other = new Object();
         Box otherData = t.alloc(other, 1, () -> new Box(1), null);
         Object victim = new Object();                          // the writer's key for free/freeAll (id 2)

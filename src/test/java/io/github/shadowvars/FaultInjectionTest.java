@@ -156,7 +156,7 @@ class FaultInjectionTest {
         // A checked table's reclaimer must not run in the background: the counters are compared
         // exactly before and after each faulted step (its callbacks run in writers' calls and the final barrier).
         Rcu rcu = flavour == Flavour.CHECKED ? ManualExecutor.rcu(new ManualExecutor()) : null;
-        ShadowVariables t = new ShadowVariables(2, rcu, faults, log, locks); // 4 buckets: long chains
+        ShadowVariables t = new TracedShadowVariables(2, rcu, faults, log, locks); // 4 buckets: long chains
         Object[] objs = new Object[OBJS];
         for (int o = 0; o < OBJS; o++) {
             objs[o] = new Object();

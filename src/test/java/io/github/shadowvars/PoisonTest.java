@@ -37,7 +37,7 @@ class PoisonTest {
 
         Scenario(Rcu rcu, int bucketBits) {
             // The reader's first stand is on the bucket's head: the scenarios say whose entry that is.
-            table = new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, new RecordingLogger(),
+            table = new TracedShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, new RecordingLogger(),
                     new ReaderPause(Tracer.OFF, () -> {
                         if (Thread.currentThread().getName().equals(READER) && standing.getCount() > 0) {
                             standing.countDown();
@@ -161,7 +161,7 @@ class PoisonTest {
                 published.set(entry);
             }
         };
-        ShadowVariables t = new ShadowVariables(12, ManualExecutor.rcu(new ManualExecutor()), AllocationFaults.NEVER,
+        ShadowVariables t = new TracedShadowVariables(12, ManualExecutor.rcu(new ManualExecutor()), AllocationFaults.NEVER,
                 new RecordingLogger(), capture);
         Object obj = new Object();
         t.alloc(obj, 1, () -> "data", null);

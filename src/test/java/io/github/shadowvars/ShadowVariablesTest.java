@@ -43,7 +43,7 @@ class ShadowVariablesTest {
     final LockWatch locks = new LockWatch();
 
     ShadowVariables table(int bucketBits, AllocationFaults faults) {
-        return new ShadowVariables(bucketBits, new Rcu(), faults, log, locks);
+        return new TracedShadowVariables(bucketBits, new Rcu(), faults, log, locks);
     }
 
     ShadowVariables table(int bucketBits) {
@@ -220,7 +220,7 @@ class ShadowVariablesTest {
                 throw new AssertionError("a record was passed to a logger whose level is off: " + format);
             }
         };
-        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, off, Tracer.OFF);
+        ShadowVariables t = new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, Keys.STRONG, off);
         HostileToString obj = new HostileToString();
         t.alloc(obj, 7, () -> new Box(1), null);
         assertNull(assertDoesNotThrow(() -> t.<Box>alloc(obj, 7, () -> new Box(2), null)));
@@ -573,8 +573,8 @@ class ShadowVariablesTest {
     @org.junit.jupiter.params.provider.CsvSource({"CHECKED,alloc", "CHECKED,getOrAlloc", "CHECKED,free",
             "CHECKED,freeAll", "GC,alloc", "GC,getOrAlloc", "GC,free", "GC,freeAll"})
     void writerCallFromCtorOrDtorOfAnotherTableIsRefusedAndBothTablesAreUnchanged(Flavour flavour, String op) {
-        ShadowVariables a = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, log, Tracer.OFF);
-        ShadowVariables b = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, log, Tracer.OFF);
+        ShadowVariables a = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, Keys.STRONG, log);
+        ShadowVariables b = new ShadowVariables(12, flavour.newRcu(), AllocationFaults.NEVER, Keys.STRONG, log);
         Object present = new Object();
         Box presentData = b.alloc(present, 1, () -> new Box(0), null);
         Object absent = new Object();

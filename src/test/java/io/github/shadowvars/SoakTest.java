@@ -122,7 +122,7 @@ class SoakTest {
             public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
             }
         };
-        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, flavour.newRcu(), faults, keys, silent, Tracer.OFF);
+        ShadowVariables table = new ShadowVariables(ShadowVariables.DEFAULT_BUCKET_BITS, flavour.newRcu(), faults, keys, silent);
         Object[] hot = newObjects(HOT_OBJS);
         Object[] cold = newObjects(COLD_OBJS);
         Books books = new Books();

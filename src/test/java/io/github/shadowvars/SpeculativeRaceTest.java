@@ -31,7 +31,7 @@ class SpeculativeRaceTest {
     final RecordingLogger log = new RecordingLogger();
 
     ShadowVariables table() {
-        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, log, Tracer.OFF);
+        return new ShadowVariables(12, new Rcu(), AllocationFaults.NEVER, Keys.STRONG, log);
     }
 
     @Test

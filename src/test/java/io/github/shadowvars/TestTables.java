@@ -24,17 +24,17 @@ public final class TestTables {
      * "WARNING Duplicate shadow variable &lt;o1, 1&gt;").
      */
     public static ShadowVariables withLog(int bucketBits, Rcu rcu, AllocationFaults faults, Consumer<String> log) {
-        return new ShadowVariables(bucketBits, rcu, faults, sink(log), Tracer.OFF);
+        return new ShadowVariables(bucketBits, rcu, faults, Keys.STRONG, sink(log));
     }
 
     /** A table holding its objects as {@code keys} says, whose log records go to log (see {@link #withLog}). */
     public static ShadowVariables withLog(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Consumer<String> log) {
-        return new ShadowVariables(bucketBits, rcu, faults, keys, sink(log), Tracer.OFF);
+        return new ShadowVariables(bucketBits, rcu, faults, keys, sink(log));
     }
 
     /** A table holding its objects as {@code keys} says, with the given logger and tracer. */
     static ShadowVariables table(int bucketBits, Rcu rcu, AllocationFaults faults, Keys keys, Logger logger, Tracer tracer) {
-        return new ShadowVariables(bucketBits, rcu, faults, keys, logger, tracer);
+        return new TracedShadowVariables(bucketBits, rcu, faults, keys, logger, tracer);
     }
 
     /**
@@ -109,7 +109,7 @@ public final class TestTables {
 
     /** A table with the given logger and tracer. */
     static ShadowVariables table(int bucketBits, Rcu rcu, AllocationFaults faults, Logger logger, Tracer tracer) {
-        return new ShadowVariables(bucketBits, rcu, faults, logger, tracer);
+        return new TracedShadowVariables(bucketBits, rcu, faults, logger, tracer);
     }
 
     /**
@@ -122,7 +122,7 @@ public final class TestTables {
 
     /** {@link #pausingReaders(int, Rcu, Logger, Runnable)} holding its objects as {@code keys} says. */
     public static ShadowVariables pausingReaders(int bucketBits, Rcu rcu, Keys keys, Logger logger, Runnable onStand) {
-        return new ShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, keys, logger, new ReaderPause(Tracer.OFF, onStand));
+        return new TracedShadowVariables(bucketBits, rcu, AllocationFaults.NEVER, keys, logger, new ReaderPause(Tracer.OFF, onStand));
     }
 
     /** A logger that passes each record to {@code log} as "LEVEL message". */

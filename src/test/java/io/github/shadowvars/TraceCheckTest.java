@@ -61,12 +61,12 @@ class TraceCheckTest {
 
     /** A table recording into {@code rec}, on rec's RCU domain. */
     private static ShadowVariables table(StepRecorder rec, AllocationFaults faults) {
-        return new ShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), rec);
+        return new TracedShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), rec);
     }
 
     /** As {@link #table(StepRecorder, AllocationFaults)}, with {@code onStand} run where a reader stands on an entry. */
     private static ShadowVariables table(StepRecorder rec, AllocationFaults faults, Runnable onStand) {
-        return new ShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), new ReaderPause(rec, onStand));
+        return new TracedShadowVariables(0, rec.rcu(), faults, new RecordingLogger(), new ReaderPause(rec, onStand));
     }
 
     /** A recorded run and whether its allocs passed a constructor and its frees a destructor (the spec's CtorGiven, DtorGiven: one value per run). */

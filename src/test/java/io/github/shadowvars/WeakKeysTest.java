@@ -366,13 +366,13 @@ class WeakKeysTest {
     @Test
     void theTraceRecorderFlagsTheWeakVariantsStepsAsUnexpected() {
         StepRecorder weakRec = new StepRecorder(new Rcu());
-        ShadowVariables weakTable = new ShadowVariables(0, weakRec.rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), weakRec);
+        ShadowVariables weakTable = new TracedShadowVariables(0, weakRec.rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), weakRec);
         weakTable.alloc(new Object(), 1, () -> "x", null);
         assertTrue(weakRec.steps().stream().anyMatch(s -> s.label().startsWith("unexpected: ReferenceQueue.poll")),
                 TraceCheckTest.show(weakRec.steps(), weakRec.steps().size()));
 
         StepRecorder strongRec = new StepRecorder(new Rcu());
-        ShadowVariables strongTable = new ShadowVariables(0, strongRec.rcu(), AllocationFaults.NEVER, new RecordingLogger(), strongRec);
+        ShadowVariables strongTable = new TracedShadowVariables(0, strongRec.rcu(), AllocationFaults.NEVER, new RecordingLogger(), strongRec);
         strongTable.alloc(new Object(), 1, () -> "x", null);
         assertTrue(strongRec.steps().stream().noneMatch(s -> s.label().startsWith("unexpected")),
                 TraceCheckTest.show(strongRec.steps(), strongRec.steps().size()));
@@ -422,7 +422,7 @@ class WeakKeysTest {
     /** Every expunge unlinks under the writer lock: expunge() and a write's. */
     static String expungeUnlinksUnderTheLock() {
         UnlinkWatch watch = new UnlinkWatch();
-        ShadowVariables t = new ShadowVariables(0, new Rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), watch);
+        ShadowVariables t = new TracedShadowVariables(0, new Rcu(), AllocationFaults.NEVER, Keys.WEAK, new RecordingLogger(), watch);
         Object a = new Object(), b = new Object(), live = new Object();
         t.alloc(a, 1, () -> "a", null);
         t.alloc(b, 1, () -> "b", null);

@@ -168,7 +168,7 @@ public final class BenchReport {
             for (Path csv : csvs) {
                 (csv.getFileName().toString().contains("without") ? without : with).add(readJmhCsv(csv));
             }
-            tables = renderTracer(settings, with, without);
+            tables = renderTracer(settings, without, with);
         } else {
             List<Row> rows = new ArrayList<>();
             for (Path csv : csvs) {
@@ -375,60 +375,96 @@ public final class BenchReport {
      */
     static String renderStrong(String settings, List<List<Row>> before, List<List<Row>> after,
                                List<String> memoryLines) {
-        TreeSet<Integer> sizes = new TreeSet<>();
-        Map<Integer, String> bits = new HashMap<>();
-        List<Map<String, Row>> b = byKeyWithoutBits(before, sizes, bits);
-        List<Map<String, Row>> a = byKeyWithoutBits(after, sizes, bits);
-        StringBuilder md = new StringBuilder("\n");
-        md.append(runLine("strong, " + before.size() + " + " + after.size()
-                + " separate JMH runs (one fork each, alternating before, after)"));
-        md.append("- JMH options per fork: `").append(settings).append("`; ops/us; the strong GC table (shadowgc)"
-                + " and ConcurrentHashMap (chm); before = the library before the weak variant, after = with it;"
-                + " \"no regression\" = after / before ≥ " + NO_REGRESSION + " (within 5 %) by the rule: the median of "
-                + FORKS_NEEDED + " per-fork ratios reaches it and the slowest fork is within "
-                + Math.round(SLOWEST_FORK_SLACK * 100) + " % of it\n\n");
-        md.append("| workload | table | baseline | live | table, median | baseline, median | ratio, median of forks"
-                + " | per-fork ratios, min–max | target | met |\n|---|---|---|---:|---:|---:|---:|---|---:|---|\n");
-        for (int size : sizes) {
-            for (Workload w : WORKLOADS) {
-                List<double[]> gc = new ArrayList<>();
-                List<double[]> chm = new ArrayList<>();
-                for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-                    Row ga = a.get(i).get(w.benchmark + "|shadowgc|" + size);
-                    Row gb = b.get(i).get(w.benchmark + "|shadowgc|" + size);
-                    Row ca = a.get(i).get(w.benchmark + "|chm|" + size);
-                    Row cb = b.get(i).get(w.benchmark + "|chm|" + size);
-                    if (ga != null && gb != null) {
-                        gc.add(new double[] {ga.score, gb.score});
-                    }
-                    if (ca != null && cb != null) {
-                        chm.add(new double[] {ca.score, cb.score});
-                    }
-                }
-                String buckets = bits.containsKey(size) ? " (2^" + bits.get(size) + " buckets)" : "";
-                forksRow(md, w.description + " | strong GC after" + buckets + " | strong GC before", size, gc,
-                        NO_REGRESSION);
-                forksRow(md, w.description + " | chm in the after JVMs | chm in the before JVMs (the control)", size,
-                        chm, Double.NaN);
-                forksRow(md, w.description + " | strong GC before | chm", size,
-                        pairs(b, w.benchmark, "shadowgc", w.baseline, size), w.target);
-                forksRow(md, w.description + " | strong GC after | chm", size,
-                        pairs(a, w.benchmark, "shadowgc", w.baseline, size), w.target);
-            }
-        }
+        String md = renderBeforeAfter(runLine("strong, " + before.size() + " + " + after.size()
+                + " separate JMH runs (one fork each, alternating before, after)"),
+                "; ops/us; the strong GC table (shadowgc) and ConcurrentHashMap (chm); before = the library before the"
+                + " weak variant, after = with it", List.<String[]>of(new String[] {"shadowgc", "strong GC"}), "before", "after",
+                settings, before, after);
+        StringBuilder mem = new StringBuilder();
         if (!memoryLines.isEmpty()) {
-            md.append("\nMemory: heap bytes per live variable (MemoryFootprint, as in the weak table's section), the"
+            mem.append("Memory: heap bytes per live variable (MemoryFootprint, as in the weak table's section), the"
                     + " strong GC table before and after.\n\n| version | structure | live variables | bytes per variable"
                     + " |\n|---|---|---:|---:|\n");
             for (String line : memoryLines) {
                 List<String> f = splitCsv(line);
                 if (f.size() == 4 && !f.get(1).equals("structure")) {
-                    md.append("| ").append(f.get(0)).append(" | ").append(f.get(1)).append(" | ").append(f.get(2))
+                    mem.append("| ").append(f.get(0)).append(" | ").append(f.get(1)).append(" | ").append(f.get(2))
                             .append(" | ").append(f.get(3)).append(" |\n");
+                }
+            }
+            mem.append("\n");
+        }
+        return md + mem;
+    }
+
+    /**
+     * The tracer report (issue 23): both flavours with the trace seam (the sealed class, its traced
+     * subclass never loaded) against a copy of the sources without it (the class final, the subclass
+     * deleted), judged as the strong report is: with / without ≥ {@link #NO_REGRESSION} by the rule.
+     */
+    static String renderTracer(String settings, List<List<Row>> without, List<List<Row>> with) {
+        return renderBeforeAfter(runLine("tracer, " + without.size() + " + " + with.size()
+                + " separate JMH runs (one fork each, alternating without, with)"),
+                "; ops/us; the checked flavour (shadow) and the GC flavour (shadowgc), 1000 live, 2^12 buckets, and"
+                + " ConcurrentHashMap (chm); with the seam = this tree (ShadowVariables sealed, TracedShadowVariables"
+                + " never loaded), without = the same sources with the class final and TracedShadowVariables deleted",
+                List.of(new String[] {"shadow", "checked"}, new String[] {"shadowgc", "GC"}),
+                "without the seam", "with the seam", settings, without, with);
+    }
+
+    /**
+     * Two versions of the library measured in alternating forks: per size, workload and structure,
+     * after / before per fork judged against {@link #NO_REGRESSION} by {@link #verdict};
+     * ConcurrentHashMap's own after / before as the control (the same code: the machine's spread);
+     * then each version's ratio to the workload's baseline with its target.
+     *
+     * @param structures each {structure in the CSV without bucket bits, its name in the rows}
+     */
+    static String renderBeforeAfter(String run, String options, List<String[]> structures, String beforeName,
+                                    String afterName, String settings, List<List<Row>> before, List<List<Row>> after) {
+        TreeSet<Integer> sizes = new TreeSet<>();
+        Map<Integer, String> bits = new HashMap<>();
+        List<Map<String, Row>> b = byKeyWithoutBits(before, sizes, bits);
+        List<Map<String, Row>> a = byKeyWithoutBits(after, sizes, bits);
+        StringBuilder md = new StringBuilder("\n").append(run);
+        md.append("- JMH options per fork: `").append(settings).append("`").append(options)
+                .append("; \"no regression\" = ").append(afterName).append(" / ").append(beforeName).append(" ≥ ")
+                .append(NO_REGRESSION).append(" (within 5 %) by the rule: the median of ").append(FORKS_NEEDED)
+                .append(" per-fork ratios reaches it and the slowest fork is within ")
+                .append(Math.round(SLOWEST_FORK_SLACK * 100)).append(" % of it\n\n");
+        md.append("| workload | table | baseline | live | table, median | baseline, median | ratio, median of forks"
+                + " | per-fork ratios, min–max | target | met |\n|---|---|---|---:|---:|---:|---:|---|---:|---|\n");
+        for (int size : sizes) {
+            for (Workload w : WORKLOADS) {
+                String buckets = bits.containsKey(size) ? " (2^" + bits.get(size) + " buckets)" : "";
+                for (String[] s : structures) {
+                    forksRow(md, w.description + " | " + s[1] + " " + afterName + buckets + " | " + s[1] + " "
+                            + beforeName, size, acrossVersions(a, b, w.benchmark + "|" + s[0] + "|" + size), NO_REGRESSION);
+                }
+                forksRow(md, w.description + " | chm in the " + afterName + " JVMs | chm in the " + beforeName
+                        + " JVMs (the control)", size, acrossVersions(a, b, w.benchmark + "|chm|" + size), Double.NaN);
+                for (String[] s : structures) {
+                    forksRow(md, w.description + " | " + s[1] + " " + beforeName + " | " + w.baseline, size,
+                            pairs(b, w.benchmark, s[0], w.baseline, size), w.target);
+                    forksRow(md, w.description + " | " + s[1] + " " + afterName + " | " + w.baseline, size,
+                            pairs(a, w.benchmark, s[0], w.baseline, size), w.target);
                 }
             }
         }
         return md.append("\n").toString();
+    }
+
+    /** Per fork i: (after's score, before's score) of one key, where both forks measured it. */
+    private static List<double[]> acrossVersions(List<Map<String, Row>> after, List<Map<String, Row>> before, String key) {
+        List<double[]> pairs = new ArrayList<>();
+        for (int i = 0; i < Math.min(after.size(), before.size()); i++) {
+            Row ra = after.get(i).get(key);
+            Row rb = before.get(i).get(key);
+            if (ra != null && rb != null) {
+                pairs.add(new double[] {ra.score, rb.score});
+            }
+        }
+        return pairs;
     }
 
     /** Per fork: (the structure's score, the baseline's score) for one benchmark and size. */
@@ -443,64 +479,6 @@ public final class BenchReport {
             }
         }
         return pairs;
-    }
-
-    /**
-     * The tracer report: per workload, the checked table's ratio to ConcurrentHashMap (median of the
-     * forks, per-fork min–max) with the trace points compiled in (Tracer.OFF) and with them removed
-     * from a copy of the source; the difference is within the spread when it is smaller than the
-     * larger per-fork range.
-     */
-    static String renderTracer(String settings, List<List<Row>> with, List<List<Row>> without) {
-        StringBuilder md = new StringBuilder("\n");
-        md.append("- Run: tracer, ").append(with.size()).append(" + ").append(without.size())
-                .append(" separate JMH runs (one fork each, alternating), ")
-                .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
-                .append("; machine ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores; JDK ").append(System.getProperty("java.runtime.version")).append("\n");
-        md.append("- JMH options per fork: `").append(settings).append("`; the checked table (shadow-b12), 1000 live\n\n");
-        md.append("| workload | ratio to chm, with trace points (median; min–max) | without (median; min–max)"
-                + " | difference | larger per-fork spread | within the spread |\n|---|---|---|---:|---:|---|\n");
-        for (Workload w : WORKLOADS) {
-            if (Double.isNaN(w.target)) {
-                continue;
-            }
-            double[] a = forkRatios(with, w.benchmark, "shadow-b12", 1000);
-            double[] b = forkRatios(without, w.benchmark, "shadow-b12", 1000);
-            if (a.length == 0 || b.length == 0) {
-                continue;
-            }
-            double diff = median(a) - median(b);
-            double spread = Math.max(a[a.length - 1] - a[0], b[b.length - 1] - b[0]);
-            md.append("| ").append(w.description)
-                    .append(" | ").append(fmtRatio(median(a))).append("; ").append(fmtRatio(a[0])).append("–")
-                    .append(fmtRatio(a[a.length - 1]))
-                    .append(" | ").append(fmtRatio(median(b))).append("; ").append(fmtRatio(b[0])).append("–")
-                    .append(fmtRatio(b[b.length - 1]))
-                    .append(" | ").append(String.format(Locale.ROOT, "%+.2f", diff))
-                    .append(" | ").append(fmtRatio(spread))
-                    .append(" | ").append(Math.abs(diff) <= spread ? "yes" : "**no**").append(" |\n");
-        }
-        return md.append("\n").toString();
-    }
-
-    /** The sorted per-fork ratios structure / chm of one workload and size. */
-    private static double[] forkRatios(List<List<Row>> forks, String benchmark, String structure, int size) {
-        List<Double> ratios = new ArrayList<>();
-        for (List<Row> fork : forks) {
-            Row t = null;
-            Row c = null;
-            for (Row r : fork) {
-                if (r.benchmark.equals(benchmark) && r.size == size) {
-                    t = r.structure.equals(structure) ? r : t;
-                    c = r.structure.equals("chm") ? r : c;
-                }
-            }
-            if (t != null && c != null) {
-                ratios.add(t.score / c.score);
-            }
-        }
-        return ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 
     /** Per fork: (the reader beside a writer, the reader alone) of {@code structure} at {@code size}. */
