@@ -329,7 +329,12 @@ public sealed class ShadowVariables permits TracedShadowVariables {
         return allocLocked(obj, id, allocate, ctor, warnOnExist, op);
     }
 
-    /** Steps (2)-(8) of {@code __klp_shadow_get_or_alloc}, after a pre-check that found nothing: out of line. */
+    /**
+     * Steps (2)-(8) of {@code __klp_shadow_get_or_alloc}, after a pre-check that found nothing: out
+     * of line. Its bytecode stays above C2's FreqInlineSize (325 bytes), so the JIT never inlines it
+     * into klpShadowGetOrAlloc, whose compiled code then stays small enough (InlineSmallCode) to be
+     * inlined into the caller: an existing key costs a get (AlgorithmClassSizeTest checks the size).
+     */
     @SuppressWarnings("unchecked")
     private <T> Object allocLocked(Object obj, long id, Supplier<? extends T> allocate,
                                    Constructor<? super T> ctor, boolean warnOnExist, String op) {
@@ -372,6 +377,7 @@ public sealed class ShadowVariables permits TracedShadowVariables {
             }
             spinUnlock();                                                       // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
         }
+        assert !published || found == null && error == 0 && thrown == null : "published after a re-check hit or a failed ctor";
         if (crowded > 0) {
             warnCrowded(crowded);
         }

@@ -183,12 +183,42 @@ class BenchReportTest {
                 + " 0.96–1.01 (5 forks) | ≥ 0.95 | yes |"), report);
         assertTrue(line(report, "alloc+free, fresh key | strong GC after (2^12 buckets) | strong GC before")
                 .endsWith("| ≥ 0.95 | **not met**: median 0.90 < 0.95 |"), report);
-        assertTrue(line(report, "get, hit | chm in the after JVMs | chm in the before JVMs (the control)")
+        assertTrue(line(report, "get, hit | chm (after) | chm (before), the control")
                 .endsWith("| 0.50 | 0.50–0.50 (5 forks) |  |  |"), report);
         assertTrue(line(report, "get, hit | strong GC before | chm").endsWith("| ≥ 1.0 | yes |"), report);
         assertTrue(line(report, "get, hit | strong GC after | chm").endsWith("| 1.98 | 1.92–2.02 (5 forks) | ≥ 1.0"
                 + " | yes |"), report);
         assertTrue(line(report, "alloc+free, fresh key | strong GC after | chm").endsWith("| ≥ 0.8 | yes |"), report);
         assertTrue(report.contains("| after | shadowgc-b12 | 100000 | 40.2 |"), report);
+    }
+
+    /**
+     * The tracer report (issue 23): each flavour with the seam against the copy without it, judged
+     * against 0.95 by the rule, with ConcurrentHashMap's control and each version's ratio to it.
+     */
+    @Test
+    void theTracerReportJudgesEachFlavourWithTheSeamAgainstWithout(@TempDir Path dir) throws IOException {
+        double[] gcWith = {180, 182, 178, 181, 179}; // / 200: median 0.90 < 0.95: the seam would cost
+        List<List<BenchReport.Row>> without = new ArrayList<>();
+        List<List<BenchReport.Row>> with = new ArrayList<>();
+        for (int f = 0; f < 5; f++) {
+            Path w0 = dir.resolve("jmh-tracer-without-" + f + ".csv");
+            Files.write(w0, List.of(HEADER, row("getHit", "shadow", 100), row("getHit", "shadowgc", 200),
+                    row("getHit", "chm", 200)));
+            without.add(BenchReport.readJmhCsv(w0));
+            Path w1 = dir.resolve("jmh-tracer-with-" + f + ".csv");
+            Files.write(w1, List.of(HEADER, row("getHit", "shadow", 99 + f % 2), row("getHit", "shadowgc", gcWith[f]),
+                    row("getHit", "chm", 200)));
+            with.add(BenchReport.readJmhCsv(w1));
+        }
+        String report = BenchReport.renderTracer("-f 1", without, with);
+        System.out.println(report);
+        assertTrue(line(report, "get, hit | checked with the seam (2^12 buckets) | checked without the seam")
+                .endsWith("| ≥ 0.95 | yes |"), report);
+        assertTrue(line(report, "get, hit | GC with the seam (2^12 buckets) | GC without the seam")
+                .endsWith("| ≥ 0.95 | **not met**: median 0.90 < 0.95 |"), report);
+        assertTrue(line(report, "get, hit | chm (with the seam) | chm (without the seam), the control")
+                .endsWith("| 1.00 | 1.00–1.00 (5 forks) |  |  |"), report);
+        assertTrue(line(report, "get, hit | GC without the seam | chm").endsWith("| ≥ 1.0 | yes |"), report);
     }
 }
