@@ -33,28 +33,27 @@ final class TracedShadowVariables extends ShadowVariables {
     @Override
     public <T> T get(Object obj, long id) {
         Objects.requireNonNull(obj, "obj");
-        trace.call("get", obj, id);                                             // [Call]
-        T data = super.get(obj, id);
-        trace.returned(data);
-        return data;
+        return recorded("get", obj, id, () -> super.get(obj, id));
     }
 
     @Override
     public <T> T alloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
-        trace.call("alloc", obj, id);                                           // [Call]
-        T data = super.alloc(obj, id, allocate, ctor);
-        trace.returned(data);
-        return data;
+        return recorded("alloc", obj, id, () -> super.alloc(obj, id, allocate, ctor));
     }
 
     @Override
     public <T> T getOrAlloc(Object obj, long id, Supplier<? extends T> allocate, Constructor<? super T> ctor) {
         Objects.requireNonNull(obj, "obj");
         Objects.requireNonNull(allocate, "allocate");
-        trace.call("getOrAlloc", obj, id);                                      // [Call]
-        T data = super.getOrAlloc(obj, id, allocate, ctor);
+        return recorded("getOrAlloc", obj, id, () -> super.getOrAlloc(obj, id, allocate, ctor));
+    }
+
+    /** The call of {@code op}, the operation, its one return point (none if it throws). */
+    private <T> T recorded(String op, Object obj, long id, Supplier<T> operation) {
+        trace.call(op, obj, id);                                                // [Call]
+        T data = operation.get();
         trace.returned(data);
         return data;
     }
