@@ -377,7 +377,7 @@ public sealed class ShadowVariables permits TracedShadowVariables {
             }
             spinUnlock();                                                       // (8) unlock [a_unlock, a_exists_unlock, a_ctor_fail_unlock]
         }
-        assert !published || found == null && error == 0 && thrown == null : "published after a re-check hit or a failed ctor";
+        assert found == null || !published : "published although the re-check under the lock found <obj, id>";
         if (crowded > 0) {
             warnCrowded(crowded);
         }
@@ -691,7 +691,7 @@ public sealed class ShadowVariables permits TracedShadowVariables {
     }
 
     /** klp_shadow_lock is not recursive: a constructor or destructor of this table, or of any other, calling a writer is refused. */
-    void requireNotLockedByCaller(String op) {
+    private void requireNotLockedByCaller(String op) {
         if (lock.isHeldByCurrentThread()) {
             throw new IllegalStateException(op + " called from a constructor or destructor of the same table:"
                     + " the writer lock is not recursive (the kernel would deadlock); the table is unchanged");

@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * what it did (Tracer's protocol); the operations report their call and their one return point.
  *
  * <p>A program that never creates one never loads this class, and the JIT then inlines every
- * primitive of ShadowVariables by class hierarchy analysis (ShadowVariables' tracing note).
+ * primitive of ShadowVariables by class hierarchy analysis (ShadowVariables' tracing note). In a
+ * JVM that loads it (a test run), every table's primitive calls are virtual again.
  */
 final class TracedShadowVariables extends ShadowVariables {
     private final Tracer trace;

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the library jar holds: target/classes, which the jar plugin packages as it is. Only what a
- * user of the library needs: no seeded bug, test hook, recorder or example (those live in the
- * test tree). The one seam is package-private: Tracer and TracedShadowVariables, the sealed
- * subclass whose primitives report events (the recorders that listen are in the test tree). A
- * new top-level class in src/main must be added here on purpose.
+ * user of the library needs: no seeded bug, recorder or example (those live in the test tree).
+ * One test seam ships, package-private and never loaded by a user's program: Tracer and
+ * TracedShadowVariables, the sealed class's subclass whose primitives report events to the
+ * test tree's recorders. A new top-level class in src/main must be added here on purpose.
  */
 class LibraryContentsTest {
 

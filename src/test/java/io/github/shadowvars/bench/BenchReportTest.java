@@ -220,5 +220,30 @@ class BenchReportTest {
         assertTrue(line(report, "get, hit | chm (with the seam) | chm (without the seam), the control")
                 .endsWith("| 1.00 | 1.00–1.00 (5 forks) |  |  |"), report);
         assertTrue(line(report, "get, hit | GC without the seam | chm").endsWith("| ≥ 1.0 | yes |"), report);
+        assertTrue(line(report, "get, hit | checked with the seam | chm").endsWith("|  |  |"), report); // no target
+        String against = BenchReport.renderTracerBefore("-f 1", "130dd36", without, with);
+        assertTrue(against.contains("src/main/java of 130dd36"), against);
+        assertTrue(line(against, "get, hit | GC now (2^12 buckets) | GC before")
+                .endsWith("| ≥ 0.95 | **not met**: median 0.90 < 0.95 |"), against);
+    }
+
+    /** main: --before picks the AGAINST section, and the CSVs named "without" are the baseline. */
+    @Test
+    void theTracerReportAgainstACommitGoesToItsOwnSection(@TempDir Path dir) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--kind", "tracer", "--before", "130dd36", "--settings", "-f 1",
+                "--out", dir.resolve("B.md").toString()));
+        for (int f = 0; f < 5; f++) {
+            Path w0 = dir.resolve("jmh-tracer-without-" + f + ".csv");
+            Files.write(w0, List.of(HEADER, row("getHit", "shadowgc", 200), row("getHit", "chm", 200)));
+            Path w1 = dir.resolve("jmh-tracer-with-" + f + ".csv");
+            Files.write(w1, List.of(HEADER, row("getHit", "shadowgc", 100), row("getHit", "chm", 200)));
+            args.add(w0.toString());
+            args.add(w1.toString());
+        }
+        BenchReport.main(args.toArray(String[]::new));
+        String md = Files.readString(dir.resolve("B.md"));
+        assertTrue(md.contains(BenchReport.TRACER_BEFORE_BEGIN) && !md.contains(BenchReport.TRACER_BEGIN), md);
+        assertTrue(line(md, "get, hit | GC now (2^12 buckets) | GC before").endsWith("| 0.50 | 0.50–0.50 (5 forks) | ≥ 0.95"
+                + " | **not met**: median 0.50 < 0.95 |"), md);
     }
 }
