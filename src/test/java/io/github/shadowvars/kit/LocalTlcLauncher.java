@@ -24,6 +24,8 @@ public final class LocalTlcLauncher implements TlcLauncher {
     private final String heap;
     /** How long one TLC run may take before it is killed. */
     private final Duration timeLimit;
+    /** TLC's -seed (its random choices: the Randomization module's draws), or null for TLC's own random one. */
+    private final Long seed;
 
     /** What each run cost, by job, for {@link #usage}. */
     private final java.util.Map<Job, ResourceWatch.Usage> usage = new java.util.concurrent.ConcurrentHashMap<>();
@@ -36,10 +38,15 @@ public final class LocalTlcLauncher implements TlcLauncher {
     }
 
     LocalTlcLauncher(Path jar, int workers, String heap, Duration timeLimit) {
+        this(jar, workers, heap, timeLimit, null);
+    }
+
+    LocalTlcLauncher(Path jar, int workers, String heap, Duration timeLimit, Long seed) {
         this.jar = jar;
         this.workers = workers;
         this.heap = heap;
         this.timeLimit = timeLimit;
+        this.seed = seed;
     }
 
     @Override
@@ -49,8 +56,13 @@ public final class LocalTlcLauncher implements TlcLauncher {
         // TLC unpacks its standard modules (Naturals.tla, ...) into java.io.tmpdir: a directory per
         // model keeps TLC runs of other checkouts on the same machine from racing on /tmp.
         Path tmp = Files.createDirectories(job.metaDir().resolveSibling("tmp"));
+        List<String> tlcArgs = new java.util.ArrayList<>(List.of("-config", job.config().toAbsolutePath().toString(), "-cleanup"));
+        if (seed != null) {
+            tlcArgs.addAll(List.of("-seed", Long.toString(seed)));
+        }
+        tlcArgs.add(job.module());
         List<String> command = Tlc.command(jar, List.of("-Xmx" + heap, "-Djava.io.tmpdir=" + tmp.toAbsolutePath()),
-                workers, job.metaDir(), List.of("-config", job.config().toAbsolutePath().toString(), "-cleanup", job.module()));
+                workers, job.metaDir(), tlcArgs);
         Tlc.Run run = Tlc.runWatched(command, job.specDir(), job.outputFile(), timeLimit);
         usage.put(job, run.usage());
         return run.exit();
@@ -63,7 +75,8 @@ public final class LocalTlcLauncher implements TlcLauncher {
 
     @Override
     public String describe() {
-        return "TLC in its own JVM, " + workers + " worker" + (workers == 1 ? "" : "s") + ", -Xmx" + heap;
+        return "TLC in its own JVM, " + workers + " worker" + (workers == 1 ? "" : "s") + ", -Xmx" + heap
+                + (seed == null ? "" : ", -seed " + seed);
     }
 
     /**

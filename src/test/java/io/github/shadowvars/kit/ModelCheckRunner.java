@@ -550,8 +550,11 @@ public final class ModelCheckRunner {
                     options.timeLimit());
         }
         Integer workers = workersDirective(lines);
-        if (workers != null && options.mode() == Mode.LOCAL && workers > options.workers()) {
-            return new LocalTlcLauncher(LocalTlcLauncher.findJar(), workers, options.heap(), options.timeLimit());
+        Long seed = seedDirective(lines);
+        boolean moreWorkers = workers != null && workers > options.workers();
+        if (options.mode() == Mode.LOCAL && (moreWorkers || seed != null)) {
+            return new LocalTlcLauncher(LocalTlcLauncher.findJar(), moreWorkers ? workers : options.workers(),
+                    options.heap(), options.timeLimit(), seed);
         }
         return launcher;
     }
@@ -571,6 +574,25 @@ public final class ModelCheckRunner {
         }
         return null;
     }
+
+    /**
+     * A model's own TLC seed: a line {@code \\* runner: seed=N} in its .cfg, or null. For a model
+     * whose states are drawn at random (the Randomization module), so that its result and counts
+     * are the same on every run; the .cfg says how often other seeds give the same verdict.
+     * Used only in single-process mode.
+     */
+    static Long seedDirective(List<String> cfgLines) {
+        for (String line : cfgLines) {
+            Matcher m = SEED_DIRECTIVE.matcher(line);
+            if (m.matches()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return null;
+    }
+
+    private static final Pattern SEED_DIRECTIVE =
+            Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*seed=(-?\\d+)\\s*$");
 
     private static final Pattern WORKERS_DIRECTIVE =
             Pattern.compile("^\\s*\\\\\\*\\s*runner:\\s*workers=(\\d+)\\s*$");

@@ -256,6 +256,8 @@ class ModelCheckRunnerTest {
         assertEquals(Integer.valueOf(2), ModelCheckRunner.workersDirective(List.of("\\* Success.", "\\* runner: workers=2", "CONSTANTS")));
         assertNull(ModelCheckRunner.workersDirective(List.of("\\* a model with one worker", "SPECIFICATION Spec")));
         assertNull(ModelCheckRunner.workersDirective(List.of("INVARIANT Inv \\* runner: workers=2")), "only a line of its own");
+        assertEquals(Long.valueOf(-7), ModelCheckRunner.seedDirective(List.of("\\* Expected failure.", "\\* runner: seed=-7")));
+        assertNull(ModelCheckRunner.seedDirective(List.of("\\* runner: workers=2", "NHeaps = 1000 \\* runner: seed=2")), "only a line of its own");
     }
 
     @Test
