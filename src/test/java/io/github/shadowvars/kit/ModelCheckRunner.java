@@ -437,10 +437,16 @@ public final class ModelCheckRunner {
      * initial states is a mismatch: the model checked less than it claims.
      */
     static Long initialStatesDirective(List<String> cfgLines) {
+        String value = directive(cfgLines, INITIAL_DIRECTIVE);
+        return value == null ? null : Long.parseLong(value);
+    }
+
+    /** The value of the first .cfg line of its own that matches {@code directive} (a "runner:" line), or null. */
+    private static String directive(List<String> cfgLines, Pattern directive) {
         for (String line : cfgLines) {
-            Matcher m = INITIAL_DIRECTIVE.matcher(line);
+            Matcher m = directive.matcher(line);
             if (m.matches()) {
-                return Long.parseLong(m.group(1));
+                return m.group(1);
             }
         }
         return null;
@@ -566,13 +572,8 @@ public final class ModelCheckRunner {
      * Used only in single-process mode and only to raise {@code --workers}.
      */
     static Integer workersDirective(List<String> cfgLines) {
-        for (String line : cfgLines) {
-            Matcher m = WORKERS_DIRECTIVE.matcher(line);
-            if (m.matches()) {
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        return null;
+        String value = directive(cfgLines, WORKERS_DIRECTIVE);
+        return value == null ? null : Integer.parseInt(value);
     }
 
     /**
@@ -582,13 +583,8 @@ public final class ModelCheckRunner {
      * Used only in single-process mode.
      */
     static Long seedDirective(List<String> cfgLines) {
-        for (String line : cfgLines) {
-            Matcher m = SEED_DIRECTIVE.matcher(line);
-            if (m.matches()) {
-                return Long.parseLong(m.group(1));
-            }
-        }
-        return null;
+        String value = directive(cfgLines, SEED_DIRECTIVE);
+        return value == null ? null : Long.parseLong(value);
     }
 
     private static final Pattern SEED_DIRECTIVE =
