@@ -1,5 +1,6 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.TraceStep;
 import io.github.shadowvars.kit.TraceTla;
 
 import java.util.ArrayDeque;
@@ -7,7 +8,6 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -75,59 +75,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class StepRecorder extends Tracer {
 
-    /** The labels whose entry is an observation even when null (a head, a next link, a search result). */
-    private static final Set<String> OBSERVES_ENTRY =
-            Set.of("g_lock", "g_unlock", "a_recheck", "f_walk", "fa_lock", "fa_walk", "fa_next");
-
-    /**
-     * One recorded step.
-     *
-     * @param seq     its position in the global order, from 1
-     * @param thread  "t1", "t2", ...: the thread that took it
-     * @param label   the spec label (or "Call")
-     * @param op      Call only: get, alloc, getOrAlloc, free, freeAll; else null
-     * @param obj     Call: the parent object (null for freeAll); a step that read an entry's obj
-     *                (and id), or a constructor or destructor call: the obj read or passed ("-":
-     *                null); else null
-     * @param id      Call: the id; with obj, the id read ({@link TraceTla#NO_ID}: none); else 0
-     * @param entry   the entry the step is about (see the label's record in the trace module), 0 = null
-     * @param outcome what the step observed, if it can end more than one way ("ok"/"fail",
-     *                "match"/"follow"/"nextBucket"/"end", "called"/"notcalled"), else null
-     * @param next    g_walk/fa_walk "follow" and "nextBucket": the entry stepped to, 0 = null
-     * @param result  a step that returns: the entry whose data the operation returned, 0 = null,
-     *                {@link TraceTla#UNKNOWN_ENTRY} no entry's data, {@link TraceTla#UNOBSERVED} not observed
-     * @param why     a step that returns: why (as ShadowAtomic's Whys), else null
-     */
-    public record Step(int seq, String thread, String label, String op, Object obj, long id, int entry,
-                String outcome, int next, int result, String why) {
-        @Override
-        public String toString() {
-            StringBuilder b = new StringBuilder().append(seq).append(' ').append(thread).append(' ').append(label);
-            if (op != null) {
-                b.append(' ').append(op).append('(').append(obj == null ? "" : obj + ", ").append(id).append(')');
-            }
-            if (entry != 0) {
-                b.append(" e").append(entry);
-            } else if (OBSERVES_ENTRY.contains(label)) {
-                b.append(" null");
-            }
-            if (op == null && obj != null) {
-                b.append(" <").append(obj).append(id == TraceTla.NO_ID ? "" : ", " + id).append('>');
-            }
-            if (outcome != null) {
-                b.append(' ').append(outcome);
-            }
-            if ("follow".equals(outcome) || "nextBucket".equals(outcome)) {
-                b.append(" -> ").append(next == 0 ? "null" : "e" + next);
-            }
-            if (why != null) {
-                b.append(" returns ").append(result == TraceTla.UNOBSERVED ? "(unobserved)" : result == 0 ? "null"
-                        : result == TraceTla.UNKNOWN_ENTRY ? "(no entry's data)" : "e" + result).append(" (").append(why).append(')');
-            }
-            return b.toString();
-        }
-    }
-
     /**
      * Whether the writer-lock holder enters an RCU read-side section with the lock (true, the
      * default: as in C, where the lock holder has interrupts disabled, and as the spec's Inside
@@ -139,7 +86,7 @@ public final class StepRecorder extends Tracer {
     /** Held during each recorded step; orders the steps (reentrant: a ctor may call another recorded table). */
     private final ReentrantLock stepLock = new ReentrantLock();
     /** The log, guarded by stepLock. */
-    private final List<Step> steps = new ArrayList<>();
+    private final List<TraceStep> steps = new ArrayList<>();
     /** Entry numbers, guarded by stepLock. */
     private final Map<Object, Integer> entries = new IdentityHashMap<>();
     /**
@@ -262,7 +209,7 @@ public final class StepRecorder extends Tracer {
                 stack.clear();
             }
             stack.push(new Context(op));
-            steps.add(new Step(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
+            steps.add(new TraceStep(steps.size() + 1, threadName(), "Call", op, obj, id, 0, null, 0, 0, null));
             count("Call", How.OWN);
             if (op.equals("expunge")) {
                 unexpected("expunge: the weak variant's steps (x_*) have no translation rule here");
@@ -282,8 +229,8 @@ public final class StepRecorder extends Tracer {
             }
             int res = value == null ? 0 : entryOfData.containsKey(value) ? number(entryOfData.get(value)) : TraceTla.UNKNOWN_ENTRY;
             for (int k : c.awaitingResult) {
-                Step s = steps.get(k);
-                steps.set(k, new Step(s.seq(), s.thread(), s.label(), s.op(), s.obj(), s.id(), s.entry(), s.outcome(),
+                TraceStep s = steps.get(k);
+                steps.set(k, new TraceStep(s.seq(), s.thread(), s.label(), s.op(), s.obj(), s.id(), s.entry(), s.outcome(),
                         s.next(), res, s.why()));
             }
             c.awaitingResult.clear();
@@ -444,7 +391,7 @@ public final class StepRecorder extends Tracer {
         try {
             Context c = context();
             flushRecheck(c);
-            Step s = add(c, "a_ctor", How.OWN, entryOfData.get(data), ok ? "ok" : "fail", null);
+            TraceStep s = add(c, "a_ctor", How.OWN, entryOfData.get(data), ok ? "ok" : "fail", null);
             replace(s, obj, TraceTla.NO_ID); // the obj argument
         } finally {
             stepLock.unlock();
@@ -541,7 +488,7 @@ public final class StepRecorder extends Tracer {
         stepLock.lock();
         try {
             Context c = context();
-            Step s = add(c, c.op.equals("free") ? "f_dtor" : "fa_dtor", How.OWN, entryOfData.get(data), "called", null);
+            TraceStep s = add(c, c.op.equals("free") ? "f_dtor" : "fa_dtor", How.OWN, entryOfData.get(data), "called", null);
             replace(s, obj, TraceTla.NO_ID); // the obj argument
             c.dtorCalled = true;
         } finally {
@@ -573,7 +520,7 @@ public final class StepRecorder extends Tracer {
     @Override
     public void reclaimed(Object entry) {
         try {
-            steps.add(new Step(steps.size() + 1, threadName(), "rcu_reclaim", null, null, 0, number(entry), null, 0, 0, null));
+            steps.add(new TraceStep(steps.size() + 1, threadName(), "rcu_reclaim", null, null, 0, number(entry), null, 0, 0, null));
             count("rcu_reclaim", How.OWN);
         } finally {
             stepLock.unlock();
@@ -669,17 +616,17 @@ public final class StepRecorder extends Tracer {
     }
 
     private void unexpected(String what) {
-        steps.add(new Step(steps.size() + 1, threadName(), "unexpected: " + what, null, null, 0, 0, null, 0, 0, null));
+        steps.add(new TraceStep(steps.size() + 1, threadName(), "unexpected: " + what, null, null, 0, 0, null, 0, 0, null));
         count("unexpected", How.OWN);
     }
 
-    private Step add(Context c, String label, How how, Object entry, String outcome, Object next) {
+    private TraceStep add(Context c, String label, How how, Object entry, String outcome, Object next) {
         return add(c, label, how, entry, outcome, next, null);
     }
 
     /** Appends a step; one with a why waits for the operation's return value (unobserved until then). */
-    private Step add(Context c, String label, How how, Object entry, String outcome, Object next, String why) {
-        Step s = new Step(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome, number(next),
+    private TraceStep add(Context c, String label, How how, Object entry, String outcome, Object next, String why) {
+        TraceStep s = new TraceStep(steps.size() + 1, threadName(), label, null, null, 0, number(entry), outcome, number(next),
                 why == null ? 0 : TraceTla.UNOBSERVED, why);
         steps.add(s);
         count(label, how);
@@ -690,13 +637,13 @@ public final class StepRecorder extends Tracer {
     }
 
     /** f_unlock/fa_unlock: free and freeAll return nothing; no result is written. */
-    private void done(Step s) {
-        steps.set(s.seq() - 1, new Step(s.seq(), s.thread(), s.label(), null, null, 0, s.entry(), null, 0,
+    private void done(TraceStep s) {
+        steps.set(s.seq() - 1, new TraceStep(s.seq(), s.thread(), s.label(), null, null, 0, s.entry(), null, 0,
                 TraceTla.UNOBSERVED, "done"));
     }
 
     /** The step's ro and ri: obj and id read now from {@code entry}'s memory (an entry's fields, "-" for a null obj). */
-    private void withFields(Step s, Object entry) {
+    private void withFields(TraceStep s, Object entry) {
         if (entry != null) {
             ShadowVariables.Entry e = (ShadowVariables.Entry) entry;
             Object obj = e.obj;
@@ -704,8 +651,8 @@ public final class StepRecorder extends Tracer {
         }
     }
 
-    private void replace(Step s, Object obj, long id) {
-        steps.set(s.seq() - 1, new Step(s.seq(), s.thread(), s.label(), null, obj, id, s.entry(), s.outcome(), s.next(),
+    private void replace(TraceStep s, Object obj, long id) {
+        steps.set(s.seq() - 1, new TraceStep(s.seq(), s.thread(), s.label(), null, obj, id, s.entry(), s.outcome(), s.next(),
                 s.result(), s.why()));
     }
 
@@ -728,7 +675,7 @@ public final class StepRecorder extends Tracer {
     }
 
     /** A copy of the log so far, in step order. */
-    List<Step> steps() {
+    List<TraceStep> steps() {
         stepLock.lock();
         try {
             return List.copyOf(steps);

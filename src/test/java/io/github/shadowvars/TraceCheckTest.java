@@ -1,6 +1,7 @@
 package io.github.shadowvars;
 
 import io.github.shadowvars.kit.SeededBugs;
+import io.github.shadowvars.kit.TraceStep;
 import io.github.shadowvars.kit.TraceTla;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -271,11 +272,11 @@ class TraceCheckTest {
     }
 
     /** How many times a step of one thread comes between two steps of another thread's operation. */
-    static int interleavings(List<StepRecorder.Step> trace) {
+    static int interleavings(List<TraceStep> trace) {
         Map<String, Boolean> busy = new java.util.HashMap<>();
         int count = 0;
         String last = null;
-        for (StepRecorder.Step s : trace) {
+        for (TraceStep s : trace) {
             if (s.label().equals("rcu_reclaim")) {
                 continue;
             }
@@ -311,7 +312,7 @@ class TraceCheckTest {
         List<Run> sorted = new ArrayList<>(recorded);
         sorted.sort(java.util.Comparator.comparing((Run r) -> !r.ctorGiven()).thenComparing(r -> !r.dtorGiven()));
         List<StepRecorder> recorders = sorted.stream().map(Run::rec).toList();
-        List<List<StepRecorder.Step>> all = recorders.stream().map(StepRecorder::steps).toList();
+        List<List<TraceStep>> all = recorders.stream().map(StepRecorder::steps).toList();
         Map<String, long[]> counts = new java.util.TreeMap<>();
         recorders.forEach(rec -> rec.labelCounts().forEach((l, n) -> {
             long[] sum = counts.computeIfAbsent(l, k -> new long[3]);
@@ -345,7 +346,7 @@ class TraceCheckTest {
                     && sorted.get(to).ctorGiven() == ctorGiven && sorted.get(to).dtorGiven() == dtorGiven) {
                 to++;
             }
-            List<List<StepRecorder.Step>> batch = all.subList(from, to);
+            List<List<TraceStep>> batch = all.subList(from, to);
             String name = "TraceBatch_" + b;
             TraceTla.Verdict v = TraceTla.check(ROOT, ROOT.resolve("target/trace/" + name), name, batch, objs.names, "none",
                     ctorGiven, dtorGiven);
@@ -356,7 +357,7 @@ class TraceCheckTest {
                 StringBuilder why = new StringBuilder(name + " (seed " + seed + "): TLC exit " + v.exitCode()
                         + ", distinct states " + v.distinctStates() + " (expected " + v.expectedStates() + ")");
                 if (v.rejectedTrace() > 0) {
-                    List<StepRecorder.Step> bad = batch.get(v.rejectedTrace() - 1);
+                    List<TraceStep> bad = batch.get(v.rejectedTrace() - 1);
                     why.append("\ntrace ").append(from + v.rejectedTrace()).append(" rejected after ")
                             .append(v.matchedPrefix()).append(" of ").append(bad.size()).append(" steps:\n")
                             .append(show(bad, v.matchedPrefix()));
@@ -431,7 +432,7 @@ class TraceCheckTest {
             // t3's free has o2's entry reclaimed at once, while t2's get stands on it in its read-side
             // section (the spec's grace period waits for t2); t2 then reads the poison.
             case "RCU_WITHOUT_GRACE_PERIODS" -> {
-                List<StepRecorder.Step> trace = readerOnUnlinkedRun(objs, true).steps();
+                List<TraceStep> trace = readerOnUnlinkedRun(objs, true).steps();
                 rejectedAt(objs, bug, trace, "rcu_reclaim", 3);
                 // the poison check's report is recorded too, and no walk line after it claims a match
                 int poison = -1;
@@ -441,7 +442,7 @@ class TraceCheckTest {
                     }
                 }
                 assertTrue(poison >= 0, "t2's use after reclaim is recorded\n" + show(trace, trace.size()));
-                for (StepRecorder.Step s : trace.subList(poison, trace.size())) {
+                for (TraceStep s : trace.subList(poison, trace.size())) {
                     assertTrue(!"match".equals(s.outcome()), "no match after the use after reclaim: " + s);
                 }
             }
@@ -453,11 +454,11 @@ class TraceCheckTest {
      * Checks that TLC rejects {@code trace} exactly at the first step labelled {@code label} of
      * the {@code thread}-th thread (t1, t2, ... in order of their first step).
      */
-    private static void rejectedAt(Objs objs, String bug, List<StepRecorder.Step> trace, String label, int thread)
+    private static void rejectedAt(Objs objs, String bug, List<TraceStep> trace, String label, int thread)
             throws Exception {
         int expected = -1;
         for (int k = 0; k < trace.size(); k++) {
-            StepRecorder.Step s = trace.get(k);
+            TraceStep s = trace.get(k);
             if (s.label().equals(label) && s.thread().equals("t" + thread)) {
                 expected = k;
                 break;
@@ -489,7 +490,7 @@ class TraceCheckTest {
     void reclaimWhileAWriterHoldsTheLockIsOnlyInTheLockNotReaderVariant() throws Exception {
         Objs objs = new Objs();
         int[] reclaimedMeanwhile = new int[1];
-        List<StepRecorder.Step> trace = reclaimWhileLockedRun(false, objs, reclaimedMeanwhile).steps();
+        List<TraceStep> trace = reclaimWhileLockedRun(false, objs, reclaimedMeanwhile).steps();
         assertEquals(1, reclaimedMeanwhile[0], "o2's entry is reclaimed while freeAll holds the lock\n" + show(trace, trace.size()));
         int reclaim = -1;
         for (int k = 0; k < trace.size() && reclaim < 0; k++) {
@@ -523,7 +524,7 @@ class TraceCheckTest {
         t.alloc(objs.o1, 1, Object::new, (o, d) -> 0);
         t.alloc(objs.o2, 1, Object::new, (o, d) -> t.get(objs.o1, 1) == null ? 1 : 0);
         t.free(objs.o2, 1, (o, d) -> t.get(objs.o1, 1));
-        List<String> labels = rec.steps().stream().map(StepRecorder.Step::label).toList();
+        List<String> labels = rec.steps().stream().map(TraceStep::label).toList();
         String shown = show(rec.steps(), rec.steps().size());
         // (the outer re-check's a_recheck is merged into its next own event, the constructor's)
         assertEquals(List.of("Call", "g_lock", "g_walk", "g_unlock", "a_alloc", "a_lock",
@@ -551,7 +552,7 @@ class TraceCheckTest {
     }
 
     /** The first {@code matched} steps, then the step that did not match, marked. */
-    static String show(List<StepRecorder.Step> trace, int matched) {
+    static String show(List<TraceStep> trace, int matched) {
         StringBuilder b = new StringBuilder();
         for (int k = 0; k < trace.size() && k <= matched; k++) {
             b.append(k == matched ? "  >> " : "     ").append(trace.get(k)).append('\n');

@@ -31,13 +31,9 @@ public final class Check {
     static final String HELP = """
             usage: ./check COMMAND [ARGS]
 
-            Model checking (TLC, models and expected results in model-check/manifest.tsv):
-              models small|all [OPTS]       the small set (the test command's) or every model but the extra ones
-              model NAME... [OPTS]          models by name, e.g. model Small2x2x1 Mutant_NoRecheck
-              cfg FILE.cfg MODULE [EXPECT]  a model of your own: FILE.cfg checked against spec/MODULE.tla;
-                                            EXPECT success (default), safety, liveness or deadlock
-              OPTS are the model-check runner's (--workers N, --traces, --simulate --num N --depth D,
-              --distributed N, --update-manifest, ...: model-check/README.md)
+            The kit's commands (also in the kit jar, without this checkout: kit/README.md):
+
+            """ + Kit.HELP + """
 
             The Java reference against the spec (each a JUnit class run here, with its summary):
               corpus                        replay model-check/corpus/corpus.txt (CorpusReplayTest)
@@ -48,10 +44,6 @@ public final class Check {
               Each takes --seeded-bug NAME (a patch of src/test/seeded-bugs: the check must FAIL) or
               --source FILE (your changed copy of ShadowVariables.java, checked in place of the real one).
 
-            Traces of any implementation (format: model-check/TRACE.md):
-              trace FILE [OUTDIR]           TLC checks every trace of FILE against spec/Shadow.tla; a verdict
-                                            per trace (ACCEPTED, RESULT, PROPERTY, SHAPE, UNKNOWN-EVENT, ...)
-
             Seeded bugs:
               seeded-bugs                   list the Java seeded bugs (src/test/seeded-bugs/*.diff)
 
@@ -61,6 +53,9 @@ public final class Check {
 
             Exit code: 0 the check passed, 1 it failed, 2 bad arguments.
             """;
+
+    /** The checkout ./check runs in: its spec/ and model-check/. */
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
 
     private Check() {
     }
@@ -76,33 +71,10 @@ public final class Check {
         }
         List<String> rest = new ArrayList<>(Arrays.asList(args).subList(1, args.length));
         switch (args[0]) {
-            case "models" -> {
-                if (rest.isEmpty()) {
-                    return usage("models needs small or all");
-                }
-                rest.add(0, "--size");
-                return runner(rest);
-            }
-            case "model" -> {
-                List<String> runnerArgs = new ArrayList<>();
-                for (String a : rest) {
-                    if (a.startsWith("--") || !runnerArgs.isEmpty() && runnerArgs.get(runnerArgs.size() - 1).startsWith("--")
-                            && !runnerArgs.get(runnerArgs.size() - 1).equals("--model")) {
-                        runnerArgs.add(a);
-                    } else {
-                        runnerArgs.add("--model");
-                        runnerArgs.add(a);
-                    }
-                }
-                return runnerArgs.contains("--model") ? runner(runnerArgs) : usage("model needs a model name");
-            }
-            case "cfg" -> {
-                if (rest.size() < 2) {
-                    return usage("cfg needs FILE.cfg and MODULE");
-                }
-                return ownModel(Path.of(rest.get(0)), rest.get(1), rest.size() > 2 ? rest.get(2) : "success");
-            }
             case "corpus" -> {
+                if (rest.size() == 1 && !rest.get(0).startsWith("--")) {  // a port's replay output: the kit's
+                    return Kit.run(Arrays.asList(args), PROJECT, "./check");
+                }
                 return junit(rest, "io.github.shadowvars.model.CorpusReplayTest");
             }
             case "corpus-fresh" -> {
@@ -116,17 +88,6 @@ public final class Check {
             }
             case "races" -> {
                 return junit(rest, "io.github.shadowvars.jcstress.OutcomeSetsTest");
-            }
-            case "trace" -> {
-                if (rest.isEmpty() || rest.size() > 2) {
-                    return usage("trace needs FILE [OUTDIR]");
-                }
-                try {
-                    return KernelTraceCheck.run(Path.of(rest.get(0)),
-                            Path.of(rest.size() > 1 ? rest.get(1) : "target/trace-check"));
-                } catch (IllegalArgumentException e) {
-                    return usage(e.getMessage());
-                }
             }
             case "seeded-bugs" -> {
                 for (String bug : SeededBugs.names()) {
@@ -143,6 +104,9 @@ public final class Check {
                 return new ProcessBuilder(cmd).inheritIO().start().waitFor();
             }
             default -> {
+                if (Kit.isCommand(args[0])) {
+                    return Kit.run(Arrays.asList(args), PROJECT, "./check");
+                }
                 return usage("unknown command " + args[0]);
             }
         }
@@ -151,43 +115,6 @@ public final class Check {
     private static int usage(String problem) {
         System.err.println("check: " + problem + " (./check --help)");
         return 2;
-    }
-
-    private static int runner(List<String> args) throws Exception {
-        ModelCheckRunner.Options options;
-        try {
-            options = ModelCheckRunner.parseArgs(args.toArray(String[]::new), Path.of("").toAbsolutePath());
-        } catch (IllegalArgumentException e) {
-            return usage(e.getMessage());
-        }
-        return new ModelCheckRunner(options, options.launcher(), System.out).run().ok() ? 0 : 1;
-    }
-
-    /**
-     * A model of the user's own: a scratch project directory whose spec/ is this one's and whose
-     * manifest has one row, the user's .cfg expected to give {@code expect}.
-     */
-    private static int ownModel(Path cfg, String module, String expect) throws Exception {
-        if (!Files.isRegularFile(cfg)) {
-            return usage(cfg + " is not a file");
-        }
-        if (!Manifest.EXPECTED.contains(expect)) {
-            return usage("EXPECT must be one of " + Manifest.EXPECTED);
-        }
-        Path project = Path.of("").toAbsolutePath();
-        Path scratch = project.resolve("target/check-cfg");
-        Files.createDirectories(scratch.resolve("model-check"));
-        Path spec = scratch.resolve("spec");
-        Files.deleteIfExists(spec);
-        Files.createSymbolicLink(spec, project.resolve("spec"));
-        String name = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
-        Files.copy(cfg, scratch.resolve("model-check/" + name + ".cfg"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(project.resolve("model-check/labels.tsv"), scratch.resolve("model-check/labels.tsv"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(scratch.resolve("model-check/manifest.tsv"), Manifest.HEADER + "\n"
-                + String.join("\t", name, module, "small", expect, "-", "-", "-", "-", "your model " + cfg) + "\n");
-        return runner(List.of("--root", scratch.toString(), "--out", project.resolve("target").toString(),
-                "--model", name, "--traces"));
     }
 
     /**

@@ -64,12 +64,32 @@ class CheckTest {
         assertEquals(2, Check.run(new String[] {"trace"}));
     }
 
+    /** corpus FILE: a port's replay output compared with the corpus, the Java table's passing, a seeded bug's failing. */
+    @Test
+    void corpusComparesAReplayOutput() throws Exception {
+        Path java = io.github.shadowvars.model.CorpusReplayOutput.write(Corpus.FILE, Path.of("target", "corpus-replay-java.txt"),
+                null);
+        assertEquals(0, Check.run(new String[] {"corpus", java.toString()}));
+        Path bug = io.github.shadowvars.model.CorpusReplayOutput.write(Corpus.FILE,
+                Path.of("target", "corpus-replay-ALLOC_RETURNS_EXISTING.txt"), "ALLOC_RETURNS_EXISTING");
+        String out = captureExit(1, "corpus", bug.toString());
+        assertTrue(out.contains("corpus: FAIL trace ") && out.contains("expected dup - - -, observed exists d1 - -"), out);
+        Path empty = Path.of("target", "corpus-replay-empty.txt");
+        Files.writeString(empty, "# nothing replayed\n");
+        assertEquals(2, Check.run(new String[] {"corpus", empty.toString()}));
+        assertEquals(2, Check.run(new String[] {"corpus", "target/no-such-replay.txt"}));
+    }
+
     private static String capture(String... args) throws Exception {
+        return captureExit(0, args);
+    }
+
+    private static String captureExit(int exit, String... args) throws Exception {
         PrintStream old = System.out;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
         try {
-            assertEquals(0, Check.run(args));
+            assertEquals(exit, Check.run(args));
         } finally {
             System.setOut(old);
         }

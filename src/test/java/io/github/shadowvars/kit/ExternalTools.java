@@ -44,7 +44,14 @@ public final class ExternalTools {
      */
     public static Run run(Path dir, long timeoutSeconds, List<String> command, Path stdout)
             throws IOException, InterruptedException {
+        return run(dir, timeoutSeconds, command, stdout, java.util.Map.of());
+    }
+
+    /** As {@link #run(Path, long, List, Path)}, with these environment variables set (the rest inherited). */
+    public static Run run(Path dir, long timeoutSeconds, List<String> command, Path stdout,
+            java.util.Map<String, String> environment) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().putAll(environment);
         if (stdout == null) {
             pb.redirectErrorStream(true);
         } else {

@@ -17,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.github.shadowvars.StepRecorder;
 
 /**
  * Checks traces in the language-neutral format of model-check/TRACE.md (written by
@@ -61,7 +60,7 @@ public final class KernelTraceCheck {
     private static final Pattern KV = Pattern.compile("([a-z]+)=(\\S+)");
 
     /** A trace of the file: its name, steps, and whether the file ended inside it (no end line). */
-    record Trace(String name, List<StepRecorder.Step> steps, boolean truncated) {
+    record Trace(String name, List<TraceStep> steps, boolean truncated) {
     }
 
     /** The verdicts, each counted on its own. */
@@ -91,11 +90,11 @@ public final class KernelTraceCheck {
 
     /** Whether step {@code at} of {@code steps}, the step no spec step matches, is part of the refactor's sequence. */
     interface Sign {
-        boolean at(List<StepRecorder.Step> steps, int at);
+        boolean at(List<TraceStep> steps, int at);
     }
 
     /** The step of the same thread as step {@code at}, {@code dir} = -1 before it, +1 after it; null if none. */
-    static StepRecorder.Step neighbour(List<StepRecorder.Step> steps, int at, int dir) {
+    static TraceStep neighbour(List<TraceStep> steps, int at, int dir) {
         for (int k = at + dir; k >= 0 && k < steps.size(); k += dir) {
             if (steps.get(k).thread().equals(steps.get(at).thread())) {
                 return steps.get(k);
@@ -112,9 +111,9 @@ public final class KernelTraceCheck {
      */
     static final List<Refactor> REFACTORS = List.of(new Refactor("hash_for_each_safe",
             "kernel-check/README.md, \"When the trace check fails\"", (steps, at) -> {
-                StepRecorder.Step s = steps.get(at);
-                StepRecorder.Step walk = s.label().equals("fa_del") ? neighbour(steps, at, -1) : s;
-                StepRecorder.Step del = s.label().equals("fa_del") ? s : neighbour(steps, at, 1);
+                TraceStep s = steps.get(at);
+                TraceStep walk = s.label().equals("fa_del") ? neighbour(steps, at, -1) : s;
+                TraceStep del = s.label().equals("fa_del") ? s : neighbour(steps, at, 1);
                 return walk != null && del != null && walk.label().equals("fa_walk") && "follow".equals(walk.outcome())
                         && del.label().equals("fa_del") && walk.entry() == del.entry() && walk.entry() != 0;
             }));
@@ -123,7 +122,7 @@ public final class KernelTraceCheck {
     static List<Trace> read(Path file) throws IOException {
         List<Trace> traces = new ArrayList<>();
         String name = null;
-        List<StepRecorder.Step> steps = null;
+        List<TraceStep> steps = null;
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             lineNo++;
@@ -177,7 +176,7 @@ public final class KernelTraceCheck {
                 }
                 // res: the entry whose data the call returned ("?": no entry's); absent: not observed
                 int res = kv.containsKey("res") ? num(kv.get("res")) : TraceTla.UNOBSERVED;
-                steps.add(new StepRecorder.Step(Integer.parseInt(w[0]), thread, label, call ? kv.get("op") : null, obj, id,
+                steps.add(new TraceStep(Integer.parseInt(w[0]), thread, label, call ? kv.get("op") : null, obj, id,
                         num(kv.get("e")), kv.get("o"), num(kv.get("n")), res, kv.get("why")));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(file + ":" + lineNo + ": not a number: " + e.getMessage());
@@ -259,10 +258,10 @@ public final class KernelTraceCheck {
          * The first step whose label its thread cannot take after its previous ones, or -1 when
          * every step follows the control flow.
          */
-        int leaves(List<StepRecorder.Step> steps) {
+        int leaves(List<TraceStep> steps) {
             Map<String, Set<String>> next = new HashMap<>();
             for (int k = 0; k < steps.size(); k++) {
-                StepRecorder.Step s = steps.get(k);
+                TraceStep s = steps.get(k);
                 if (s.label().equals("rcu_reclaim")) {
                     continue;
                 }
@@ -313,7 +312,7 @@ public final class KernelTraceCheck {
     private static final Map<Object, String> OBJECTS = Map.of("o1", "o1", "o2", "o2");
 
     /** Writes the batch as a module on KernelTrace and runs TLC: the whole traces, or prefixes (no idle end needed). */
-    static Run tlc(Path root, Path dir, String name, List<List<StepRecorder.Step>> traces, Set<Integer> prefixes,
+    static Run tlc(Path root, Path dir, String name, List<List<TraceStep>> traces, Set<Integer> prefixes,
                    String bug) throws IOException, InterruptedException {
         TraceTla.Batch b = TraceTla.generate(name, traces, OBJECTS, bug);
         String module = b.module()
@@ -362,7 +361,7 @@ public final class KernelTraceCheck {
     }
 
     /** States of a fully matched batch: one per record and start, one per unobserved a_set. */
-    static long expectedStates(List<List<StepRecorder.Step>> traces) {
+    static long expectedStates(List<List<TraceStep>> traces) {
         return expectedStates(traces, Map.of());
     }
 
@@ -371,12 +370,12 @@ public final class KernelTraceCheck {
      * and matched record, one per unobserved a_set, and for a trace KernelTrace printed, its first
      * {@code record - 1} records and a sink state.
      */
-    static long expectedStates(List<List<StepRecorder.Step>> traces, Map<Integer, Rejection> rejected) {
+    static long expectedStates(List<List<TraceStep>> traces, Map<Integer, Rejection> rejected) {
         long n = 0;
         for (int j = 0; j < traces.size(); j++) {
-            List<StepRecorder.Step> t = traces.get(j);
+            List<TraceStep> t = traces.get(j);
             Rejection r = rejected.get(j + 1);
-            List<StepRecorder.Step> matched = r == null ? t : t.subList(0, Math.min(t.size(), r.record() - 1));
+            List<TraceStep> matched = r == null ? t : t.subList(0, Math.min(t.size(), r.record() - 1));
             n += matched.size() + 1 + (r == null ? 0 : 1);
             n += matched.stream().filter(s -> s.label().equals("a_recheck") && s.entry() == 0).count();
         }
@@ -403,9 +402,14 @@ public final class KernelTraceCheck {
      * no trace, or fewer than {@code count} traces when {@code count >= 0}).
      */
     public static int run(Path file, Path out, int count) throws Exception {
+        return run(Path.of("").toAbsolutePath(), file, out, count);
+    }
+
+    /** {@link #run(Path, Path, int)} against the spec under {@code root} (spec/, as in a checkout). */
+    public static int run(Path root, Path file, Path out, int count) throws Exception {
         Report report;
         try {
-            report = check(Path.of("").toAbsolutePath(), file, out, count);
+            report = check(root, file, out, count);
         } catch (IllegalArgumentException e) {
             System.out.println("traces: ERROR: " + e.getMessage());
             return 2;
@@ -485,7 +489,7 @@ public final class KernelTraceCheck {
             String name = "KernelBatch_" + b;
             // a property violated: that trace's verdict, and the batch again without it
             Run r;
-            List<List<StepRecorder.Step>> recs;
+            List<List<TraceStep>> recs;
             Set<Integer> prefixes;
             for (int attempt = 1; ; attempt++) {
                 recs = batch.stream().map(k -> traces.get(k).steps().subList(0, limit[k])).toList();
@@ -505,7 +509,7 @@ public final class KernelTraceCheck {
                     break;
                 }
                 int k = batch.remove(v.trace() - 1);
-                List<StepRecorder.Step> st = traces.get(k).steps();
+                List<TraceStep> st = traces.get(k).steps();
                 String after = v.record() >= 2 && v.record() - 2 < st.size() ? "after step " + st.get(v.record() - 2).seq()
                         + " (" + line(st.get(v.record() - 2)) + ")" : "in its initial state";
                 verdicts[k] = new Outcome(traces.get(k).name(), Verdict.PROPERTY, v.property() + " violated " + after
@@ -555,12 +559,12 @@ public final class KernelTraceCheck {
         // RESULT: the rejected returning steps, matched once their res is left out
         if (!resultCandidates.isEmpty()) {
             List<Integer> ks = new ArrayList<>(resultCandidates.keySet());
-            List<List<StepRecorder.Step>> prefixes = new ArrayList<>();
+            List<List<TraceStep>> prefixes = new ArrayList<>();
             for (int k : ks) {
                 int at = resultCandidates.get(k);
-                List<StepRecorder.Step> p = new ArrayList<>(traces.get(k).steps().subList(0, at));
-                StepRecorder.Step s = traces.get(k).steps().get(at);
-                p.add(new StepRecorder.Step(s.seq(), s.thread(), s.label(), s.op(), s.obj(), s.id(), s.entry(), s.outcome(),
+                List<TraceStep> p = new ArrayList<>(traces.get(k).steps().subList(0, at));
+                TraceStep s = traces.get(k).steps().get(at);
+                p.add(new TraceStep(s.seq(), s.thread(), s.label(), s.op(), s.obj(), s.id(), s.entry(), s.outcome(),
                         s.next(), TraceTla.UNOBSERVED, s.why()));
                 prefixes.add(p);
             }
@@ -576,7 +580,7 @@ public final class KernelTraceCheck {
                     verdicts[k] = new Outcome(traces.get(k).name(), Verdict.TOOL, "the check of its returned value: TLC exit "
                             + r.exit() + "; output " + r.output());
                 } else if (!r.rejected().containsKey(j + 1)) {
-                    StepRecorder.Step s = traces.get(k).steps().get(resultCandidates.get(k));
+                    TraceStep s = traces.get(k).steps().get(resultCandidates.get(k));
                     verdicts[k] = new Outcome(traces.get(k).name(), Verdict.RESULT, "step " + s.seq() + " (" + line(s)
                             + "): the call returned " + (s.result() == 0 ? "NULL" : s.result() == TraceTla.UNKNOWN_ENTRY
                             ? "a pointer that is no entry's data" : "entry " + s.result() + "'s data")
@@ -590,16 +594,16 @@ public final class KernelTraceCheck {
 
     /** The verdict of a trace with a label the format has no rule for, at step index {@code at}. */
     private static Outcome unknown(Trace t, int at) {
-        StepRecorder.Step s = t.steps().get(at);
+        TraceStep s = t.steps().get(at);
         return new Outcome(t.name(), Verdict.UNKNOWN_EVENT, "step " + s.seq() + " (" + line(s) + "): no rule for this "
                 + "label (the steps before it are accepted as far as they go); a bug until shown otherwise");
     }
 
     /** The verdict of a trace KernelTrace rejected at a record (not its end); {@code steps}: the steps TLC checked. */
-    private static Outcome classify(ControlFlow cf, Trace t, List<StepRecorder.Step> steps, Rejection rej,
+    private static Outcome classify(ControlFlow cf, Trace t, List<TraceStep> steps, Rejection rej,
                                     Map<Integer, Integer> resultCandidates, int k) {
         int at = rej.record() - 1;
-        StepRecorder.Step s = steps.get(at);
+        TraceStep s = steps.get(at);
         for (Refactor f : REFACTORS) {
             if (f.sign().at(steps, at)) {
                 return new Outcome(t.name(), Verdict.SHAPE, "step " + s.seq() + " (" + line(s) + "): the event sequence of "
@@ -609,7 +613,7 @@ public final class KernelTraceCheck {
         }
         int leaves = cf.leaves(steps.subList(0, at + 1));
         if (leaves >= 0) {
-            StepRecorder.Step l = steps.get(leaves);
+            TraceStep l = steps.get(leaves);
             return new Outcome(t.name(), Verdict.PROPERTY, "StepOrder at step " + l.seq() + " (" + line(l) + "): its "
                     + "thread cannot take this step after its previous ones in spec/Shadow.tla's control flow "
                     + "(spec/trace/KernelShape.tla), and no listed refactor explains it");
@@ -626,9 +630,9 @@ public final class KernelTraceCheck {
      * The spec's lock holder and program counters KernelTrace printed, with the trace's own thread
      * names (the generator names the threads t1, t2, t3 in the order they first appear).
      */
-    static String state(List<StepRecorder.Step> steps, Rejection rej) {
+    static String state(List<TraceStep> steps, Rejection rej) {
         Map<String, String> names = new HashMap<>();
-        for (StepRecorder.Step s : steps) {
+        for (TraceStep s : steps) {
             if (!s.label().equals("rcu_reclaim") && !names.containsValue(s.thread())) {
                 names.put("t" + (names.size() + 1), s.thread());
             }
@@ -645,7 +649,7 @@ public final class KernelTraceCheck {
     }
 
     /** A step as a line of the trace format, near enough to find it in the file. */
-    private static String line(StepRecorder.Step s) {
+    private static String line(TraceStep s) {
         StringBuilder b = new StringBuilder(s.thread().equals("rcu") ? "-" : s.thread()).append(' ').append(s.label());
         if (s.op() != null) {
             b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : s.obj()).append(" id=").append(s.id());
