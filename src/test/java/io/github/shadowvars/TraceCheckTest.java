@@ -1,5 +1,6 @@
 package io.github.shadowvars;
 
+import io.github.shadowvars.kit.KernelTraceCheck;
 import io.github.shadowvars.kit.SeededBugs;
 import io.github.shadowvars.kit.TraceStep;
 import io.github.shadowvars.kit.TraceTla;
@@ -369,6 +370,27 @@ class TraceCheckTest {
             from = to;
         }
         System.out.printf("trace check: all %d traces (%d steps) accepted by TLC in %.1f s%n", all.size(), steps, tlcSeconds);
+        // The same traces through the checker every implementation's traces go through (the trace
+        // format, KernelTraceCheck: every invariant of ShadowProperties on every state, Linearizable
+        // and RefinementStep on every step, a verdict per trace): those with a constructor and a
+        // destructor given, as the C recorder's always are (the format has no CtorGiven/DtorGiven).
+        Map<String, List<TraceStep>> both = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < sorted.size(); k++) {
+            if (sorted.get(k).ctorGiven() && sorted.get(k).dtorGiven()) {
+                both.put("java-" + (k + 1), all.get(k));
+            }
+        }
+        Path file = ROOT.resolve("target/trace/java-traces.txt");
+        KernelTraceCheck.write(file, both, objs.names);
+        KernelTraceCheck.Report report = KernelTraceCheck.check(ROOT, file, ROOT.resolve("target/trace/java-verdicts"),
+                both.size());
+        List<String> notAccepted = report.outcomes().stream().filter(o -> o.verdict() != KernelTraceCheck.Verdict.ACCEPTED)
+                .map(o -> o.trace() + ": " + o.verdict() + " " + o.detail()).toList();
+        System.out.printf("trace check: %d traces with a constructor and a destructor through the verdict checker"
+                + " (properties on every state): %d accepted, TLC %.1f s%n", both.size(),
+                report.outcomes().size() - notAccepted.size(), report.tlcSeconds());
+        assertEquals(both.size(), report.outcomes().size(), "a verdict per trace");
+        assertTrue(notAccepted.isEmpty(), "seed " + seed + ": not accepted (" + file + "):\n" + String.join("\n", notAccepted));
         CheckSummary.figures(getClass(), all.size() + " concurrent Java traces (" + steps + " steps) accepted by TLC");
         assertTrue(labels.containsKey("a_kfree") && labels.containsKey("rcu_reclaim") && labels.containsKey("fa_del"),
                 "the runs reached the lost race, reclamation and freeAll removal: " + labels);
@@ -472,9 +494,32 @@ class TraceCheckTest {
                 + show(trace, trace.size()) + tail(v.output(), 40));
         assertEquals(1, v.rejectedTrace());
         assertEquals(expected, v.matchedPrefix(), bug + ": the trace leaves the spec at t" + thread + "'s " + label);
+        KernelTraceCheck.Outcome verdict = verdictOf(name, trace, objs);
+        System.out.println("trace verdict: " + bug + ": " + verdict.verdict() + " " + verdict.detail());
+        // an event the recorder flagged has no translation rule (UNKNOWN-EVENT); a step the spec cannot
+        // follow is PROPERTY (Observed: no step allows the record), at the same step as above
+        assertEquals(label.startsWith("unexpected") ? KernelTraceCheck.Verdict.UNKNOWN_EVENT : KernelTraceCheck.Verdict.PROPERTY,
+                verdict.verdict(), bug + ": " + verdict);
+        assertTrue(verdict.detail().contains("step " + (expected + 1 - aSetsBefore(trace, expected)) + " "),
+                bug + ": the verdict names the step where TLC rejected the trace: " + verdict);
         String page = Files.readString(ROOT.resolve("target/trace/" + name + "/" + TraceTla.PAGE));
         assertTrue(page.contains("id=\"violation\"") && page.contains("t" + thread + " " + label)
                 && page.contains("data-label=\"Call\"") && !page.contains("data-label=\"TraceNext\""), "page of " + name);
+    }
+
+    /** How many a_set lines (not written in the trace format) come before step {@code k} of the trace. */
+    private static int aSetsBefore(List<TraceStep> trace, int k) {
+        return (int) trace.subList(0, k).stream().filter(s -> s.label().equals("a_set")).count();
+    }
+
+    /** The verdict (model-check/TRACE.md) the trace-format checker gives {@code trace}, written as a file of one trace. */
+    static KernelTraceCheck.Outcome verdictOf(String name, List<TraceStep> trace, Objs objs) throws Exception {
+        Path file = ROOT.resolve("target/trace/" + name + ".txt");
+        KernelTraceCheck.write(file, Map.of(name, trace), objs.names);
+        List<KernelTraceCheck.Outcome> outcomes = KernelTraceCheck.check(ROOT, file,
+                ROOT.resolve("target/trace/" + name + "-verdict"), 1).outcomes();
+        assertEquals(1, outcomes.size(), name);
+        return outcomes.get(0);
     }
 
     /**

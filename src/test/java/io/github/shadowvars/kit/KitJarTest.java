@@ -35,7 +35,9 @@ class KitJarTest {
         Path porter = Files.createTempDirectory("shadowvars-porter");
         Path home = Files.createDirectories(porter.resolve("home"));
         Path copy = Files.copy(jar, porter.resolve(jar.getFileName()));
-        Map<String, String> env = Map.of("HOME", home.toString());
+        // HOME, and user.home for this JVM and every JVM it starts (Java reads user.home from the
+        // password database, not from HOME): no Maven repository, nothing of this machine's
+        Map<String, String> env = Map.of("HOME", home.toString(), "JAVA_TOOL_OPTIONS", "-Duser.home=" + home);
 
         ExternalTools.Run help = kit(porter, env, copy, "--help");
         assertEquals(0, help.exitCode(), help.output());
@@ -48,6 +50,8 @@ class KitJarTest {
         assertEquals(1, trace.exitCode(), trace.output()); // the set holds traces that must not be accepted
         assertTrue(trace.output().contains(expectedCounts(traces)), "expected " + expectedCounts(traces) + " in:\n"
                 + trace.output());
+        ExternalTools.Run noFile = kit(porter, env, copy, "trace", "no-such-file.txt");
+        assertEquals(2, noFile.exitCode(), noFile.output());
 
         Path java = CorpusReplayOutput.write(ROOT.resolve(Corpus.FILE), porter.resolve("java-replay.txt"), null);
         ExternalTools.Run good = kit(porter, env, copy, "corpus", java.getFileName().toString());
@@ -73,6 +77,17 @@ class KitJarTest {
         try (Stream<Path> written = Files.list(home)) {
             assertEquals(List.of(), written.toList(), "the kit wrote to HOME");
         }
+        ExternalTools.Run elsewhere = kit(porter, env, copy, "--work", porter.toString(), "unpack");
+        assertEquals(2, elsewhere.exitCode(), "the kit must refuse to unpack into a directory not its own: " + elsewhere.output());
+        deleteTree(porter);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** mvn package of kit/pom.xml (offline first, as the kernel check does); the jar it made. */
@@ -85,11 +100,12 @@ class KitJarTest {
             r = ExternalTools.run(ROOT, 600, base);
         }
         assertEquals(0, r.exitCode(), "mvn -f kit/pom.xml package failed:\n" + r.output());
-        try (Stream<Path> jars = Files.list(ROOT.resolve("kit/target"))) {
-            List<Path> found = jars.filter(p -> p.getFileName().toString().matches("shadowvars-kit-.*\\.jar")).toList();
-            assertEquals(1, found.size(), "kit/target holds " + found);
-            return found.get(0);
-        }
+        java.util.regex.Matcher version = java.util.regex.Pattern.compile("<artifactId>shadowvars-kit</artifactId>\\s*<version>([^<]+)</version>")
+                .matcher(Files.readString(ROOT.resolve("kit/pom.xml")));
+        assertTrue(version.find(), "kit/pom.xml names its version");
+        Path jar = ROOT.resolve("kit/target/shadowvars-kit-" + version.group(1) + ".jar");
+        assertTrue(Files.isRegularFile(jar), jar + " was not built");
+        return jar;
     }
 
     private static ExternalTools.Run kit(Path dir, Map<String, String> env, Path jar, String... args) throws Exception {

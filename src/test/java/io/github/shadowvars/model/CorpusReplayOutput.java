@@ -34,7 +34,9 @@ public final class CorpusReplayOutput {
             List<Corpus.Step> steps = new ArrayList<>();
             for (Corpus.Step s : t.steps()) {
                 try {
-                    steps.add(new Corpus.Step(s.op(), run.perform(s.op())));
+                    Outcome o = run.perform(s.op());
+                    // one word per field: a WHY the spec has no name for ("exists after an allocation attempt") too
+                    steps.add(new Corpus.Step(s.op(), new Outcome(o.why().replace(' ', '_'), o.result(), o.ctor(), o.dtors())));
                 } catch (AssertionError | RuntimeException e) {
                     steps.add(new Corpus.Step(s.op(), new Outcome("exception", "-", "-", List.of())));
                     break;

@@ -20,9 +20,9 @@ public final class CorpusCheck {
     static final int SHOWN = 20;
 
     /** What the comparison found: counts, and one sentence per difference (trace, line, expected, observed). */
-    public record Report(int traces, int ops, List<String> differences, int missing, int extra) {
+    public record Report(int traces, int ops, List<String> differences, List<String> missing, List<String> extra) {
         public boolean ok() {
-            return differences.isEmpty() && missing == 0 && extra == 0;
+            return differences.isEmpty() && missing.isEmpty() && extra.isEmpty();
         }
     }
 
@@ -38,11 +38,12 @@ public final class CorpusCheck {
             }
         }
         List<String> differences = new ArrayList<>();
-        int ops = 0, missing = 0;
+        int ops = 0;
+        List<String> missing = new ArrayList<>();
         for (Corpus.Trace want : corpus) {
             Corpus.Trace got = byName.remove(want.name());
             if (got == null) {
-                missing++;
+                missing.add(want.name());
                 continue;
             }
             List<Corpus.Step> w = want.steps(), g = got.steps();
@@ -64,7 +65,7 @@ public final class CorpusCheck {
                 }
             }
         }
-        return new Report(corpus.size() - missing, ops, differences, missing, byName.size());
+        return new Report(corpus.size() - missing.size(), ops, differences, missing, List.copyOf(byName.keySet()));
     }
 
     /**
@@ -83,6 +84,9 @@ public final class CorpusCheck {
         } catch (IllegalArgumentException e) {
             out.println("corpus: ERROR: " + e.getMessage());
             return 2;
+        } catch (java.nio.file.NoSuchFileException | java.nio.charset.MalformedInputException e) {
+            out.println("corpus: ERROR: a file cannot be read (" + e + ")");
+            return 2;
         }
         Report r;
         try {
@@ -95,9 +99,21 @@ public final class CorpusCheck {
         if (r.differences().size() > SHOWN) {
             out.println("corpus: ... " + (r.differences().size() - SHOWN) + " more differences");
         }
+        if (!r.missing().isEmpty()) {
+            out.println("corpus: FAIL not in the replay output: " + names(r.missing()));
+        }
+        if (!r.extra().isEmpty()) {
+            out.println("corpus: FAIL not in the corpus: " + names(r.extra()));
+        }
         out.println("corpus: traces=" + r.traces() + " ops=" + r.ops() + " differences=" + r.differences().size()
-                + " missing=" + r.missing() + " extra=" + r.extra() + " (of " + corpus.size() + " traces in "
+                + " missing=" + r.missing().size() + " extra=" + r.extra().size() + " (of " + corpus.size() + " traces in "
                 + corpusFile.getFileName() + ") " + (r.ok() ? "PASS" : "FAIL"));
         return r.ok() ? 0 : 1;
+    }
+
+    /** The first {@value #SHOWN} names, and how many more. */
+    private static String names(List<String> all) {
+        return String.join(", ", all.subList(0, Math.min(SHOWN, all.size())))
+                + (all.size() > SHOWN ? " and " + (all.size() - SHOWN) + " more" : "");
     }
 }

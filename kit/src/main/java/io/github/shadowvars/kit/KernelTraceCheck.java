@@ -188,6 +188,64 @@ public final class KernelTraceCheck {
         return traces;
     }
 
+    /**
+     * Writes traces in the trace format (model-check/TRACE.md), the inverse of {@link #read}: how a
+     * recorder of another language (the Java one, StepRecorder) hands its traces to the same checker.
+     * {@code objects} names the recorded objects (o1, o2); an object it does not name is written
+     * {@code ?}; {@code a_set}, which has no event, is not written (as in C); a label with white space (a recorder's "unexpected: ..." event) is written as one
+     * word, which no translation rule knows.
+     */
+    public static void write(Path file, Map<String, List<TraceStep>> traces, Map<Object, String> objects) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, List<TraceStep>> t : traces.entrySet()) {
+            b.append("trace ").append(t.getKey()).append('\n');
+            int seq = 0;
+            for (TraceStep s : t.getValue()) {
+                if (s.label().equals("a_set")) {
+                    continue; // unobserved (no event): not written, KernelTrace takes it after a_recheck e=0
+                }
+                b.append(++seq).append(' ').append(s.label().equals("rcu_reclaim") ? "-" : s.thread()).append(' ')
+                        .append(s.label().strip().replaceAll("\\s+", "_"));
+                if (s.label().equals("Call")) {
+                    b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : written(objects, s.obj()))
+                            .append(" id=").append(s.id());
+                } else {
+                    b.append(" e=").append(s.entry() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.entry()));
+                    if (s.outcome() != null) {
+                        b.append(" o=").append(s.outcome());
+                    }
+                    if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
+                        b.append(" n=").append(s.next());
+                    }
+                    if (s.obj() != null) {
+                        b.append(" ro=").append(written(objects, s.obj()));
+                        if (s.id() != TraceTla.NO_ID) {
+                            b.append(" ri=").append(s.id());
+                        }
+                    }
+                    if (s.why() != null) {
+                        if (s.result() != TraceTla.UNOBSERVED) {
+                            b.append(" res=").append(s.result() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.result()));
+                        }
+                        b.append(" why=").append(s.why());
+                    }
+                }
+                b.append('\n');
+            }
+            b.append("end\n");
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, b, StandardCharsets.UTF_8);
+    }
+
+    /** An object as the trace format writes it: its name, "-" (read as NULL) and "?" kept, any other object "?". */
+    private static String written(Map<Object, String> objects, Object obj) {
+        if ("-".equals(obj) || "?".equals(obj)) {
+            return (String) obj;
+        }
+        return objects.getOrDefault(obj, "?");
+    }
+
     private static int num(String s) {
         return s == null || s.equals("-") ? 0 : s.equals("?") ? TraceTla.UNKNOWN_ENTRY : Integer.parseInt(s);
     }
@@ -412,6 +470,9 @@ public final class KernelTraceCheck {
             report = check(root, file, out, count);
         } catch (IllegalArgumentException e) {
             System.out.println("traces: ERROR: " + e.getMessage());
+            return 2;
+        } catch (java.nio.file.NoSuchFileException | java.nio.charset.MalformedInputException e) {
+            System.out.println("traces: ERROR: " + file + " cannot be read (" + e + ")");
             return 2;
         }
         Map<Verdict, Integer> n = new EnumMap<>(Verdict.class);

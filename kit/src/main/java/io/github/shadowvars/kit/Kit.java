@@ -27,6 +27,9 @@ public final class Kit {
     /** Where the jar keeps its files (kit/pom.xml's resources). */
     static final String CARRIED = "kit-root";
 
+    /** The file that marks a directory the jar unpacked into (it refuses any other non-empty one). */
+    static final String MARKER = ".shadowvars-kit";
+
     /** The commands; %1$s is how the user calls the kit. */
     static final String HELP = """
             Model checking (TLC, models and expected results in model-check/manifest.tsv):
@@ -53,7 +56,8 @@ public final class Kit {
             The shadowvars checking kit: TLC 2.18 with the shadow-variable spec, its models, the
             conformance corpus and the trace checker. Needs a JDK 17 and nothing else. It copies the
             spec, the models, the corpus and their format documents (TRACE.md, CORPUS.md) to
-            ./shadowvars-kit (or DIR) and writes its results there.
+            ./shadowvars-kit (or DIR) and writes its results there; the copy is replaced on every run
+            (a model of your own: cfg, with your .cfg kept elsewhere).
 
             """ + HELP + """
 
@@ -142,6 +146,9 @@ public final class Kit {
                 if (rest.isEmpty() || rest.size() > 2) {
                     return usage("trace needs FILE [OUTDIR]", prog);
                 }
+                if (!Files.isRegularFile(Path.of(rest.get(0)))) {
+                    return usage(rest.get(0) + " is not a file", prog);
+                }
                 return KernelTraceCheck.run(root, Path.of(rest.get(0)).toAbsolutePath(),
                         rest.size() > 1 ? Path.of(rest.get(1)).toAbsolutePath() : root.resolve("target/trace-check"), -1);
             }
@@ -211,6 +218,16 @@ public final class Kit {
      * were not built by kit/pom.xml).
      */
     static Path unpack(Path dir) throws IOException {
+        Path marker = dir.resolve(MARKER);
+        if (Files.isDirectory(dir) && !Files.exists(marker)) {
+            try (Stream<Path> in = Files.list(dir)) {
+                if (in.findAny().isPresent()) {
+                    throw new IllegalStateException(dir + " is not empty and is not a directory of this kit (no " + MARKER
+                            + "): the kit replaces its spec/ and model-check/ on every run, so it will not write there;"
+                            + " pick another --work DIR");
+                }
+            }
+        }
         Path location;
         try {
             location = Path.of(Kit.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -228,6 +245,7 @@ public final class Kit {
             throw new IllegalStateException(location + " carries no spec or corpus: build the kit jar with"
                     + " mvn -f kit/pom.xml package");
         }
+        Files.writeString(marker, "Written by the shadowvars kit jar: spec/ and model-check/ here are replaced on every run.\n");
         return dir;
     }
 
