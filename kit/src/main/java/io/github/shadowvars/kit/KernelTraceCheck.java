@@ -204,32 +204,7 @@ public final class KernelTraceCheck {
                 if (s.label().equals("a_set")) {
                     continue; // unobserved (no event): not written, KernelTrace takes it after a_recheck e=0
                 }
-                b.append(++seq).append(' ').append(s.label().equals("rcu_reclaim") ? "-" : s.thread()).append(' ')
-                        .append(s.label().strip().replaceAll("\\s+", "_"));
-                if (s.label().equals("Call")) {
-                    b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : written(objects, s.obj()))
-                            .append(" id=").append(s.id());
-                } else {
-                    b.append(" e=").append(s.entry() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.entry()));
-                    if (s.outcome() != null) {
-                        b.append(" o=").append(s.outcome());
-                    }
-                    if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
-                        b.append(" n=").append(s.next());
-                    }
-                    if (s.obj() != null) {
-                        b.append(" ro=").append(written(objects, s.obj()));
-                        if (s.id() != TraceTla.NO_ID) {
-                            b.append(" ri=").append(s.id());
-                        }
-                    }
-                    if (s.why() != null) {
-                        if (s.result() != TraceTla.UNOBSERVED) {
-                            b.append(" res=").append(s.result() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.result()));
-                        }
-                        b.append(" why=").append(s.why());
-                    }
-                }
+                b.append(++seq).append(' ').append(line(s, objects));
                 b.append('\n');
             }
             b.append("end\n");
@@ -238,12 +213,12 @@ public final class KernelTraceCheck {
         Files.writeString(file, b, StandardCharsets.UTF_8);
     }
 
-    /** An object as the trace format writes it: its name, "-" (read as NULL) and "?" kept, any other object "?". */
+    /** An object as the trace format writes it: its name, "-" (read as NULL) and "?" kept; unnamed: a string as read, else "?". */
     private static String written(Map<Object, String> objects, Object obj) {
         if ("-".equals(obj) || "?".equals(obj)) {
             return (String) obj;
         }
-        return objects.getOrDefault(obj, "?");
+        return objects.getOrDefault(obj, obj instanceof String read ? read : "?");
     }
 
     private static int num(String s) {
@@ -709,22 +684,28 @@ public final class KernelTraceCheck {
         return b.toString();
     }
 
-    /** A step as a line of the trace format, near enough to find it in the file. */
+    /** A step as a line of the trace format, near enough to find it in the file (its objects as they were read). */
     private static String line(TraceStep s) {
-        StringBuilder b = new StringBuilder(s.thread().equals("rcu") ? "-" : s.thread()).append(' ').append(s.label());
-        if (s.op() != null) {
-            b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : s.obj()).append(" id=").append(s.id());
-            return b.toString();
+        return line(s, Map.of());
+    }
+
+    /** A step as a line of the trace format without its SEQ: THREAD LABEL [key=value...]; objects named by {@code objects}. */
+    private static String line(TraceStep s, Map<Object, String> objects) {
+        StringBuilder b = new StringBuilder(s.thread().equals("rcu") || s.label().equals("rcu_reclaim") ? "-" : s.thread())
+                .append(' ').append(s.label().strip().replaceAll("\\s+", "_"));
+        if (s.label().equals("Call")) {
+            return b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : written(objects, s.obj()))
+                    .append(" id=").append(s.id()).toString();
         }
-        b.append(" e=").append(s.entry());
+        b.append(" e=").append(s.entry() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.entry()));
         if (s.outcome() != null) {
             b.append(" o=").append(s.outcome());
         }
-        if ("follow".equals(s.outcome())) {
+        if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
             b.append(" n=").append(s.next());
         }
         if (s.obj() != null) {
-            b.append(" ro=").append(s.obj());
+            b.append(" ro=").append(written(objects, s.obj()));
             if (s.id() != TraceTla.NO_ID) {
                 b.append(" ri=").append(s.id());
             }
