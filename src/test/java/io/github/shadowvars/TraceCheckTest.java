@@ -500,8 +500,9 @@ class TraceCheckTest {
         // follow is PROPERTY (Observed: no step allows the record), at the same step as above
         assertEquals(label.startsWith("unexpected") ? KernelTraceCheck.Verdict.UNKNOWN_EVENT : KernelTraceCheck.Verdict.PROPERTY,
                 verdict.verdict(), bug + ": " + verdict);
-        assertTrue(verdict.detail().contains("step " + (expected + 1 - aSetsBefore(trace, expected)) + " "),
-                bug + ": the verdict names the step where TLC rejected the trace: " + verdict);
+        int step = expected + 1 - aSetsBefore(trace, expected);
+        assertTrue(verdict.detail().startsWith((label.startsWith("unexpected") ? "step " : "Observed at step ") + step + " "),
+                bug + ": the verdict names the step where TLC rejected the trace, step " + step + ": " + verdict);
         String page = Files.readString(ROOT.resolve("target/trace/" + name + "/" + TraceTla.PAGE));
         assertTrue(page.contains("id=\"violation\"") && page.contains("t" + thread + " " + label)
                 && page.contains("data-label=\"Call\"") && !page.contains("data-label=\"TraceNext\""), "page of " + name);

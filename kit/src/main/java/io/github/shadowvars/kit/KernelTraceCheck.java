@@ -192,7 +192,7 @@ public final class KernelTraceCheck {
      * Writes traces in the trace format (model-check/TRACE.md), the inverse of {@link #read}: how a
      * recorder of another language (the Java one, StepRecorder) hands its traces to the same checker.
      * {@code objects} names the recorded objects (o1, o2); an object it does not name is written
-     * {@code ?}; {@code a_set}, which has no event, is not written (as in C); a label with white space (a recorder's "unexpected: ..." event) is written as one
+     * {@code ?} (a string, as {@link #read} gives objects, as it is); {@code a_set}, which has no event, is not written (as in C); a label with white space (a recorder's "unexpected: ..." event) is written as one
      * word, which no translation rule knows.
      */
     public static void write(Path file, Map<String, List<TraceStep>> traces, Map<Object, String> objects) throws IOException {
@@ -702,7 +702,7 @@ public final class KernelTraceCheck {
             b.append(" o=").append(s.outcome());
         }
         if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
-            b.append(" n=").append(s.next());
+            b.append(" n=").append(s.next() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.next()));
         }
         if (s.obj() != null) {
             b.append(" ro=").append(written(objects, s.obj()));

@@ -93,8 +93,8 @@ public final class Kit {
         Path root;
         try {
             root = unpack(work.toAbsolutePath());
-        } catch (IllegalStateException e) {
-            System.err.println("kit: " + e.getMessage());
+        } catch (IllegalStateException | IOException e) {
+            System.err.println("kit: cannot use " + work + " as the kit's directory: " + e.getMessage());
             return 2;
         }
         if (a.get(0).equals("unpack")) {
@@ -234,6 +234,9 @@ public final class Kit {
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the kit's own files: " + e.getMessage(), e);
         }
+        for (String mine : List.of("spec", "model-check")) { // replaced, not merged: no file of an older kit left
+            deleteTree(dir.resolve(mine));
+        }
         if (Files.isDirectory(location)) {
             copyTree(location.resolve(CARRIED), dir);
         } else {
@@ -247,6 +250,17 @@ public final class Kit {
         }
         Files.writeString(marker, "Written by the shadowvars kit jar: spec/ and model-check/ here are replaced on every run.\n");
         return dir;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
