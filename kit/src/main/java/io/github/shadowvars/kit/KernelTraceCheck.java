@@ -192,7 +192,8 @@ public final class KernelTraceCheck {
      * Writes traces in the trace format (model-check/TRACE.md), the inverse of {@link #read}: how a
      * recorder of another language (the Java one, StepRecorder) hands its traces to the same checker.
      * {@code objects} names the recorded objects (o1, o2); an object it does not name is written
-     * {@code ?} (a string, as {@link #read} gives objects, as it is); {@code a_set}, which has no event, is not written (as in C); a label with white space (a recorder's "unexpected: ..." event) is written as one
+     * {@code ?} (a string, as {@link #read} gives objects, as it is); threads are renamed t1, t2, t3
+     * in the order of their first step (the recorder may have named the RCU callback's thread first); {@code a_set}, which has no event, is not written (as in C); a label with white space (a recorder's "unexpected: ..." event) is written as one
      * word, which no translation rule knows.
      */
     public static void write(Path file, Map<String, List<TraceStep>> traces, Map<Object, String> objects) throws IOException {
@@ -200,9 +201,15 @@ public final class KernelTraceCheck {
         for (Map.Entry<String, List<TraceStep>> t : traces.entrySet()) {
             b.append("trace ").append(t.getKey()).append('\n');
             int seq = 0;
+            Map<String, String> threads = new HashMap<>(); // t1, t2, t3 in order of first step; the RCU callback's is "-"
             for (TraceStep s : t.getValue()) {
                 if (s.label().equals("a_set")) {
                     continue; // unobserved (no event): not written, KernelTrace takes it after a_recheck e=0
+                }
+                if (!s.label().equals("rcu_reclaim") && !s.thread().equals("rcu")) {
+                    String name = threads.computeIfAbsent(s.thread(), th -> "t" + (threads.size() + 1));
+                    s = new TraceStep(s.seq(), name, s.label(), s.op(), s.obj(), s.id(), s.entry(), s.outcome(), s.next(),
+                            s.result(), s.why());
                 }
                 b.append(++seq).append(' ').append(line(s, objects));
                 b.append('\n');
