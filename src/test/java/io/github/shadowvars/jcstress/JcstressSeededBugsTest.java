@@ -28,8 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partial entry here; it is run and reported (see README.md in this directory).
  *
  * <p>READER_ENTRY_RELEASE_STORE (the reader's entry store without its store-load fence) is caught
- * only by RcuEntryFence, whose states share one domain, and rarely (78 in 14.7 M samples, 2 x 30 s):
- * required in main mode, only reported in test-mode settings (0.6 s, fewer than a million samples).
+ * only by RcuEntryFence, whose states share one domain, and rarely (78 in 14.7 M samples, 2 x 30 s;
+ * in the main job 8 in 35.1 M on 2026-12-08 at 03:03 UTC, then 0 in 34.3 M at 04:14): run and
+ * reported, never required. The check that must catch it is ReaderEntryFenceStressTest (main job),
+ * which tries fresh JVMs until one shows it.
  * RcuGracePeriod, the same race on a fresh domain per state, has not seen it (0 in 11.6 M samples):
  * there the reader registers just before its entry store (a CAS, which empties its store buffer)
  * and stores into a record it has just allocated (a cache line it owns), so the entry store
@@ -70,8 +72,9 @@ class JcstressSeededBugsTest {
                 Arguments.of("EXPUNGE_DROPS_LIVE", true, List.of(GetCollectExpunge.class)),
                 Arguments.of("EXPUNGE_OUTSIDE_LOCK", true, List.of(FreeAllExpunge.class)),
                 Arguments.of("FREEALL_DTOR_ON_DEAD", true, List.of(FreeAllExpunge.class)),
-                // rare (about 5 in a million samples): required in the main job's settings only
-                Arguments.of("READER_ENTRY_RELEASE_STORE", JcstressTest.mainMode(), List.of(RcuEntryFence.class)));
+                // rare (0 to 8 in 35 M samples in the main job's settings): reported, not required;
+                // ReaderEntryFenceStressTest is the check that must catch it
+                Arguments.of("READER_ENTRY_RELEASE_STORE", false, List.of(RcuEntryFence.class)));
     }
 
     @ParameterizedTest(name = "{0}")
