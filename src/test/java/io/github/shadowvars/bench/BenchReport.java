@@ -100,6 +100,31 @@ public final class BenchReport {
     static final double NO_REGRESSION = 0.95;
 
     /**
+     * A before/after comparison judges a row only if its control, ConcurrentHashMap measured in
+     * the same forks with the same code on both sides, stays within this of 1.0 in every fork:
+     * where the machine alone moves a fork by more, it cannot show a 5 % change, and the row says
+     * "not judged" with the control's spread instead of a verdict.
+     */
+    static final double CONTROL_SPREAD = SLOWEST_FORK_SLACK;
+
+    /**
+     * @param controlRatios the control's after / before per fork (the same code on both sides)
+     * @return null if every fork is within {@link #CONTROL_SPREAD} of 1.0 (the rows can be
+     *         judged), else the "not judged" cell naming the control's spread
+     */
+    static String notJudged(List<double[]> controlRatios) {
+        double[] r = controlRatios.stream().mapToDouble(p -> p[0] / p[1]).sorted().toArray();
+        if (r.length == 0) {
+            return "not judged: no control";
+        }
+        if (r[0] >= 1 - CONTROL_SPREAD && r[r.length - 1] <= 1 + CONTROL_SPREAD) {
+            return null;
+        }
+        return "not judged: the control (the same code on both sides) varies " + fmtRatio(r[0]) + "–"
+                + fmtRatio(r[r.length - 1]) + ", over ±" + Math.round(CONTROL_SPREAD * 100) + " %";
+    }
+
+    /**
      * The rule a target is judged by (issue 25): met only when the median of at least
      * {@link #FORKS_NEEDED} per-fork ratios reaches the target and the slowest fork's ratio is
      * within {@link #SLOWEST_FORK_SLACK} of it; otherwise "not met" with the figures.
@@ -433,7 +458,8 @@ public final class BenchReport {
     /**
      * Two versions of the library measured in alternating forks: per size, workload and structure,
      * after / before per fork judged against {@link #NO_REGRESSION} by {@link #verdict};
-     * ConcurrentHashMap's own after / before as the control (the same code: the machine's spread);
+     * ConcurrentHashMap's own after / before as the control (the same code: the machine's spread;
+     * where it exceeds {@link #CONTROL_SPREAD} in a fork, the workload's rows are not judged);
      * then each version's ratio to the workload's baseline, with its target for the GC flavour (the
      * checked flavour has none: reported only).
      *
@@ -450,18 +476,23 @@ public final class BenchReport {
                 .append("; \"no regression\" = ").append(afterName).append(" / ").append(beforeName).append(" ≥ ")
                 .append(NO_REGRESSION).append(" (within 5 %) by the rule: the median of ").append(FORKS_NEEDED)
                 .append(" per-fork ratios reaches it and the slowest fork is within ")
-                .append(Math.round(SLOWEST_FORK_SLACK * 100)).append(" % of it\n\n");
+                .append(Math.round(SLOWEST_FORK_SLACK * 100)).append(" % of it; a row is not judged where the control,")
+                .append(" ConcurrentHashMap with the same code on both sides, moved a fork by more than ")
+                .append(Math.round(CONTROL_SPREAD * 100)).append(" %\n\n");
         md.append("| workload | table | baseline | live | table, median | baseline, median | ratio, median of forks"
                 + " | per-fork ratios, min–max | target | met |\n|---|---|---|---:|---:|---:|---:|---|---:|---|\n");
         for (int size : sizes) {
             for (Workload w : WORKLOADS) {
                 String buckets = bits.containsKey(size) ? " (2^" + bits.get(size) + " buckets)" : "";
+                List<double[]> control = acrossVersions(a, b, w.benchmark + "|chm|" + size);
+                String notJudged = notJudged(control);
                 for (String[] s : structures) {
                     forksRow(md, w.description + " | " + s[1] + " " + afterName + buckets + " | " + s[1] + " "
-                            + beforeName, size, acrossVersions(a, b, w.benchmark + "|" + s[0] + "|" + size), NO_REGRESSION);
+                            + beforeName, size, acrossVersions(a, b, w.benchmark + "|" + s[0] + "|" + size), NO_REGRESSION,
+                            notJudged);
                 }
                 forksRow(md, w.description + " | chm (" + afterName + ") | chm (" + beforeName + "), the control",
-                        size, acrossVersions(a, b, w.benchmark + "|chm|" + size), Double.NaN);
+                        size, control, Double.NaN);
                 for (String[] s : structures) {
                     double target = s[0].equals("shadowgc") ? w.target : Double.NaN; // the targets are the GC flavour's
                     forksRow(md, w.description + " | " + s[1] + " " + beforeName + " | " + w.baseline, size,
@@ -520,6 +551,11 @@ public final class BenchReport {
      * sides), the one {@link #verdict} judges.
      */
     static void forksRow(StringBuilder md, String what, int size, List<double[]> pairs, double target) {
+        forksRow(md, what, size, pairs, target, null);
+    }
+
+    /** {@link #forksRow}, with {@code notJudged} (if not null) in the verdict's place. */
+    static void forksRow(StringBuilder md, String what, int size, List<double[]> pairs, double target, String notJudged) {
         if (pairs.isEmpty()) {
             return;
         }
@@ -533,7 +569,8 @@ public final class BenchReport {
                 .append(" | ").append(fmtRatio(ratios[0])).append("–").append(fmtRatio(ratios[ratios.length - 1]))
                 .append(" (").append(pairs.size()).append(pairs.size() == 1 ? " fork)" : " forks)")
                 .append(" | ").append(Double.isNaN(target) ? "" : "≥ " + target)
-                .append(" | ").append(Double.isNaN(target) ? "" : verdict(ratios, target)).append(" |\n");
+                .append(" | ").append(Double.isNaN(target) ? "" : notJudged != null ? notJudged : verdict(ratios, target))
+                .append(" |\n");
     }
 
     /** The median of the values (the mean of the two middle ones for an even count). */
