@@ -100,10 +100,12 @@ public final class BenchReport {
     static final double NO_REGRESSION = 0.95;
 
     /**
-     * A before/after comparison judges a row only if its control, ConcurrentHashMap measured in
-     * the same forks with the same code on both sides, stays within this of 1.0 in every fork:
-     * where the machine alone moves a fork by more, it cannot show a 5 % change, and the row says
-     * "not judged" with the control's spread instead of a verdict.
+     * A before/after comparison judges a row only if its control stays within this of 1.0 in
+     * every round: ConcurrentHashMap, the same code on both sides, measured in the same alternating
+     * rounds as the tables (each side of a round its own JVM, as every structure is). Where the
+     * machine alone moves a round by more, the rows cannot show a 5 % change: they say "not
+     * judged" with the control's spread instead of a verdict, and the report's text must say
+     * what that leaves unshown.
      */
     static final double CONTROL_SPREAD = SLOWEST_FORK_SLACK;
 
@@ -195,7 +197,7 @@ public final class BenchReport {
             List<List<Row>> with = new ArrayList<>();
             List<List<Row>> without = new ArrayList<>();
             for (Path csv : csvs) {
-                (csv.getFileName().toString().contains("without") ? without : with).add(readJmhCsv(csv));
+                (csv.getFileName().toString().matches(".*-without-\\d+\\.csv") ? without : with).add(readJmhCsv(csv));
             }
             tables = beforeCommit == null ? renderTracer(settings, without, with)
                     : renderTracerBefore(settings, beforeCommit, without, with);
@@ -477,7 +479,7 @@ public final class BenchReport {
                 .append(NO_REGRESSION).append(" (within 5 %) by the rule: the median of ").append(FORKS_NEEDED)
                 .append(" per-fork ratios reaches it and the slowest fork is within ")
                 .append(Math.round(SLOWEST_FORK_SLACK * 100)).append(" % of it; a row is not judged where the control,")
-                .append(" ConcurrentHashMap with the same code on both sides, moved a fork by more than ")
+                .append(" ConcurrentHashMap with the same code on both sides, moved a round by more than ")
                 .append(Math.round(CONTROL_SPREAD * 100)).append(" %\n\n");
         md.append("| workload | table | baseline | live | table, median | baseline, median | ratio, median of forks"
                 + " | per-fork ratios, min–max | target | met |\n|---|---|---|---:|---:|---:|---:|---|---:|---|\n");

@@ -272,6 +272,8 @@ class BenchReportTest {
                         + " sides) varies 1.00–1.50, over ±10 % |"), report);
         assertTrue(line(report, "get, hit | GC now (2^12 buckets) | GC before") // control 1.045: judged
                 .endsWith("| ≥ 0.95 | **not met**: median 0.50 < 0.95 |"), report);
+        assertTrue(line(report, "90% get / 10% churn, 2 threads (total) | GC now | chm") // the target against chm: judged
+                .endsWith("| ≥ 0.5 | **not met**: median 0.25 < 0.5 |"), report);
         assertEquals(null, BenchReport.notJudged(List.of(new double[] {90, 100}, new double[] {110, 100})));
         assertTrue(BenchReport.notJudged(List.of(new double[] {89, 100})).contains("0.89–0.89"));
         assertEquals("not judged: no control", BenchReport.notJudged(List.of()));
