@@ -246,14 +246,15 @@ class BenchReportTest {
         assertTrue(line(md, "get, hit | GC now (2^12 buckets) | GC before").endsWith("| 0.50 | 0.50–0.50 (5 forks) | ≥ 0.95"
                 + " | **not met**: median 0.50 < 0.95 |"), md);
     }
+
     /**
-     * A workload whose control (ConcurrentHashMap, the same code on both sides) moves a fork by
+     * A workload whose control (ConcurrentHashMap, the same code on both sides) moves a round by
      * more than 10 % is not judged: its rows name the control's spread in the verdict's place,
      * whether the table's ratio would pass or fail; a workload with a steady control is judged.
      */
     @Test
-    void aRowIsNotJudgedWhereTheControlMovesAForkByMoreThanTenPercent(@TempDir Path dir) throws IOException {
-        double[] chmWith = {200, 200, 300, 200, 200}; // one fork of the control 1.50: the machine moved
+    void aRowIsNotJudgedWhereTheControlMovesARoundByMoreThanTenPercent(@TempDir Path dir) throws IOException {
+        double[] chmWith = {200, 200, 300, 200, 200}; // one round of the control 1.50: the machine moved
         List<List<BenchReport.Row>> before = new ArrayList<>();
         List<List<BenchReport.Row>> now = new ArrayList<>();
         for (int f = 0; f < 5; f++) {
