@@ -79,15 +79,7 @@ class KitJarTest {
         }
         ExternalTools.Run elsewhere = kit(porter, env, copy, "--work", porter.toString(), "unpack");
         assertEquals(2, elsewhere.exitCode(), "the kit must refuse to unpack into a directory not its own: " + elsewhere.output());
-        deleteTree(porter);
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Kit.deleteTree(porter);
     }
 
     /** mvn package of kit/pom.xml (offline first, as the kernel check does); the jar it made. */

@@ -96,7 +96,7 @@ public final class SeededBugs {
         Path work = Path.of("target", "seeded-bugs", name);
         Path src = work.resolve("src");
         Path out = work.resolve("classes");
-        deleteTree(work);
+        Kit.deleteTree(work);
         Files.createDirectories(out);
         UnifiedDiff diff;
         try (InputStream in = Files.newInputStream(patch)) {
@@ -175,17 +175,6 @@ public final class SeededBugs {
 
     private static String stripPrefix(String path) {
         return path.startsWith("a/") || path.startsWith("b/") ? path.substring(2) : path;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     /** Loads the project's classes itself (seeded classes first); everything else from the parent. */

@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,7 +121,7 @@ final class DistributedTlcLauncher implements TlcLauncher {
     public int run(Job job) throws IOException, InterruptedException {
         Path dir = job.outputFile().getParent();
         Path work = dir.resolve("dist");
-        deleteTree(work);
+        Kit.deleteTree(work);
         Files.createDirectories(work);
         // Modules and .cfg side by side, the .cfg under the model's name: all a worker can fetch.
         try (Stream<Path> modules = Files.list(job.specDir())) {
@@ -251,17 +250,6 @@ final class DistributedTlcLauncher implements TlcLauncher {
     static int freePort(String host) throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -704,12 +704,12 @@ public final class KernelTraceCheck {
             return b.append(" op=").append(s.op()).append(" obj=").append(s.obj() == null ? "-" : written(objects, s.obj()))
                     .append(" id=").append(s.id()).toString();
         }
-        b.append(" e=").append(s.entry() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.entry()));
+        b.append(" e=").append(entryWritten(s.entry()));
         if (s.outcome() != null) {
             b.append(" o=").append(s.outcome());
         }
         if ("follow".equals(s.outcome()) || "nextBucket".equals(s.outcome())) {
-            b.append(" n=").append(s.next() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.next()));
+            b.append(" n=").append(entryWritten(s.next()));
         }
         if (s.obj() != null) {
             b.append(" ro=").append(written(objects, s.obj()));
@@ -719,10 +719,15 @@ public final class KernelTraceCheck {
         }
         if (s.why() != null) {
             if (s.result() != TraceTla.UNOBSERVED) {
-                b.append(" res=").append(s.result() == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(s.result()));
+                b.append(" res=").append(entryWritten(s.result()));
             }
             b.append(" why=").append(s.why());
         }
         return b.toString();
+    }
+
+    /** An entry number as the format writes it: {@code ?} for one the recorder could not name (the inverse of {@link #num}). */
+    private static String entryWritten(int e) {
+        return e == TraceTla.UNKNOWN_ENTRY ? "?" : Integer.toString(e);
     }
 }

@@ -252,12 +252,13 @@ public final class Kit {
         return dir;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+    /** Deletes dir and everything under it, if it exists (a file alone too); the kit's one copy. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
